@@ -1,0 +1,23 @@
+// Package statusmap translates between gRPC status codes and HTTP status
+// codes, in both directions, for services that speak both.
+//
+// The package holds three things:
+//
+//   - The documented table: the HTTP statuses an API documents, with their
+//     descriptions (Documented). It is the single source of truth; the
+//     mapping and the README's tables are checked against it.
+//   - The mapping: HTTPStatus turns a gRPC code into one of the documented
+//     statuses, Code turns an HTTP status into the gRPC code that means the
+//     same thing. A Mapper holds another profile or single-row overrides.
+//   - Pinning: New, Error and Errorf make a gRPC status that carries the
+//     exact HTTP status in an error detail (statusmapv1.HttpStatus), so that
+//     HTTPStatusOf returns it unchanged on the far side of any number of gRPC
+//     hops.
+//
+// The two mapping directions are deliberately not inverses of each other.
+// gRPC has 17 codes and HTTP has many more statuses: HTTPStatus(Code(405)) is
+// 501, not 405. Pinning is how an exact status survives.
+//
+// The package has no mutable state, starts no goroutines and does not log.
+// Every function is safe for concurrent use.
+package statusmap
