@@ -3,8 +3,8 @@ package statusmap_test
 import (
 	"testing"
 
-	"github.com/statusmap/statusmap/statusmap"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"

@@ -8,8 +8,8 @@ import (
 	"net"
 	"testing"
 
-	"github.com/statusmap/statusmap/statusmap"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
@@ -103,12 +103,12 @@ func (e errWithHTTPStatus) HTTPStatus() int { return e.code }
 // okStatusError claims a status of OK while being a non-nil error.
 type okStatusError struct{}
 
-func (okStatusError) Error() string               { return "claims OK" }
+func (okStatusError) Error() string              { return "claims OK" }
 func (okStatusError) GRPCStatus() *status.Status { return status.New(codes.OK, "") }
 
 type nilStatusError struct{}
 
-func (nilStatusError) Error() string               { return "nil status" }
+func (nilStatusError) Error() string              { return "nil status" }
 func (nilStatusError) GRPCStatus() *status.Status { return nil }
 
 func TestHTTPStatusOf(t *testing.T) {
