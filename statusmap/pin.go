@@ -32,6 +32,11 @@ func New(httpStatus int, msg string) *status.Status {
 // The code is Code(pin.Code). The pin is copied; a pin whose code is not 400
 // to 599 is treated as New treats such a status.
 func NewPinned(pin *statusmapv1.HttpStatus, msg string) *status.Status {
+	return pinned(pin, Code(int(pin.GetCode())), msg)
+}
+
+// pinned is NewPinned with the code chosen by the caller (a Mapper's).
+func pinned(pin *statusmapv1.HttpStatus, code codes.Code, msg string) *status.Status {
 	httpStatus := int(pin.GetCode())
 	switch {
 	case isSuccessStatus(httpStatus):
@@ -43,10 +48,10 @@ func NewPinned(pin *statusmapv1.HttpStatus, msg string) *status.Status {
 	if err != nil {
 		// Marshalling a message of known type with valid fields cannot fail;
 		// should it ever, keep the code and message rather than lose them.
-		return status.New(Code(httpStatus), msg)
+		return status.New(code, msg)
 	}
 	return status.FromProto(&spb.Status{
-		Code:    int32(Code(httpStatus)),
+		Code:    int32(code),
 		Message: msg,
 		Details: []*anypb.Any{detail},
 	})

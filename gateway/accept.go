@@ -1,0 +1,58 @@
+package gateway
+
+import (
+	"strconv"
+	"strings"
+)
+
+// problemMediaType is RFC 9457's media type.
+const problemMediaType = "application/problem+json"
+
+// maxAcceptRanges bounds how many media ranges of an Accept header are
+// read, so that a hostile header costs a bounded amount of work.
+const maxAcceptRanges = 32
+
+// prefersProblem reports whether an Accept header prefers
+// application/problem+json to every other JSON media range it accepts: its
+// quality is positive and no lower than that of application/json,
+// application/* or */*.
+func prefersProblem(accept []string) bool {
+	problemQ, otherQ := -1.0, -1.0
+	n := 0
+	for _, header := range accept {
+		for header != "" && n < maxAcceptRanges {
+			var part string
+			part, header, _ = strings.Cut(header, ",")
+			n++
+			mediaType, params, _ := strings.Cut(part, ";")
+			mediaType = strings.ToLower(strings.TrimSpace(mediaType))
+			q := quality(params)
+			switch mediaType {
+			case problemMediaType:
+				problemQ = max(problemQ, q)
+			case "application/json", "application/*", "*/*":
+				otherQ = max(otherQ, q)
+			}
+		}
+	}
+	return problemQ > 0 && problemQ >= otherQ
+}
+
+// quality returns the q parameter of a media range's parameters, 1 when
+// absent, 0 when malformed.
+func quality(params string) float64 {
+	for params != "" {
+		var param string
+		param, params, _ = strings.Cut(params, ";")
+		name, value, ok := strings.Cut(strings.TrimSpace(param), "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
+			continue
+		}
+		q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil || q < 0 || q > 1 {
+			return 0
+		}
+		return q
+	}
+	return 1
+}

@@ -1,0 +1,379 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// ServeMuxOptions returns the options that make a grpc-gateway mux answer
+// the statusmap way, all configured by opts:
+//
+//	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
+//
+// They install ErrorHandler, RoutingErrorHandler and StreamErrorHandler, the
+// success statuses (POST 201, DELETE 204; see WithSuccessStatus), the
+// outgoing header and trailer matchers, and a middleware that the success
+// statuses, the stream statuses and the Allow header of a routing 405 rely
+// on. Options given to runtime.NewServeMux after these override them.
+func ServeMuxOptions(opts ...Option) []runtime.ServeMuxOption {
+	cfg := newConfig(opts)
+	cfg.probeRoutes = true
+	return []runtime.ServeMuxOption{
+		runtime.WithErrorHandler(cfg.handleError),
+		runtime.WithRoutingErrorHandler(cfg.handleRoutingError),
+		runtime.WithStreamErrorHandler(cfg.handleStreamError),
+		runtime.WithMiddlewares(cfg.middleware),
+		runtime.WithForwardResponseOption(cfg.forwardResponse),
+		runtime.WithOutgoingHeaderMatcher(cfg.outgoingHeaderMatcher),
+		runtime.WithOutgoingTrailerMatcher(cfg.trailerMatcher),
+	}
+}
+
+// ErrorHandler returns a runtime.ErrorHandlerFunc that answers an error with
+// statusmap.HTTPStatusOf's status (the documented table, or the pinned exact
+// status), the headers HTTP requires for it, and a body in the configured
+// format. A *runtime.HTTPStatusError's status is honoured, as grpc-gateway
+// does, when it is a 4xx or 5xx.
+func ErrorHandler(opts ...Option) runtime.ErrorHandlerFunc {
+	return newConfig(opts).handleError
+}
+
+// RoutingErrorHandler returns a runtime.RoutingErrorHandlerFunc: an unknown
+// path is 404 NotFound, a known path with the wrong method 405 (not
+// grpc-gateway's 501), a malformed request 400. With ServeMuxOptions a 405
+// also lists the path's methods in Allow.
+func RoutingErrorHandler(opts ...Option) runtime.RoutingErrorHandlerFunc {
+	return newConfig(opts).handleRoutingError
+}
+
+// StreamErrorHandler returns a runtime.StreamErrorHandlerFunc. Installed with
+// ServeMuxOptions, a stream that fails before its first message is answered
+// with the same HTTP status and headers as a unary error; after the first
+// message the status is already sent, and the error goes into the stream as
+// grpc-gateway writes it ({"error": {...}}).
+func StreamErrorHandler(opts ...Option) runtime.StreamErrorHandlerFunc {
+	return newConfig(opts).handleStreamError
+}
+
+// An ErrorWriter writes errors for plain net/http handlers, with no
+// grpc-gateway mux: the same statuses, headers and bodies as ErrorHandler,
+// with grpc-gateway's default JSON marshaler. It is safe for concurrent use.
+type ErrorWriter struct {
+	cfg       *config
+	marshaler runtime.Marshaler
+}
+
+// NewErrorWriter returns an ErrorWriter configured by opts.
+func NewErrorWriter(opts ...Option) *ErrorWriter {
+	return &ErrorWriter{
+		cfg:       newConfig(opts),
+		marshaler: &runtime.JSONPb{MarshalOptions: defaultJSONOptions()},
+	}
+}
+
+// Write answers r with err. r may be nil (no content negotiation then).
+func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := context.Background()
+	if r != nil {
+		ctx = r.Context()
+	}
+	ew.cfg.writeError(ctx, ew.marshaler, w, r, err)
+}
+
+// WriteError is NewErrorWriter().Write(w, r, err): an error response from a
+// plain net/http handler, with the default options.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	NewErrorWriter().Write(w, r, err)
+}
+
+func (c *config) handleError(ctx context.Context, _ *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	if c.probeRoutes && isProbe(r) {
+		return
+	}
+	c.writeError(ctx, marshaler, w, r, err)
+}
+
+func (c *config) handleRoutingError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	if c.probeRoutes && isProbe(r) {
+		return
+	}
+	if !(httpStatus >= 400 && httpStatus <= 599) {
+		httpStatus = http.StatusInternalServerError
+	}
+	pin := &statusmapv1.HttpStatus{Code: int32(httpStatus)}
+	if httpStatus == http.StatusMethodNotAllowed && c.probeRoutes && mux != nil {
+		pin.AllowedMethods = allowedMethods(mux, r)
+	}
+	c.writeError(ctx, marshaler, w, r, statusmap.NewPinned(pin, http.StatusText(httpStatus)).Err())
+}
+
+// errorStatus finds the status to answer err with and its HTTP status.
+func (c *config) errorStatus(err error) (*spb.Status, int) {
+	override := 0
+	var statusErr *runtime.HTTPStatusError
+	if errors.As(err, &statusErr) {
+		if statusErr.HTTPStatus >= 400 && statusErr.HTTPStatus <= 599 {
+			override = statusErr.HTTPStatus
+		}
+		err = statusErr.Err
+	}
+
+	var st *status.Status
+	httpStatus := 0
+	if s, ok := err.(interface{ GRPCStatus() *status.Status }); ok && s.GRPCStatus() != nil {
+		// The common case, a status straight from a gRPC client, costs no
+		// allocation to find.
+		st = s.GRPCStatus()
+	} else if s, ok := status.FromError(err); ok && err != nil {
+		st = s
+	} else {
+		// Not a status: keep the error's text, with the code its kind
+		// suggests, and the HTTP status HTTPStatusOf gives it.
+		httpStatus = c.mapper.HTTPStatusOf(err)
+		if err == nil {
+			httpStatus = http.StatusInternalServerError
+		}
+		code := codes.Unknown
+		switch {
+		case errors.Is(err, context.Canceled):
+			code = codes.Canceled
+		case errors.Is(err, context.DeadlineExceeded):
+			code = codes.DeadlineExceeded
+		case httpStatus != http.StatusInternalServerError:
+			code = c.mapper.Code(httpStatus)
+		}
+		msg := "unknown error"
+		if err != nil {
+			msg = err.Error()
+		}
+		st = status.New(code, msg)
+	}
+	sp := st.Proto()
+	if sp.GetCode() == int32(codes.OK) {
+		// An error handler was given a success: it is still an error.
+		sp.Code = int32(codes.Unknown)
+	}
+	switch {
+	case override != 0:
+		httpStatus = override
+	case httpStatus != 0:
+	default:
+		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
+			httpStatus = int(pin.GetCode())
+		} else {
+			httpStatus = c.mapper.HTTPStatus(codes.Code(sp.GetCode()))
+		}
+	}
+	return sp, httpStatus
+}
+
+// debugInfoFullName is google.rpc.DebugInfo's full name.
+const debugInfoFullName = "google.rpc.DebugInfo"
+
+// redact applies WithRedaction to a 5xx status.
+func (c *config) redactStatus(sp *spb.Status, httpStatus int) {
+	if !c.redact || httpStatus < 500 {
+		return
+	}
+	sp.Message = http.StatusText(httpStatus)
+	kept := sp.Details[:0]
+	for _, d := range sp.Details {
+		if !hasFullName(d.GetTypeUrl(), debugInfoFullName) {
+			kept = append(kept, d)
+		}
+	}
+	sp.Details = kept
+}
+
+// hasFullName reports whether a type URL names the message fullName.
+func hasFullName(typeURL, fullName string) bool {
+	if i := strings.LastIndexByte(typeURL, '/'); i >= 0 {
+		typeURL = typeURL[i+1:]
+	}
+	return typeURL == fullName
+}
+
+// setErrorHeaders writes the headers RFC 9110 asks of the status, from
+// validated parts only.
+func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int) {
+	switch httpStatus {
+	case http.StatusUnauthorized, http.StatusProxyAuthRequired:
+		value := ""
+		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
+			value = formatChallenges(pin.GetChallenges())
+		}
+		name := "WWW-Authenticate"
+		if httpStatus == http.StatusProxyAuthRequired {
+			name = "Proxy-Authenticate"
+			if value == "" {
+				value = c.proxyAuthenticate
+			}
+		} else if value == "" {
+			value = c.wwwAuthenticate
+		}
+		h.Set(name, value)
+	case http.StatusMethodNotAllowed:
+		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
+			if allow := formatAllow(pin.GetAllowedMethods()); allow != "" {
+				h.Set("Allow", allow)
+			}
+		}
+	}
+	if seconds, ok := retryAfter(sp.GetDetails()); ok {
+		h.Set("Retry-After", seconds)
+	}
+}
+
+func (c *config) writeError(ctx context.Context, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	sp, httpStatus := c.errorStatus(err)
+	c.redactStatus(sp, httpStatus)
+
+	format := c.format
+	if r != nil && prefersProblem(r.Header.Values("Accept")) {
+		format = FormatProblem
+	}
+	contentType, body := c.errorBody(format, marshaler, sp, httpStatus)
+
+	h := w.Header()
+	h.Del("Trailer")
+	h.Del("Transfer-Encoding")
+	h.Set("Content-Type", contentType)
+	c.setErrorHeaders(h, sp, httpStatus)
+
+	md, haveMD := runtime.ServerMetadataFromContext(ctx)
+	withTrailers := haveMD && r != nil && acceptsTrailers(r)
+	if haveMD {
+		forwardHeaderMetadata(h, md, c.headerMatcher)
+		if withTrailers {
+			announceTrailers(h, md, c.trailerMatcher)
+			h.Set("Transfer-Encoding", "chunked")
+		}
+	}
+	w.WriteHeader(httpStatus)
+	_, werr := w.Write(body)
+	c.writeFailed(r, werr)
+	if withTrailers {
+		forwardTrailers(h, md, c.trailerMatcher)
+	}
+}
+
+// jsonOptions returns the protojson options of a marshaler that is
+// grpc-gateway's JSONPb (possibly inside HTTPBodyMarshaler, as the mux's
+// default is): only for such a marshaler is a hand-written body provably
+// the same, by meaning, as what the marshaler would write.
+func jsonOptions(m runtime.Marshaler) (protojson.MarshalOptions, bool) {
+	for {
+		switch v := m.(type) {
+		case *runtime.HTTPBodyMarshaler:
+			if v == nil {
+				return protojson.MarshalOptions{}, false
+			}
+			m = v.Marshaler
+		case *runtime.JSONPb:
+			if v == nil {
+				return protojson.MarshalOptions{}, false
+			}
+			return v.MarshalOptions, true
+		default:
+			return protojson.MarshalOptions{}, false
+		}
+	}
+}
+
+// defaultJSONOptions are grpc-gateway's default marshaler's.
+func defaultJSONOptions() protojson.MarshalOptions {
+	return protojson.MarshalOptions{EmitUnpopulated: true}
+}
+
+// errorBody returns the Content-Type and body of an error response.
+func (c *config) errorBody(format Format, marshaler runtime.Marshaler, sp *spb.Status, httpStatus int) (string, []byte) {
+	opts, isJSON := jsonOptions(marshaler)
+	if !isJSON {
+		opts = defaultJSONOptions()
+	}
+	buf := make([]byte, 0, 128+len(sp.GetMessage()))
+	switch format {
+	case FormatGoogle:
+		return "application/json", appendGoogleBody(buf, sp, httpStatus, opts)
+	case FormatProblem:
+		typeURI := ""
+		if c.problemType != nil {
+			typeURI = c.problemType(httpStatus, codes.Code(sp.GetCode()))
+		}
+		return "application/problem+json", appendProblemBody(buf, sp, httpStatus, typeURI, opts)
+	}
+	if isJSON {
+		return marshaler.ContentType(sp), appendStatusBody(buf, sp, opts)
+	}
+	// A marshaler of the user's own (protobuf binary, YAML, ...): use it as
+	// grpc-gateway would, and keep the error in JSON should it fail.
+	if b, err := marshaler.Marshal(sp); err == nil {
+		return marshaler.ContentType(sp), b
+	}
+	return "application/json", appendStatusBody(buf, sp, defaultJSONOptions())
+}
+
+// appendStatusBody writes google.rpc.Status as protojson with opts would,
+// by meaning: {"code":5,"message":"...","details":[...]}.
+func appendStatusBody(buf []byte, sp *spb.Status, opts protojson.MarshalOptions) []byte {
+	emitAll := opts.EmitUnpopulated || opts.EmitDefaultValues
+	buf = append(buf, `{"code":`...)
+	buf = strconv.AppendInt(buf, int64(sp.GetCode()), 10)
+	if sp.GetMessage() != "" || emitAll {
+		buf = append(buf, `,"message":`...)
+		buf = appendJSONString(buf, sp.GetMessage())
+	}
+	if len(sp.GetDetails()) > 0 || emitAll {
+		buf = append(buf, `,"details":`...)
+		buf = appendDetails(buf, sp.GetDetails(), opts)
+	}
+	return append(buf, '}')
+}
+
+// appendGoogleBody writes statusmapv1.GoogleErrorBody.
+func appendGoogleBody(buf []byte, sp *spb.Status, httpStatus int, opts protojson.MarshalOptions) []byte {
+	buf = append(buf, `{"error":{"code":`...)
+	buf = strconv.AppendInt(buf, int64(httpStatus), 10)
+	buf = append(buf, `,"message":`...)
+	buf = appendJSONString(buf, sp.GetMessage())
+	buf = append(buf, `,"status":`...)
+	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
+	buf = append(buf, `,"details":`...)
+	buf = appendDetails(buf, sp.GetDetails(), opts)
+	return append(buf, "}}"...)
+}
+
+// appendProblemBody writes statusmapv1.Problem.
+func appendProblemBody(buf []byte, sp *spb.Status, httpStatus int, typeURI string, opts protojson.MarshalOptions) []byte {
+	if typeURI == "" {
+		typeURI = "about:blank"
+	}
+	buf = append(buf, `{"type":`...)
+	buf = appendJSONString(buf, typeURI)
+	buf = append(buf, `,"title":`...)
+	title := http.StatusText(httpStatus)
+	if title == "" {
+		title = "Error " + strconv.Itoa(httpStatus)
+	}
+	buf = appendJSONString(buf, title)
+	buf = append(buf, `,"status":`...)
+	buf = strconv.AppendInt(buf, int64(httpStatus), 10)
+	buf = append(buf, `,"detail":`...)
+	buf = appendJSONString(buf, sp.GetMessage())
+	buf = append(buf, `,"grpcCode":`...)
+	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
+	buf = append(buf, `,"details":`...)
+	buf = appendDetails(buf, sp.GetDetails(), opts)
+	return append(buf, '}')
+}

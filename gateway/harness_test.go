@@ -1,0 +1,250 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
+	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// bookshelf is the test service. Book ids choose what a call does:
+//
+//	"code-N"       status N, message "book code-N"
+//	"pin-N"        statusmap.Error(N, ...): HTTP status N pinned
+//	"retry-MS"     ResourceExhausted with an ErrorInfo and a RetryInfo of MS milliseconds
+//	"challenge"    a pinned 401 with a challenge of its own
+//	"allow"        a pinned 405 that lists GET and PUT
+//	"badutf8"      NotFound whose message is not UTF-8
+//	"unknown"      NotFound with a detail whose type is not linked in
+//	"md"           NotFound after setting header and trailer metadata
+//	"debug"        Internal with a DebugInfo
+//	"crlf"         Unauthenticated whose message tries to inject a header
+//	anything else  a book
+type bookshelf struct {
+	bookshelfv1.UnimplementedBookshelfServiceServer
+	calls atomic.Int64
+}
+
+// unknownDetail is a detail whose type no one in this binary knows.
+var unknownDetail = &anypb.Any{TypeUrl: "type.googleapis.com/acme.v1.Secret", Value: []byte{0x0a, 0x03, 'a', 'b', 'c'}}
+
+func errorFor(ctx context.Context, id string) error {
+	switch {
+	case strings.HasPrefix(id, "code-"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(id, "code-"))
+		return status.Error(codes.Code(n), "book "+id)
+	case strings.HasPrefix(id, "pin-"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(id, "pin-"))
+		return statusmap.Errorf(n, "book %s", id)
+	case strings.HasPrefix(id, "retry-"):
+		ms, _ := strconv.Atoi(strings.TrimPrefix(id, "retry-"))
+		st, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+			&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(ms) * time.Millisecond)},
+		)
+		if err != nil {
+			return err
+		}
+		return st.Err()
+	case id == "challenge":
+		return statusmap.NewPinned(&statusmapv1.HttpStatus{Code: 401, Challenges: []*statusmapv1.AuthChallenge{
+			{Scheme: "Bearer", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "books"}, {Name: "error", Value: "invalid_token"}}},
+		}}, "token expired").Err()
+	case id == "allow":
+		return statusmap.NewPinned(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: []string{"GET", "PUT", "bad method"}}, "read-only").Err()
+	case id == "badutf8":
+		return status.Error(codes.NotFound, "no book \xff\xfe here")
+	case id == "unknown":
+		return status.FromProto(&spb.Status{Code: int32(codes.NotFound), Message: "secret", Details: []*anypb.Any{unknownDetail}}).Err()
+	case id == "md":
+		_ = grpc.SetHeader(ctx, metadata.Pairs("x-request-id", "req-7", "x-raw-bin", "\r\nInjected: 1"))
+		_ = grpc.SetTrailer(ctx, metadata.Pairs("x-trailer", "t-1"))
+		return status.Error(codes.NotFound, "no book md")
+	case id == "debug":
+		st, _ := status.New(codes.Internal, "db password rejected at 10.0.0.3").WithDetails(
+			&errdetails.DebugInfo{Detail: "stack trace"},
+			&errdetails.ErrorInfo{Reason: "DB"},
+		)
+		return st.Err()
+	case id == "crlf":
+		return status.Error(codes.Unauthenticated, "bad token\r\nSet-Cookie: evil=1")
+	}
+	return nil
+}
+
+func (s *bookshelf) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
+	s.calls.Add(1)
+	if err := errorFor(ctx, req.GetId()); err != nil {
+		return nil, err
+	}
+	return &bookshelfv1.Book{Id: req.GetId(), Title: "Title " + req.GetId()}, nil
+}
+
+func (s *bookshelf) ListBooks(ctx context.Context, _ *bookshelfv1.ListBooksRequest) (*bookshelfv1.ListBooksResponse, error) {
+	s.calls.Add(1)
+	return &bookshelfv1.ListBooksResponse{Books: []*bookshelfv1.Book{{Id: "1"}}}, nil
+}
+
+func (s *bookshelf) CreateBook(ctx context.Context, req *bookshelfv1.CreateBookRequest) (*bookshelfv1.Book, error) {
+	s.calls.Add(1)
+	if err := errorFor(ctx, req.GetBook().GetId()); err != nil {
+		return nil, err
+	}
+	return req.GetBook(), nil
+}
+
+func (s *bookshelf) UpdateBook(ctx context.Context, req *bookshelfv1.UpdateBookRequest) (*bookshelfv1.Book, error) {
+	s.calls.Add(1)
+	if req.GetBook().GetTitle() == "accepted" {
+		if err := statusmap.SetHTTPStatus(ctx, http.StatusAccepted); err != nil {
+			return nil, err
+		}
+	}
+	if err := errorFor(ctx, req.GetBook().GetId()); err != nil {
+		return nil, err
+	}
+	return req.GetBook(), nil
+}
+
+func (s *bookshelf) DeleteBook(ctx context.Context, req *bookshelfv1.DeleteBookRequest) (*emptypb.Empty, error) {
+	s.calls.Add(1)
+	if err := errorFor(ctx, req.GetId()); err != nil {
+		return nil, err
+	}
+	return &emptypb.Empty{}, nil
+}
+
+func (s *bookshelf) ArchiveBook(ctx context.Context, req *bookshelfv1.ArchiveBookRequest) (*bookshelfv1.Book, error) {
+	s.calls.Add(1)
+	if err := errorFor(ctx, req.GetId()); err != nil {
+		return nil, err
+	}
+	return &bookshelfv1.Book{Id: req.GetId(), Title: "archived"}, nil
+}
+
+func (s *bookshelf) StreamBooks(req *bookshelfv1.StreamBooksRequest, stream grpc.ServerStreamingServer[bookshelfv1.Book]) error {
+	s.calls.Add(1)
+	for i := range req.GetCount() {
+		if err := stream.Send(&bookshelfv1.Book{Id: fmt.Sprint(i)}); err != nil {
+			return err
+		}
+	}
+	if req.GetFailWith() != "" {
+		return errorFor(stream.Context(), req.GetFailWith())
+	}
+	return nil
+}
+
+// testGateway is a real gRPC server and a real grpc-gateway mux in front of
+// it, both on loopback.
+type testGateway struct {
+	URL     string
+	Service *bookshelf
+	Client  *http.Client
+}
+
+// startBackend starts the gRPC server and returns its address.
+func startBackend(t testing.TB, svc *bookshelf, opts ...grpc.ServerOption) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer(opts...)
+	bookshelfv1.RegisterBookshelfServiceServer(srv, svc)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	return lis.Addr().String()
+}
+
+// startMux fronts the backend at addr with a mux built from muxOpts.
+func startMux(t testing.TB, addr string, muxOpts ...runtime.ServeMuxOption) string {
+	t.Helper()
+	mux := runtime.NewServeMux(muxOpts...)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	err := bookshelfv1.RegisterBookshelfServiceHandlerFromEndpoint(ctx, mux, addr,
+		[]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// startGateway runs the service behind a mux with statusmap installed.
+func startGateway(t testing.TB, opts ...gateway.Option) *testGateway {
+	t.Helper()
+	svc := &bookshelf{}
+	addr := startBackend(t, svc)
+	url := startMux(t, addr, gateway.ServeMuxOptions(opts...)...)
+	client := &http.Client{Timeout: 10 * time.Second}
+	t.Cleanup(client.CloseIdleConnections)
+	return &testGateway{URL: url, Service: svc, Client: client}
+}
+
+// response is what a test reads of an HTTP response.
+type response struct {
+	Status  int
+	Header  http.Header
+	Trailer http.Header
+	Body    []byte
+}
+
+// do sends a request and reads the whole response.
+func (g *testGateway) do(t testing.TB, method, path, body string, header ...string) response {
+	t.Helper()
+	return doRequest(t, g.Client, method, g.URL+path, body, header...)
+}
+
+func doRequest(t testing.TB, client *http.Client, method, url, body string, header ...string) response {
+	t.Helper()
+	var reader io.Reader
+	if body != "" {
+		reader = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{Status: resp.StatusCode, Header: resp.Header, Trailer: resp.Trailer, Body: b}
+}

@@ -1,0 +1,290 @@
+package gateway
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// Nothing from a status reaches a header except through the functions in
+// this file, each of which builds the value from validated parts: an
+// RFC 9110 challenge, a list of method tokens, or a number. Status messages
+// never reach a header.
+
+// maxHeaderItems bounds how many challenges or methods one header lists, so
+// that a status with thousands of them cannot make a header unbounded.
+const maxHeaderItems = 16
+
+// maxTokenLen bounds one token or parameter value copied into a header.
+const maxTokenLen = 256
+
+// isTokenChar reports whether b is an RFC 9110 tchar.
+func isTokenChar(b byte) bool {
+	switch {
+	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
+}
+
+// isToken reports whether s is a non-empty RFC 9110 token of bounded length.
+func isToken(s string) bool {
+	if s == "" || len(s) > maxTokenLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isToken68 reports whether s is an RFC 9110 token68.
+func isToken68(s string) bool {
+	if s == "" || len(s) > maxTokenLen {
+		return false
+	}
+	i := 0
+	for i < len(s) {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-._~+/", b) >= 0) {
+			break
+		}
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] != '=' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendQuoted appends s as an RFC 9110 quoted-string, or reports false when
+// s holds a byte a quoted-string cannot (controls other than HTAB, DEL).
+func appendQuoted(buf []byte, s string) ([]byte, bool) {
+	if len(s) > maxTokenLen {
+		return buf, false
+	}
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b == '"' || b == '\\':
+			buf = append(buf, '\\', b)
+		case b == '\t' || (b >= 0x20 && b != 0x7f):
+			buf = append(buf, b)
+		default:
+			return buf, false
+		}
+	}
+	return append(buf, '"'), true
+}
+
+// formatChallenges renders challenges as one header value. Challenges
+// whose scheme is not a token are skipped, as are parameters that do not
+// validate; what remains is always a valid field value.
+func formatChallenges(challenges []*statusmapv1.AuthChallenge) string {
+	var buf []byte
+	n := 0
+	for _, c := range challenges {
+		if n == maxHeaderItems {
+			break
+		}
+		if !isToken(c.GetScheme()) {
+			continue
+		}
+		mark := len(buf)
+		if n > 0 {
+			buf = append(buf, ", "...)
+		}
+		buf = append(buf, c.GetScheme()...)
+		switch {
+		case c.GetToken68() != "":
+			if !isToken68(c.GetToken68()) {
+				buf = buf[:mark]
+				continue
+			}
+			buf = append(buf, ' ')
+			buf = append(buf, c.GetToken68()...)
+		default:
+			written := 0
+			for _, p := range c.GetParams() {
+				if written == maxHeaderItems || !isToken(p.GetName()) {
+					continue
+				}
+				paramMark := len(buf)
+				if written == 0 {
+					buf = append(buf, ' ')
+				} else {
+					buf = append(buf, ", "...)
+				}
+				buf = append(buf, p.GetName()...)
+				buf = append(buf, '=')
+				var ok bool
+				if buf, ok = appendQuoted(buf, p.GetValue()); !ok {
+					buf = buf[:paramMark]
+					continue
+				}
+				written++
+			}
+		}
+		n++
+	}
+	return string(buf)
+}
+
+// formatAllow renders methods as an Allow value: valid tokens only, each
+// once, in the order given.
+func formatAllow(methods []string) string {
+	var buf []byte
+	n := 0
+outer:
+	for i, m := range methods {
+		if n == maxHeaderItems || !isToken(m) {
+			continue
+		}
+		for _, earlier := range methods[:i] {
+			if earlier == m {
+				continue outer
+			}
+		}
+		if n > 0 {
+			buf = append(buf, ", "...)
+		}
+		buf = append(buf, m...)
+		n++
+	}
+	return string(buf)
+}
+
+// retryAfterFullName is google.rpc.RetryInfo's full name.
+const retryAfterFullName = "google.rpc.RetryInfo"
+
+// retryAfter returns the Retry-After value for the first RetryInfo among the
+// details: its delay in whole seconds, rounded up, never negative.
+func retryAfter(details []*anypb.Any) (string, bool) {
+	for _, detail := range details {
+		url := detail.GetTypeUrl()
+		if !strings.HasSuffix(url, retryAfterFullName) || (len(url) > len(retryAfterFullName) && url[len(url)-len(retryAfterFullName)-1] != '/') {
+			continue
+		}
+		var info errdetails.RetryInfo
+		if proto.Unmarshal(detail.GetValue(), &info) != nil || info.GetRetryDelay() == nil {
+			continue
+		}
+		seconds, nanos := info.GetRetryDelay().GetSeconds(), info.GetRetryDelay().GetNanos()
+		if nanos > 0 {
+			seconds++
+		}
+		if seconds < 0 {
+			seconds = 0
+		}
+		return strconv.FormatInt(seconds, 10), true
+	}
+	return "", false
+}
+
+// isFieldValueSafe reports whether v can be a header field value as it is:
+// no control characters but HTAB, and no DEL.
+func isFieldValueSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldValue makes a metadata value safe for a header. gRPC keeps binary
+// metadata ("-bin" keys) decoded; such a value is written in base64, as it
+// travels on the gRPC wire, when its raw bytes cannot be a header value. Any
+// other unsafe value has its control bytes replaced by spaces.
+func fieldValue(key, v string) string {
+	if isFieldValueSafe(v) {
+		return v
+	}
+	if strings.HasSuffix(key, "-bin") {
+		return base64.StdEncoding.EncodeToString([]byte(v))
+	}
+	b := []byte(v)
+	for i, c := range b {
+		if (c < 0x20 && c != '\t') || c == 0x7f {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// forwardHeaderMetadata writes server header metadata as headers through
+// the matcher, as grpc-gateway's own handler does.
+func forwardHeaderMetadata(h http.Header, md runtime.ServerMetadata, matcher runtime.HeaderMatcherFunc) {
+	for k, vs := range md.HeaderMD {
+		if k == statusmap.HTTPStatusMetadataKey {
+			continue
+		}
+		name, ok := matcher(k)
+		if !ok || !isToken(name) {
+			continue
+		}
+		for _, v := range vs {
+			h.Add(name, fieldValue(k, v))
+		}
+	}
+}
+
+// announceTrailers declares the trailers that forwardTrailers will write.
+func announceTrailers(h http.Header, md runtime.ServerMetadata, matcher runtime.HeaderMatcherFunc) {
+	for k := range md.TrailerMD {
+		if name, ok := matcher(k); ok && isToken(name) {
+			h.Add("Trailer", textproto.CanonicalMIMEHeaderKey(name))
+		}
+	}
+}
+
+// forwardTrailers writes trailer metadata after the body.
+func forwardTrailers(h http.Header, md runtime.ServerMetadata, matcher runtime.HeaderMatcherFunc) {
+	for k, vs := range md.TrailerMD {
+		name, ok := matcher(k)
+		if !ok || !isToken(name) {
+			continue
+		}
+		for _, v := range vs {
+			h.Add(name, fieldValue(k, v))
+		}
+	}
+}
+
+// acceptsTrailers reports whether the request's TE header accepts trailers,
+// the condition grpc-gateway forwards trailer metadata on.
+func acceptsTrailers(r *http.Request) bool {
+	for _, te := range r.Header.Values("TE") {
+		if strings.Contains(strings.ToLower(te), "trailers") {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultOutgoingMatcher is grpc-gateway's default: every key, prefixed.
+func defaultOutgoingMatcher(key string) (string, bool) {
+	return runtime.MetadataHeaderPrefix + key, true
+}
+
+// defaultTrailerMatcher is grpc-gateway's default for trailers.
+func defaultTrailerMatcher(key string) (string, bool) {
+	return runtime.MetadataTrailerPrefix + key, true
+}

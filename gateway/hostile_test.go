@@ -1,0 +1,78 @@
+package gateway_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// TestHugeInputs gives the handler a 10 MiB message and 10,000 details:
+// every byte and every detail is written, and nothing reaches a header.
+func TestHugeInputs(t *testing.T) {
+	msg := strings.Repeat("m\r\n", 10<<20/3)
+	details := make([]*anypb.Any, 10000)
+	for i := range details {
+		a, err := anypb.New(&errdetails.ErrorInfo{Reason: "R", Metadata: map[string]string{"i": strings.Repeat("x", i%7)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		details[i] = a
+	}
+	pin, _ := anypb.New(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: make([]string, 5000)})
+	details = append(details, pin)
+	err := status.FromProto(&spb.Status{Code: int32(codes.Unimplemented), Message: msg, Details: details}).Err()
+	for _, format := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/x", nil)
+		gateway.ErrorHandler(gateway.WithFormat(format))(req.Context(), runtime.NewServeMux(), &runtime.JSONPb{}, rec, req, err)
+		if rec.Code != 405 {
+			t.Errorf("%v: status %d", format, rec.Code)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("%v: %v", format, err)
+		}
+		if got := len(findDetails(body)); got != len(details) {
+			t.Errorf("%v: %d details; want %d", format, got, len(details))
+		}
+		for name, vs := range rec.Header() {
+			for _, v := range vs {
+				if len(v) > 4096 {
+					t.Errorf("%v: header %s is %d bytes", format, name, len(v))
+				}
+			}
+		}
+	}
+}
+
+// TestClientCannotChooseStatus sends requests that try to pick their own
+// status or headers; the response follows the error alone.
+func TestClientCannotChooseStatus(t *testing.T) {
+	g := startGateway(t)
+	r := g.do(t, "GET", "/v1/books/code-5", "",
+		"Grpc-Metadata-Statusmap-Http-Status", "200",
+		"X-HTTP-Method-Override", "DELETE",
+		"Accept", "application/problem+json; q=2",
+		"TE", "trailers")
+	if r.Status != 404 {
+		t.Errorf("status %d; want 404", r.Status)
+	}
+	r = g.do(t, "PUT", "/v1/books/b2", `{"id":"b2","title":"x"}`, "Grpc-Metadata-Statusmap-Http-Status", "202")
+	if r.Status != 200 {
+		t.Errorf("a client header chose the success status: %d", r.Status)
+	}
+	if got := statusmap.HTTPStatusOf(status.Error(codes.NotFound, "x")); got != 404 {
+		t.Fatal(got)
+	}
+}
