@@ -1,0 +1,88 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
+	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+)
+
+// restBackedShelf is a gRPC service whose books live behind a REST API.
+type restBackedShelf struct {
+	bookshelfv1.UnimplementedBookshelfServiceServer
+	restURL string
+}
+
+func (s *restBackedShelf) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
+	httpReq, err := http.NewRequestWithContext(ctx, "GET", s.restURL+"/books/"+req.GetId(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(httpReq)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if err := gateway.ErrorFromResponse(resp); err != nil {
+		return nil, err // the backend's exact status travels on, pinned
+	}
+	return &bookshelfv1.Book{Id: req.GetId()}, nil
+}
+
+// A gRPC method that calls a REST backend returns the backend's error with
+// ErrorFromResponse; the gateway in front answers with the backend's very
+// status, 409 here, which the gRPC code alone (Aborted) could not carry.
+func ExampleErrorFromResponse() {
+	rest := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		io.WriteString(w, `{"error_code":"BOOK.0409","error_msg":"version mismatch","request_id":"r-1"}`)
+	}))
+	defer rest.Close()
+
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	srv := grpc.NewServer()
+	bookshelfv1.RegisterBookshelfServiceServer(srv, &restBackedShelf{restURL: rest.URL})
+	go srv.Serve(lis)
+	defer srv.Stop()
+
+	// A gRPC client sees the backend's error, status pinned.
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	_, err = bookshelfv1.NewBookshelfServiceClient(conn).GetBook(context.Background(), &bookshelfv1.GetBookRequest{Id: "7"})
+	fmt.Println(status.Code(err), status.Convert(err).Message(), statusmap.HTTPStatusOf(err))
+
+	// So does an HTTP client of the gateway in front.
+	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
+	if err := bookshelfv1.RegisterBookshelfServiceHandlerFromEndpoint(context.Background(), mux, lis.Addr().String(),
+		[]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}); err != nil {
+		panic(err)
+	}
+	front := httptest.NewServer(mux)
+	defer front.Close()
+	resp, err := http.Get(front.URL + "/v1/books/7")
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	fmt.Println(resp.Status)
+	// Output:
+	// Aborted version mismatch 409
+	// 409 Conflict
+}

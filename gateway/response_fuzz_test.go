@@ -1,0 +1,87 @@
+package gateway_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/statusmap"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// FuzzErrorFromResponse reads arbitrary responses: no panic, nil exactly
+// for 2xx, never an OK code otherwise, and the exact status pinned for
+// every 4xx and 5xx.
+func FuzzErrorFromResponse(f *testing.F) {
+	f.Add(404, "application/json", []byte(`{"code":5,"message":"x","details":[{"@type":"type.googleapis.com/acme.X","value":"AQI="}]}`), "")
+	f.Add(429, "application/json", []byte(`{"code":"resource_exhausted","message":"m","details":[{"type":"google.rpc.RetryInfo","value":"CgIIHg"}]}`), "3")
+	f.Add(405, "application/problem+json", []byte(`{"type":"about:blank","title":"t","status":405,"grpcCode":"99","details":[1,"x",null]}`), "GET")
+	f.Add(503, "application/json", []byte(`{"error":{"code":503,"message":"m","status":"UNAVAILABLE","details":[{}]}}`), "-1")
+	f.Add(502, "text/html", []byte("<html>\x00\xff</html>"), "")
+	f.Add(302, "", []byte(nil), "")
+	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, header string) {
+		resp := &http.Response{
+			StatusCode: code,
+			Header:     http.Header{"Content-Type": {contentType}, "Retry-After": {header}, "Allow": {header}, "X-Request-Id": {header}},
+			Body:       io.NopCloser(strings.NewReader(string(body))),
+		}
+		err := gateway.ErrorFromResponseLimit(resp, 4096)
+		if code >= 200 && code <= 299 {
+			if err != nil {
+				t.Fatalf("%d: %v", code, err)
+			}
+			return
+		}
+		st, ok := status.FromError(err)
+		if err == nil || !ok || st.Code() == codes.OK {
+			t.Fatalf("%d: %v", code, err)
+		}
+		got := statusmap.HTTPStatusOf(err)
+		if code >= 400 && code <= 599 && got != code {
+			t.Fatalf("HTTPStatusOf = %d; want %d", got, code)
+		}
+		if (code < 400 || code > 599) && got != 500 {
+			t.Fatalf("status %d read as %d", code, got)
+		}
+		if !utf8.ValidString(st.Message()) && !utf8.Valid(body) {
+			// A message taken from a body is as valid as the body's JSON
+			// string; an excerpt of raw bytes is always made valid.
+			if !strings.HasPrefix(st.Message(), "HTTP ") {
+				return
+			}
+			t.Fatalf("excerpt is not valid UTF-8: %q", st.Message())
+		}
+	})
+}
+
+// FuzzRoundTrip writes arbitrary statuses in every format and reads them
+// back: what went in comes out, proto-equal.
+func FuzzRoundTrip(f *testing.F) {
+	f.Add(int32(5), "not found", "type.googleapis.com/acme.v1.Thing", []byte{1, 2, 3}, uint8(0))
+	f.Add(int32(99), "\"quoted\" \\ \n", "example.com/x.Y", []byte(nil), uint8(1))
+	f.Add(int32(14), "", "", []byte{0xff}, uint8(2))
+	f.Fuzz(func(t *testing.T, code int32, msg, typeURL string, value []byte, which uint8) {
+		if code <= 0 || !utf8.ValidString(msg) || !utf8.ValidString(typeURL) || typeURL == "" {
+			return // invalid UTF-8 is replaced on the way out, by design
+		}
+		if strings.Contains(typeURL, "google.") || strings.Contains(typeURL, "statusmap.") {
+			return // known types are re-encoded by protojson: equal by meaning only
+		}
+		in := status.FromProto(&spb.Status{Code: code, Message: msg, Details: []*anypb.Any{{TypeUrl: typeURL, Value: value}}})
+		formats := []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem}
+		rec := httptest.NewRecorder()
+		gateway.NewErrorWriter(gateway.WithFormat(formats[int(which)%len(formats)])).Write(rec, nil, in.Err())
+		out := gateway.ErrorFromResponse(rec.Result())
+		if !proto.Equal(status.Convert(out).Proto(), in.Proto()) {
+			t.Fatalf("round trip changed the status:\n got %v\nwant %v\nbody %s", status.Convert(out).Proto(), in.Proto(), rec.Body)
+		}
+	})
+}

@@ -1,0 +1,188 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// roundTripStatuses are written by the gateway and read back.
+func roundTripStatuses(t *testing.T) map[string]*status.Status {
+	t.Helper()
+	withDetails, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+		&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(1500 * time.Millisecond)},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*status.Status{
+		"plain":        status.New(codes.NotFound, "no such book"),
+		"details":      withDetails,
+		"pinned-405":   statusmap.NewPinned(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: []string{"GET", "PUT"}}, "read-only"),
+		"pinned-502":   statusmap.New(502, "upstream sent garbage"),
+		"unauth":       status.New(codes.Unauthenticated, "token expired"),
+		"out-of-range": status.New(codes.Code(42), "odd code"),
+		"unicode":      status.New(codes.InvalidArgument, "名前 must not be empty \"quoted\" \\ \n"),
+	}
+}
+
+func TestRoundTripEveryFormat(t *testing.T) {
+	statuses := roundTripStatuses(t)
+	for _, format := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
+		writer := gateway.NewErrorWriter(gateway.WithFormat(format))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writer.Write(w, r, statuses[strings.TrimPrefix(r.URL.Path, "/")].Err())
+		}))
+		t.Cleanup(srv.Close)
+		for name, want := range statuses {
+			resp, err := http.Get(srv.URL + "/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := gateway.ErrorFromResponse(resp)
+			resp.Body.Close()
+			if !proto.Equal(status.Convert(got).Proto(), want.Proto()) {
+				t.Errorf("%v %s: read back\n %v\nwant\n %v", format, name, status.Convert(got).Proto(), want.Proto())
+			}
+			if statusmap.HTTPStatusOf(got) != resp.StatusCode {
+				t.Errorf("%v %s: HTTPStatusOf = %d; response was %d", format, name, statusmap.HTTPStatusOf(got), resp.StatusCode)
+			}
+		}
+	}
+}
+
+// TestRoundTripThroughGateway writes with the real mux over a real gRPC hop.
+func TestRoundTripThroughGateway(t *testing.T) {
+	for _, format := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
+		g := startGateway(t, gateway.WithFormat(format))
+		for _, id := range []string{"code-5", "retry-1500", "pin-405", "pin-502", "challenge", "unknown"} {
+			resp, err := g.Client.Get(g.URL + "/v1/books/" + id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := gateway.ErrorFromResponse(resp)
+			resp.Body.Close()
+			want := status.Convert(errorFor(context.Background(), id))
+			if !proto.Equal(status.Convert(got).Proto(), want.Proto()) {
+				t.Errorf("%v %s: read back\n %v\nwant\n %v", format, id, status.Convert(got).Proto(), want.Proto())
+			}
+		}
+	}
+}
+
+// response builds an *http.Response as a client would receive it.
+func fakeResponse(code int, contentType, body string, header ...string) *http.Response {
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Add(header[i], header[i+1])
+	}
+	return &http.Response{StatusCode: code, Header: h, Body: io.NopCloser(strings.NewReader(body))}
+}
+
+func TestErrorFromResponsePeers(t *testing.T) {
+	testCases := []struct {
+		name     string
+		resp     *http.Response
+		code     codes.Code
+		msg      string
+		contains string // a detail's text, if any
+	}{
+		{"connect", fakeResponse(404, "application/json", `{"code":"not_found","message":"no book"}`), codes.NotFound, "no book", ""},
+		{"connect details", fakeResponse(429, "application/json",
+			`{"code":"resource_exhausted","message":"slow down","details":[{"type":"google.rpc.RetryInfo","value":"CgIIHg","debug":{"retryDelay":"30s"}}]}`),
+			codes.ResourceExhausted, "slow down", "retry_delay"},
+		{"twirp", fakeResponse(403, "application/json", `{"code":"permission_denied","msg":"nope","meta":{"user":"u1"}}`), codes.PermissionDenied, "nope", "u1"},
+		{"twirp malformed", fakeResponse(400, "application/json", `{"code":"malformed","msg":"bad json"}`), codes.InvalidArgument, "bad json", ""},
+		{"huawei", fakeResponse(401, "application/json", `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r-1"}`),
+			codes.Unauthenticated, "Incorrect IAM authentication information", "APIGW.0301"},
+		{"huawei request id header", fakeResponse(502, "application/json", `{"error_code":"APIGW.0201","error_msg":"bad"}`, "X-Request-Id", "hdr-9"),
+			codes.Unavailable, "bad", "hdr-9"},
+		{"huawei nested", fakeResponse(409, "application/json", `{"error":{"code":"SVC.1001","message":"conflict"}}`), codes.Aborted, "conflict", "SVC.1001"},
+		{"html", fakeResponse(502, "text/html", "<html><body><h1>502 Bad Gateway</h1>\r\n<hr>nginx</body></html>"),
+			codes.Unavailable, "HTTP 502 Bad Gateway: <html><body><h1>502 Bad Gateway</h1> <hr>nginx</body></html>", ""},
+		{"plain text", fakeResponse(503, "text/plain", "upstream connect error"), codes.Unavailable, "HTTP 503 Service Unavailable: upstream connect error", ""},
+		{"truncated json", fakeResponse(500, "application/json", `{"code":13,"message":"boo`), codes.Internal, `HTTP 500 Internal Server Error: {"code":13,"message":"boo`, ""},
+		{"empty", fakeResponse(504, "", ""), codes.DeadlineExceeded, "HTTP 504 Gateway Timeout", ""},
+		{"generic problem", fakeResponse(422, "application/problem+json", `{"type":"https://e.x/v","title":"Invalid","status":422,"detail":"name missing"}`),
+			codes.InvalidArgument, "name missing", ""},
+		{"grpc-gateway stream chunk", fakeResponse(500, "application/json", `{"error":{"code":14,"message":"gone","details":[]}}`), codes.Unavailable, "gone", ""},
+		{"redirect", fakeResponse(302, "text/html", "moved"), codes.Unknown, "HTTP 302 Found: moved", ""},
+		{"binary", fakeResponse(500, "application/octet-stream", "\x00\x01\xff\xfe bytes"), codes.Internal, "HTTP 500 Internal Server Error: \ufffd bytes", ""},
+	}
+	for _, tc := range testCases {
+		err := gateway.ErrorFromResponse(tc.resp)
+		st := status.Convert(err)
+		if st.Code() != tc.code || st.Message() != tc.msg {
+			t.Errorf("%s: %v %q; want %v %q", tc.name, st.Code(), st.Message(), tc.code, tc.msg)
+		}
+		if tc.resp.StatusCode >= 400 && statusmap.HTTPStatusOf(err) != tc.resp.StatusCode {
+			t.Errorf("%s: HTTPStatusOf = %d; want %d", tc.name, statusmap.HTTPStatusOf(err), tc.resp.StatusCode)
+		}
+		if tc.contains != "" && !strings.Contains(fmt.Sprint(st.Details()), tc.contains) {
+			t.Errorf("%s: details %v lack %q", tc.name, st.Details(), tc.contains)
+		}
+	}
+	if err := gateway.ErrorFromResponse(fakeResponse(201, "", "")); err != nil {
+		t.Errorf("2xx: %v", err)
+	}
+	if err := gateway.ErrorFromResponse(nil); status.Code(err) != codes.Unknown {
+		t.Errorf("nil response: %v", err)
+	}
+}
+
+func TestErrorFromResponseHeaders(t *testing.T) {
+	err := gateway.ErrorFromResponse(fakeResponse(503, "text/plain", "busy", "Retry-After", "120"))
+	var retry *errdetails.RetryInfo
+	for _, d := range status.Convert(err).Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry.GetRetryDelay().AsDuration() != 120*time.Second {
+		t.Errorf("RetryInfo from Retry-After: %v", retry)
+	}
+	err = gateway.ErrorFromResponse(fakeResponse(405, "text/plain", "no", "Allow", "GET, HEAD", "Allow", "bad token!, POST"))
+	if pin := statusmap.PinOf(err); pin.GetCode() != 405 || strings.Join(pin.GetAllowedMethods(), ",") != "GET,HEAD,POST" {
+		t.Errorf("pin from Allow: %v", pin)
+	}
+}
+
+// endless is a body that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+func TestErrorFromResponseBounded(t *testing.T) {
+	resp := &http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(endless{})}
+	err := gateway.ErrorFromResponseLimit(resp, 64<<10)
+	if status.Code(err) != codes.Internal || len(status.Convert(err).Message()) > 300 || !strings.HasSuffix(status.Convert(err).Message(), "…") {
+		t.Errorf("endless body: %v", err)
+	}
+	err = gateway.ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(endless{})})
+	if status.Code(err) != codes.Internal {
+		t.Errorf("endless body, default limit: %v", err)
+	}
+}
