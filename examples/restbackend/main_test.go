@@ -1,0 +1,29 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`book 1: gRPC OK "", HTTPStatusOf 200`,
+		"gateway: 200 OK",
+		`book 2: gRPC Unimplemented "book 2 is read-only", HTTPStatusOf 405`,
+		"gateway: 405 Method Not Allowed, Allow: GET, PUT",
+		`book 3: gRPC Aborted "book 3 changed meanwhile", HTTPStatusOf 409`,
+		"gateway: 409 Conflict",
+		`book 4: gRPC Unavailable "HTTP 502 Bad Gateway: <html><h1>502 Bad Gateway</h1></html>", HTTPStatusOf 502`,
+		"gateway: 502 Bad Gateway",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

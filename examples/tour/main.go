@@ -1,0 +1,332 @@
+// Command tour shows statusmap end to end over real sockets.
+//
+// It starts, in one process, an upstream REST API, a gRPC server with
+// statusmap's interceptors, and a grpc-gateway mux with statusmap installed,
+// all on 127.0.0.1 ports it picks itself. Then, as an HTTP client, it makes
+// one request per documented status (200, 201, 204 and the 14 error
+// statuses) and a few telling extras, prints what came back, and exits. It
+// exits non-zero if any response differs from the documented table, so it
+// doubles as a smoke test:
+//
+//	go run ./examples/tour
+//
+// With -serve it keeps the servers running on fixed ports and prints curl
+// lines to try by hand:
+//
+//	go run ./examples/tour -serve
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
+	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+)
+
+func main() {
+	serve := flag.Bool("serve", false, "keep the servers running on fixed ports and print curl lines")
+	httpAddr := flag.String("http", "127.0.0.1:8080", "with -serve: the gateway's address")
+	grpcAddr := flag.String("grpc", "127.0.0.1:9090", "with -serve: the gRPC server's address")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var err error
+	if *serve {
+		err = serveForever(ctx, *httpAddr, *grpcAddr, os.Stdout)
+	} else {
+		err = tour(ctx, os.Stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tour:", err)
+		os.Exit(1)
+	}
+}
+
+// servers are the tour's three servers.
+type servers struct {
+	gatewayURL string
+	grpcAddr   string
+	stop       func()
+}
+
+// start runs the upstream REST API, the gRPC server and the gateway on the
+// given addresses ("127.0.0.1:0" picks a free port).
+func start(httpAddr, grpcAddr string) (*servers, error) {
+	var stops []func()
+	stopAll := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	listen := func(addr string) (net.Listener, error) {
+		lis, err := net.Listen("tcp", addr)
+		if err != nil {
+			stopAll()
+		}
+		return lis, err
+	}
+
+	// The upstream REST API the shelf calls for remote books.
+	upLis, err := listen("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	upstream := &http.Server{Handler: http.HandlerFunc(upstreamAPI), ReadHeaderTimeout: 5 * time.Second}
+	go upstream.Serve(upLis)
+	stops = append(stops, func() { upstream.Close() })
+
+	// The gRPC server, translating its handlers' Go errors at the edge.
+	grpcLis, err := listen(grpcAddr)
+	if err != nil {
+		return nil, err
+	}
+	grpcServer := grpc.NewServer(
+		grpc.ChainUnaryInterceptor(statusmap.UnaryServerInterceptor()),
+		grpc.ChainStreamInterceptor(statusmap.StreamServerInterceptor()),
+	)
+	client := &http.Client{Timeout: 5 * time.Second}
+	bookshelfv1.RegisterBookshelfServiceServer(grpcServer, newShelf("http://"+upLis.Addr().String(), client))
+	go grpcServer.Serve(grpcLis)
+	stops = append(stops, grpcServer.Stop, client.CloseIdleConnections)
+
+	// The gateway: one line installs statusmap.
+	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
+	ctx, cancel := context.WithCancel(context.Background())
+	stops = append(stops, cancel)
+	err = bookshelfv1.RegisterBookshelfServiceHandlerFromEndpoint(ctx, mux, grpcLis.Addr().String(),
+		[]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())})
+	if err != nil {
+		stopAll()
+		return nil, err
+	}
+	httpLis, err := listen(httpAddr)
+	if err != nil {
+		return nil, err
+	}
+	front := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go front.Serve(httpLis)
+	stops = append(stops, func() { front.Close() })
+
+	return &servers{gatewayURL: "http://" + httpLis.Addr().String(), grpcAddr: grpcLis.Addr().String(), stop: stopAll}, nil
+}
+
+// upstreamAPI is a REST API that is having a bad day: its remote books are
+// behind a gateway that is down, and one sits behind a proxy that wants
+// credentials.
+func upstreamAPI(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/books/proxied":
+		w.Header().Set("Proxy-Authenticate", `Basic realm="upstream"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusProxyAuthRequired)
+		io.WriteString(w, `{"error_code":"PROXY.0407","error_msg":"proxy credentials required","request_id":"up-7"}`)
+	default:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n")
+	}
+}
+
+// step is one request of the tour.
+type step struct {
+	what   string
+	method string
+	path   string
+	body   string
+	header []string
+	want   int
+}
+
+// steps are one request per documented status, in the table's order, then
+// the extras.
+var steps = []step{
+	{"read a book", "GET", "/v1/books/1", "", nil, 200},
+	{"create a book", "POST", "/v1/books", `{"id":"2","title":"Go in Practice"}`, nil, 201},
+	{"delete it (empty response)", "DELETE", "/v1/books/2", "", nil, 204},
+	{"invalid id", "GET", "/v1/books/Bad_Id", "", nil, 400},
+	{"private book, no credentials", "GET", "/v1/books/private", "", nil, 401},
+	{"private book, wrong user", "GET", "/v1/books/private", "", []string{"Authorization", "Bearer reader"}, 403},
+	{"no such book", "GET", "/v1/books/42", "", nil, 404},
+	{"wrong method (routing)", "POST", "/v1/books/1", "", nil, 405},
+	{"XML asked for (pinned 406)", "GET", "/v1/books/1", "", []string{"Accept", "application/xml"}, 406},
+	{"upstream proxy wants credentials", "GET", "/v1/books/proxied", "", nil, 407},
+	{"upstream call canceled", "GET", "/v1/books/abandoned", "", nil, 408},
+	{"create an existing book", "POST", "/v1/books", `{"id":"1","title":"Again"}`, nil, 409},
+	{"plain Go error", "GET", "/v1/books/corrupt", "", nil, 500},
+	{"unimplemented RPC", "GET", "/v1/books", "", nil, 501},
+	{"upstream answered 502 (pinned across the gRPC hop)", "GET", "/v1/books/remote-7", "", nil, 502},
+	{"rate limited (RetryInfo)", "GET", "/v1/books/hot", "", nil, 503},
+	{"upstream call timed out", "GET", "/v1/books/slow", "", nil, 504},
+	// Extras.
+	{"problem+json by Accept", "GET", "/v1/books/42", "", []string{"Accept", "application/problem+json"}, 404},
+	{"stream fails before its first message", "GET", "/v1/stream/books?fail_with=hot", "", nil, 503},
+	{"stream fails after two messages", "GET", "/v1/stream/books?count=2&fail_with=corrupt", "", nil, 200},
+	{"private book, owner", "GET", "/v1/books/private", "", []string{"Authorization", "Bearer owner"}, 200},
+}
+
+// tour starts the servers, runs every step, prints a table and returns an
+// error if any response differs from what the documented table says.
+func tour(ctx context.Context, out io.Writer) error {
+	srv, err := start("127.0.0.1:0", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+
+	fmt.Fprintf(out, "statusmap tour: gRPC server on %s, gateway on %s\n\n", srv.grpcAddr, srv.gatewayURL)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tREQUEST\tSTATUS\tgRPC CODE\tHEADERS\tBODY")
+	var failures []string
+	var rateLimited *http.Response
+	for i, s := range steps {
+		resp, body, err := send(ctx, client, srv.gatewayURL, s)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", s.method, s.path, err)
+		}
+		mark := "ok"
+		if resp.StatusCode != s.want {
+			mark = "FAIL"
+			failures = append(failures, fmt.Sprintf("%s %s: got %d; want %d", s.method, s.path, resp.StatusCode, s.want))
+		}
+		if s.want >= 400 && i < 17 && !statusmap.IsDocumented(resp.StatusCode) {
+			mark = "FAIL"
+			failures = append(failures, fmt.Sprintf("%s %s: %d is not documented", s.method, s.path, resp.StatusCode))
+		}
+		if s.path == "/v1/books/hot" {
+			rateLimited = resp
+			rateLimited.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%d %s\t%s\t%s\t%s\n", mark, s.method, s.path, resp.StatusCode, http.StatusText(resp.StatusCode),
+			grpcCode(resp, body), interestingHeaders(resp.Header), excerpt(body, 60))
+		fmt.Fprintf(tw, "\t  %s\t\t\t\t\n", s.what)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	// The way back: the 503 read into a gRPC error again.
+	if rateLimited != nil {
+		err := gateway.ErrorFromResponse(rateLimited)
+		st := status.Convert(err)
+		fmt.Fprintf(out, "\nErrorFromResponse(503 response) = code %v, message %q, HTTPStatusOf %d", st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
+		for _, d := range st.Details() {
+			if r, ok := d.(*errdetails.RetryInfo); ok {
+				fmt.Fprintf(out, ", RetryInfo %v", r.GetRetryDelay().AsDuration())
+			}
+		}
+		fmt.Fprintln(out)
+	}
+
+	if len(failures) > 0 {
+		return errors.New("responses differ from the documented table:\n  " + strings.Join(failures, "\n  "))
+	}
+	fmt.Fprintf(out, "\nall %d responses are what the documented table says.\n", len(steps))
+	return nil
+}
+
+func send(ctx context.Context, client *http.Client, base string, s step) (*http.Response, []byte, error) {
+	var body io.Reader
+	if s.body != "" {
+		body = strings.NewReader(s.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, s.method, base+s.path, body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(s.header); i += 2 {
+		req.Header.Set(s.header[i], s.header[i+1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, b, err
+}
+
+// grpcCode reads the gRPC code back out of an error response.
+func grpcCode(resp *http.Response, body []byte) string {
+	if resp.StatusCode < 400 {
+		return "OK"
+	}
+	r := *resp
+	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	return status.Code(gateway.ErrorFromResponse(&r)).String()
+}
+
+// interestingHeaders lists the headers statusmap sets for the status.
+func interestingHeaders(h http.Header) string {
+	var parts []string
+	for _, name := range []string{"Allow", "WWW-Authenticate", "Proxy-Authenticate", "Retry-After"} {
+		if v := h.Get(name); v != "" {
+			parts = append(parts, name+": "+v)
+		}
+	}
+	if ct := h.Get("Content-Type"); ct == "application/problem+json" {
+		parts = append(parts, "Content-Type: "+ct)
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func excerpt(body []byte, n int) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if s == "" {
+		return "(no body)"
+	}
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+// serveForever runs the servers on fixed ports until ctx is done.
+func serveForever(ctx context.Context, httpAddr, grpcAddr string, out io.Writer) error {
+	srv, err := start(httpAddr, grpcAddr)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	fmt.Fprintf(out, "gateway on %s, gRPC server on %s; try (Ctrl-C to stop):\n\n", srv.gatewayURL, srv.grpcAddr)
+	for _, s := range steps {
+		line := "curl -i"
+		if s.method != "GET" {
+			line += " -X " + s.method
+		}
+		for i := 0; i+1 < len(s.header); i += 2 {
+			line += fmt.Sprintf(" -H '%s: %s'", s.header[i], s.header[i+1])
+		}
+		if s.body != "" {
+			line += fmt.Sprintf(" -H 'Content-Type: application/json' -d '%s'", s.body)
+		}
+		fmt.Fprintf(out, "# %d: %s\n%s '%s%s'\n", s.want, s.what, line, srv.gatewayURL, s.path)
+	}
+	<-ctx.Done()
+	return nil
+}
