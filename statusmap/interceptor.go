@@ -2,7 +2,6 @@ package statusmap
 
 import (
 	"context"
-	"errors"
 
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"google.golang.org/grpc"
@@ -38,22 +37,32 @@ func WithRule(rule Rule) Option {
 
 // WithErrorCode adds a rule: an error for which errors.Is(err, target)
 // holds becomes a status with code and the error's text, as
-// WithErrorCode(sql.ErrNoRows, codes.NotFound) would want.
+// WithErrorCode(sql.ErrNoRows, codes.NotFound) would want. The chain is
+// walked with a bound, so an error that wraps itself cannot hang it.
 func WithErrorCode(target error, code codes.Code) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
-		if errors.Is(err, target) {
+		if chainIs(err, target) {
 			return status.New(code, err.Error()), true
 		}
 		return nil, false
 	})
 }
 
-// WithErrorAs adds a rule with errors.As semantics: the first error in the
-// chain of type T is given to translate.
+// WithErrorAs adds a rule with errors.As semantics (bounded, as
+// WithErrorCode): the first error in the chain of type T is given to
+// translate; a nil result means the rule does not apply.
 func WithErrorAs[T error](translate func(T) *status.Status) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
 		var target T
-		if errors.As(err, &target) {
+		found := walkChain(err, func(e error) bool {
+			if t, ok := e.(T); ok {
+				target = t
+				return true
+			}
+			as, ok := e.(interface{ As(any) bool })
+			return ok && as.As(&target)
+		})
+		if found {
 			if st := translate(target); st != nil {
 				return st, true
 			}
@@ -142,8 +151,8 @@ func (c *interceptorConfig) translate(ctx context.Context, err error) error {
 	if st := statusInChain(err); st != nil {
 		if st.Code() == codes.OK {
 			// A non-nil error claiming OK would reach the client as a
-			// success; keep its text as Unknown instead.
-			return status.Error(codes.Unknown, err.Error())
+			// success: it is an unknown error.
+			return c.unknown(ctx, err)
 		}
 		// The status as it was made, not status.FromError's copy whose
 		// message is the whole wrapped text.
@@ -166,6 +175,11 @@ func (c *interceptorConfig) translate(ctx context.Context, err error) error {
 	if httpStatus, ok := statusCodeInChain(err); ok {
 		return pinned(&statusmapv1.HttpStatus{Code: int32(httpStatus)}, c.mapper.Code(httpStatus), err.Error()).Err()
 	}
+	return c.unknown(ctx, err)
+}
+
+// unknown answers an error no rule translates.
+func (c *interceptorConfig) unknown(ctx context.Context, err error) error {
 	if c.hideUnknown {
 		if c.reportUnknown != nil {
 			c.reportUnknown(ctx, err)

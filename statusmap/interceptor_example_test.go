@@ -1,0 +1,99 @@
+package statusmap_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+
+	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+)
+
+// inventoryError is what an HTTP client library might return for an
+// upstream's error response.
+type inventoryError struct{ status int }
+
+func (e *inventoryError) Error() string   { return fmt.Sprintf("inventory answered %d", e.status) }
+func (e *inventoryError) StatusCode() int { return e.status }
+
+// exampleShelf returns plain Go errors; the interceptor turns them into
+// gRPC statuses at the edge of the server.
+type exampleShelf struct {
+	bookshelfv1.UnimplementedBookshelfServiceServer
+}
+
+func (exampleShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
+	switch req.GetId() {
+	case "reserved":
+		return nil, fmt.Errorf("reserve book: %w", &inventoryError{status: 409})
+	case "missing":
+		return nil, fmt.Errorf("get book %q: %w", req.GetId(), sql.ErrNoRows)
+	case "broken":
+		return nil, errors.New("open /var/lib/books: permission denied")
+	}
+	return &bookshelfv1.Book{Id: req.GetId()}, nil
+}
+
+func ExampleUnaryServerInterceptor() {
+	opts := []statusmap.Option{
+		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithUnknownMessage("internal error", func(_ context.Context, err error) {
+			fmt.Println("reported:", err)
+		}),
+	}
+	srv := grpc.NewServer(
+		grpc.ChainUnaryInterceptor(statusmap.UnaryServerInterceptor(opts...)),
+		grpc.ChainStreamInterceptor(statusmap.StreamServerInterceptor(opts...)),
+	)
+	bookshelfv1.RegisterBookshelfServiceServer(srv, exampleShelf{})
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go func() { _ = srv.Serve(lis) }()
+	defer srv.Stop()
+
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	client := bookshelfv1.NewBookshelfServiceClient(conn)
+
+	for _, id := range []string{"7", "reserved", "missing", "broken"} {
+		_, err := client.GetBook(context.Background(), &bookshelfv1.GetBookRequest{Id: id})
+		fmt.Printf("%s: %v %d %q\n", id, status.Code(err), statusmap.HTTPStatusOf(err), status.Convert(err).Message())
+	}
+	// Output:
+	// 7: OK 200 ""
+	// reserved: Aborted 409 "reserve book: inventory answered 409"
+	// missing: NotFound 404 "get book \"missing\": sql: no rows in result set"
+	// reported: open /var/lib/books: permission denied
+	// broken: Unknown 500 "internal error"
+}
+
+// Translate does what the interceptors do, for errors that reach gRPC
+// some other way.
+func ExampleTranslate() {
+	ctx := context.Background()
+	for _, err := range []error{
+		nil,
+		fmt.Errorf("call inventory: %w", &inventoryError{status: 502}),
+		fmt.Errorf("load: %w", context.DeadlineExceeded),
+		fmt.Errorf("load: %w", status.Error(codes.PermissionDenied, "not your shelf")),
+	} {
+		translated := statusmap.Translate(ctx, err)
+		fmt.Printf("%v %d %q\n", status.Code(translated), statusmap.HTTPStatusOf(translated), status.Convert(translated).Message())
+	}
+	// Output:
+	// OK 200 ""
+	// Unavailable 502 "call inventory: inventory answered 502"
+	// DeadlineExceeded 504 "load: context deadline exceeded"
+	// PermissionDenied 403 "not your shelf"
+}
