@@ -121,8 +121,7 @@ func (c *config) handleRoutingError(ctx context.Context, mux *runtime.ServeMux, 
 // errorStatus finds the status to answer err with and its HTTP status.
 func (c *config) errorStatus(err error) (*spb.Status, int) {
 	override := 0
-	var statusErr *runtime.HTTPStatusError
-	if errors.As(err, &statusErr) {
+	if statusErr := findHTTPStatusError(err); statusErr != nil {
 		if statusErr.HTTPStatus >= 400 && statusErr.HTTPStatus <= 599 {
 			override = statusErr.HTTPStatus
 		}
@@ -178,6 +177,29 @@ func (c *config) errorStatus(err error) (*spb.Status, int) {
 	return sp, httpStatus
 }
 
+// findHTTPStatusError is errors.As for grpc-gateway's override type,
+// without the heap-allocated target errors.As needs: the error path runs
+// once per failed request. The walk is bounded, as everywhere here.
+func findHTTPStatusError(err error) *runtime.HTTPStatusError {
+	for depth := 0; err != nil && depth < 64; depth++ {
+		switch e := err.(type) {
+		case *runtime.HTTPStatusError:
+			return e
+		case interface{ Unwrap() error }:
+			err = e.Unwrap()
+		case interface{ Unwrap() []error }:
+			var found *runtime.HTTPStatusError
+			if errors.As(err, &found) {
+				return found
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
 // debugInfoFullName is google.rpc.DebugInfo's full name.
 const debugInfoFullName = "google.rpc.DebugInfo"
 
@@ -213,7 +235,7 @@ func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int) 
 		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
 			value = formatChallenges(pin.GetChallenges())
 		}
-		name := "WWW-Authenticate"
+		name := "Www-Authenticate" // canonical form: a map key below
 		if httpStatus == http.StatusProxyAuthRequired {
 			name = "Proxy-Authenticate"
 			if value == "" {
@@ -222,16 +244,16 @@ func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int) 
 		} else if value == "" {
 			value = c.wwwAuthenticate
 		}
-		h.Set(name, value)
+		h[name] = []string{value}
 	case http.StatusMethodNotAllowed:
 		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
 			if allow := formatAllow(pin.GetAllowedMethods()); allow != "" {
-				h.Set("Allow", allow)
+				h["Allow"] = []string{allow}
 			}
 		}
 	}
 	if seconds, ok := retryAfter(sp.GetDetails()); ok {
-		h.Set("Retry-After", seconds)
+		h["Retry-After"] = []string{seconds}
 	}
 }
 
@@ -245,10 +267,12 @@ func (c *config) writeError(ctx context.Context, marshaler runtime.Marshaler, w 
 	}
 	contentType, body := c.errorBody(format, marshaler, sp, httpStatus)
 
+	// The header names are written in canonical form, as map keys, which
+	// spares net/http's canonicalisation on every error.
 	h := w.Header()
-	h.Del("Trailer")
-	h.Del("Transfer-Encoding")
-	h.Set("Content-Type", contentType)
+	delete(h, "Trailer")
+	delete(h, "Transfer-Encoding")
+	h["Content-Type"] = []string{contentType}
 	c.setErrorHeaders(h, sp, httpStatus)
 
 	md, haveMD := runtime.ServerMetadataFromContext(ctx)
@@ -257,11 +281,12 @@ func (c *config) writeError(ctx context.Context, marshaler runtime.Marshaler, w 
 		forwardHeaderMetadata(h, md, c.headerMatcher)
 		if withTrailers {
 			announceTrailers(h, md, c.trailerMatcher)
-			h.Set("Transfer-Encoding", "chunked")
+			h["Transfer-Encoding"] = []string{"chunked"}
 		}
 	}
 	w.WriteHeader(httpStatus)
-	_, werr := w.Write(body)
+	_, werr := w.Write(*body)
+	c.putBuffer(body)
 	c.writeFailed(r, werr)
 	if withTrailers {
 		forwardTrailers(h, md, c.trailerMatcher)
@@ -296,37 +321,46 @@ func defaultJSONOptions() protojson.MarshalOptions {
 	return protojson.MarshalOptions{EmitUnpopulated: true}
 }
 
-// errorBody returns the Content-Type and body of an error response.
-func (c *config) errorBody(format Format, marshaler runtime.Marshaler, sp *spb.Status, httpStatus int) (string, []byte) {
+// errorBody returns the Content-Type and body of an error response, in a
+// buffer from the pool that the caller returns with putBuffer.
+func (c *config) errorBody(format Format, marshaler runtime.Marshaler, sp *spb.Status, httpStatus int) (string, *[]byte) {
 	opts, isJSON := jsonOptions(marshaler)
 	if !isJSON {
 		opts = defaultJSONOptions()
 	}
-	buf := make([]byte, 0, 128+len(sp.GetMessage()))
-	switch format {
-	case FormatGoogle:
-		return "application/json", appendGoogleBody(buf, sp, httpStatus, opts)
-	case FormatProblem:
+	body := c.getBuffer()
+	buf := (*body)[:0]
+	contentType := "application/json"
+	switch {
+	case format == FormatGoogle:
+		buf = c.appendGoogleBody(buf, sp, httpStatus, opts)
+	case format == FormatProblem:
 		typeURI := ""
 		if c.problemType != nil {
 			typeURI = c.problemType(httpStatus, codes.Code(sp.GetCode()))
 		}
-		return "application/problem+json", appendProblemBody(buf, sp, httpStatus, typeURI, opts)
+		contentType = problemMediaType
+		buf = c.appendProblemBody(buf, sp, httpStatus, typeURI, opts)
+	case isJSON:
+		contentType = marshaler.ContentType(sp)
+		buf = c.appendStatusBody(buf, sp, opts)
+	default:
+		// A marshaler of the user's own (protobuf binary, YAML, ...): use it
+		// as grpc-gateway would, and keep the error in JSON should it fail.
+		if b, err := marshaler.Marshal(sp); err == nil {
+			contentType = marshaler.ContentType(sp)
+			buf = append(buf, b...)
+		} else {
+			buf = c.appendStatusBody(buf, sp, defaultJSONOptions())
+		}
 	}
-	if isJSON {
-		return marshaler.ContentType(sp), appendStatusBody(buf, sp, opts)
-	}
-	// A marshaler of the user's own (protobuf binary, YAML, ...): use it as
-	// grpc-gateway would, and keep the error in JSON should it fail.
-	if b, err := marshaler.Marshal(sp); err == nil {
-		return marshaler.ContentType(sp), b
-	}
-	return "application/json", appendStatusBody(buf, sp, defaultJSONOptions())
+	*body = buf
+	return contentType, body
 }
 
 // appendStatusBody writes google.rpc.Status as protojson with opts would,
 // by meaning: {"code":5,"message":"...","details":[...]}.
-func appendStatusBody(buf []byte, sp *spb.Status, opts protojson.MarshalOptions) []byte {
+func (c *config) appendStatusBody(buf []byte, sp *spb.Status, opts protojson.MarshalOptions) []byte {
 	emitAll := opts.EmitUnpopulated || opts.EmitDefaultValues
 	buf = append(buf, `{"code":`...)
 	buf = strconv.AppendInt(buf, int64(sp.GetCode()), 10)
@@ -336,13 +370,13 @@ func appendStatusBody(buf []byte, sp *spb.Status, opts protojson.MarshalOptions)
 	}
 	if len(sp.GetDetails()) > 0 || emitAll {
 		buf = append(buf, `,"details":`...)
-		buf = appendDetails(buf, sp.GetDetails(), opts)
+		buf = c.details.appendDetails(buf, sp.GetDetails(), opts)
 	}
 	return append(buf, '}')
 }
 
 // appendGoogleBody writes statusmapv1.GoogleErrorBody.
-func appendGoogleBody(buf []byte, sp *spb.Status, httpStatus int, opts protojson.MarshalOptions) []byte {
+func (c *config) appendGoogleBody(buf []byte, sp *spb.Status, httpStatus int, opts protojson.MarshalOptions) []byte {
 	buf = append(buf, `{"error":{"code":`...)
 	buf = strconv.AppendInt(buf, int64(httpStatus), 10)
 	buf = append(buf, `,"message":`...)
@@ -350,12 +384,12 @@ func appendGoogleBody(buf []byte, sp *spb.Status, httpStatus int, opts protojson
 	buf = append(buf, `,"status":`...)
 	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
 	buf = append(buf, `,"details":`...)
-	buf = appendDetails(buf, sp.GetDetails(), opts)
+	buf = c.details.appendDetails(buf, sp.GetDetails(), opts)
 	return append(buf, "}}"...)
 }
 
 // appendProblemBody writes statusmapv1.Problem.
-func appendProblemBody(buf []byte, sp *spb.Status, httpStatus int, typeURI string, opts protojson.MarshalOptions) []byte {
+func (c *config) appendProblemBody(buf []byte, sp *spb.Status, httpStatus int, typeURI string, opts protojson.MarshalOptions) []byte {
 	if typeURI == "" {
 		typeURI = "about:blank"
 	}
@@ -374,6 +408,6 @@ func appendProblemBody(buf []byte, sp *spb.Status, httpStatus int, typeURI strin
 	buf = append(buf, `,"grpcCode":`...)
 	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
 	buf = append(buf, `,"details":`...)
-	buf = appendDetails(buf, sp.GetDetails(), opts)
+	buf = c.details.appendDetails(buf, sp.GetDetails(), opts)
 	return append(buf, '}')
 }

@@ -43,6 +43,9 @@ import (
 //	"debug"        Internal with a DebugInfo
 //	"crlf"         Unauthenticated whose message tries to inject a header
 //	anything else  a book
+//
+// A suffix "~tag" after an error id is ignored by the choice but kept in the
+// message, so a load test can tell every response apart.
 type bookshelf struct {
 	bookshelfv1.UnimplementedBookshelfServiceServer
 	calls atomic.Int64
@@ -52,12 +55,13 @@ type bookshelf struct {
 var unknownDetail = &anypb.Any{TypeUrl: "type.googleapis.com/acme.v1.Secret", Value: []byte{0x0a, 0x03, 'a', 'b', 'c'}}
 
 func errorFor(ctx context.Context, id string) error {
+	kind, _, _ := strings.Cut(id, "~")
 	switch {
-	case strings.HasPrefix(id, "code-"):
-		n, _ := strconv.Atoi(strings.TrimPrefix(id, "code-"))
+	case strings.HasPrefix(kind, "code-"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(kind, "code-"))
 		return status.Error(codes.Code(n), "book "+id)
-	case strings.HasPrefix(id, "pin-"):
-		n, _ := strconv.Atoi(strings.TrimPrefix(id, "pin-"))
+	case strings.HasPrefix(kind, "pin-"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(kind, "pin-"))
 		return statusmap.Errorf(n, "book %s", id)
 	case strings.HasPrefix(id, "retry-"):
 		ms, _ := strconv.Atoi(strings.TrimPrefix(id, "retry-"))

@@ -10,8 +10,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
@@ -171,31 +170,75 @@ outer:
 	return string(buf)
 }
 
-// retryAfterFullName is google.rpc.RetryInfo's full name.
-const retryAfterFullName = "google.rpc.RetryInfo"
-
 // retryAfter returns the Retry-After value for the first RetryInfo among the
 // details: its delay in whole seconds, rounded up, never negative.
 func retryAfter(details []*anypb.Any) (string, bool) {
 	for _, detail := range details {
-		url := detail.GetTypeUrl()
-		if !strings.HasSuffix(url, retryAfterFullName) || (len(url) > len(retryAfterFullName) && url[len(url)-len(retryAfterFullName)-1] != '/') {
+		if !hasFullName(detail.GetTypeUrl(), "google.rpc.RetryInfo") {
 			continue
 		}
-		var info errdetails.RetryInfo
-		if proto.Unmarshal(detail.GetValue(), &info) != nil || info.GetRetryDelay() == nil {
-			continue
+		if seconds, nanos, ok := parseRetryDelay(detail.GetValue()); ok {
+			if nanos > 0 {
+				seconds++
+			}
+			return strconv.FormatInt(max(seconds, 0), 10), true
 		}
-		seconds, nanos := info.GetRetryDelay().GetSeconds(), info.GetRetryDelay().GetNanos()
-		if nanos > 0 {
-			seconds++
-		}
-		if seconds < 0 {
-			seconds = 0
-		}
-		return strconv.FormatInt(seconds, 10), true
 	}
 	return "", false
+}
+
+// parseRetryDelay reads google.rpc.RetryInfo's retry_delay (field 1, a
+// google.protobuf.Duration of seconds, field 1, and nanos, field 2) straight
+// from the wire, without decoding into messages: it runs on every error
+// that carries one. A RetryInfo without a delay is not ok.
+func parseRetryDelay(b []byte) (seconds int64, nanos int32, ok bool) {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return 0, 0, false
+		}
+		b = b[n:]
+		if num != 1 || typ != protowire.BytesType {
+			if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+				return 0, 0, false
+			}
+			b = b[n:]
+			continue
+		}
+		duration, n := protowire.ConsumeBytes(b)
+		if n < 0 {
+			return 0, 0, false
+		}
+		b = b[n:]
+		// The last occurrence of a message field merges into the earlier
+		// ones; fields inside it follow the same last-wins rule.
+		ok = true
+		for len(duration) > 0 {
+			dnum, dtyp, m := protowire.ConsumeTag(duration)
+			if m < 0 {
+				return 0, 0, false
+			}
+			duration = duration[m:]
+			if dtyp == protowire.VarintType && (dnum == 1 || dnum == 2) {
+				v, m := protowire.ConsumeVarint(duration)
+				if m < 0 {
+					return 0, 0, false
+				}
+				duration = duration[m:]
+				if dnum == 1 {
+					seconds = int64(v)
+				} else {
+					nanos = int32(v)
+				}
+				continue
+			}
+			if m = protowire.ConsumeFieldValue(dnum, dtyp, duration); m < 0 {
+				return 0, 0, false
+			}
+			duration = duration[m:]
+		}
+	}
+	return seconds, nanos, ok
 }
 
 // isFieldValueSafe reports whether v can be a header field value as it is:

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
@@ -61,34 +60,6 @@ func appendJSONString(buf []byte, s string) []byte {
 	}
 	buf = append(buf, s[start:]...)
 	return append(buf, '"')
-}
-
-// appendDetails appends a JSON array of details, each in the JSON form of
-// google.protobuf.Any. A detail protojson cannot write (its type is unknown
-// to the resolver, or it holds invalid UTF-8) is kept as its type URL and
-// its bytes in base64: {"@type": ..., "value": ...}, the form protojson
-// itself uses for well-known types, so no detail is ever dropped.
-func appendDetails(buf []byte, details []*anypb.Any, opts protojson.MarshalOptions) []byte {
-	buf = append(buf, '[')
-	// A detail is written compactly whatever the marshaler's indent: the
-	// body is compared by meaning, never by bytes.
-	opts.Multiline = false
-	opts.Indent = ""
-	for i, detail := range details {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		if detail == nil {
-			buf = append(buf, "{}"...)
-			continue
-		}
-		if out, err := opts.MarshalAppend(buf, detail); err == nil {
-			buf = out
-		} else {
-			buf = appendRawAny(buf, detail)
-		}
-	}
-	return append(buf, ']')
 }
 
 // appendRawAny writes a detail as {"@type": url, "value": base64(bytes)}.

@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
@@ -61,6 +62,9 @@ type config struct {
 	trailerMatcher    runtime.HeaderMatcherFunc
 	success           successConfig
 	onWriteError      func(*http.Request, error)
+	// buffers and details belong to this handler alone (see cache.go).
+	buffers *sync.Pool
+	details *detailCache
 	// probeRoutes is set by ServeMuxOptions, which installs the middleware
 	// that makes probing a mux for a path's methods safe.
 	probeRoutes bool
@@ -84,6 +88,8 @@ func newConfig(opts []Option) *config {
 			opt(&cfg)
 		}
 	}
+	cfg.buffers = &sync.Pool{}
+	cfg.details = newDetailCache()
 	return &cfg
 }
 

@@ -1,0 +1,185 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// discardWriter is a response writer that keeps nothing: the benchmarks
+// measure the handlers, not a network. Its header map is cleared, not
+// replaced, between requests, as net/http reuses nothing either way.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+// benchErrors are the errors of the comparison: one without details, one
+// with the two details a quota error carries.
+func benchErrors(b testing.TB) map[string]error {
+	b.Helper()
+	withDetails, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+		&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(30 * time.Second)},
+	)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return map[string]error{
+		"no-details":  status.Error(codes.NotFound, "no such book"),
+		"two-details": withDetails.Err(),
+	}
+}
+
+// BenchmarkErrorHandler pairs gateway.ErrorHandler with grpc-gateway's
+// runtime.DefaultHTTPErrorHandler on the same errors, with the mux's default
+// marshaler and the server metadata a generated handler puts in the
+// context. Compare the pairs with benchstat, or by eye:
+//
+//	go test -run '^$' -bench ErrorHandler -benchmem ./gateway
+func BenchmarkErrorHandler(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
+		MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: true},
+		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
+	}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+	handlers := []struct {
+		name    string
+		handler runtime.ErrorHandlerFunc
+	}{
+		{"grpc-gateway", runtime.DefaultHTTPErrorHandler},
+		{"statusmap", gateway.ErrorHandler()},
+	}
+	for _, name := range []string{"no-details", "two-details"} {
+		err := benchErrors(b)[name]
+		for _, h := range handlers {
+			b.Run(name+"/"+h.name, func(b *testing.B) {
+				w := &discardWriter{h: http.Header{}}
+				b.ReportAllocs()
+				for range b.N {
+					clear(w.h)
+					h.handler(ctx, mux, marshaler, w, req, err)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkErrorHandlerUniqueDetails is the worst case for statusmap's
+// rendered-detail cache: every error's ErrorInfo differs (a request id in
+// its metadata), so no detail is ever served from the cache.
+func BenchmarkErrorHandlerUniqueDetails(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := context.Background()
+	errs := make([]error, 4096)
+	for i := range errs {
+		st, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+			&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": fmt.Sprint(i)}},
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)},
+		)
+		if err != nil {
+			b.Fatal(err)
+		}
+		errs[i] = st.Err()
+	}
+	for _, h := range []struct {
+		name    string
+		handler runtime.ErrorHandlerFunc
+	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", gateway.ErrorHandler()}} {
+		b.Run(h.name, func(b *testing.B) {
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for i := range b.N {
+				clear(w.h)
+				h.handler(ctx, mux, marshaler, w, req, errs[i%len(errs)])
+			}
+		})
+	}
+}
+
+// TestErrorHandlerAllocatesLess pins the allocation side of the
+// comparison: fewer allocations than grpc-gateway without details, no more
+// with two.
+func TestErrorHandlerAllocatesLess(t *testing.T) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+	ours := gateway.ErrorHandler()
+	for name, err := range benchErrors(t) {
+		measure := func(h runtime.ErrorHandlerFunc) float64 {
+			w := &discardWriter{h: http.Header{}}
+			return testing.AllocsPerRun(200, func() {
+				clear(w.h)
+				h(ctx, mux, marshaler, w, req, err)
+			})
+		}
+		theirs, mine := measure(runtime.DefaultHTTPErrorHandler), measure(ours)
+		t.Logf("%s: statusmap %v allocs, grpc-gateway %v", name, mine, theirs)
+		if name == "no-details" && mine >= theirs || mine > theirs {
+			t.Errorf("%s: statusmap allocates %v times; grpc-gateway %v", name, mine, theirs)
+		}
+	}
+}
+
+// BenchmarkEndToEnd drives a real gRPC server through two real gateways on
+// loopback, one with statusmap and one with grpc-gateway's defaults, with a
+// keep-alive HTTP client, alternating request by request so that both see
+// the same machine. It reports each side's error responses per second.
+//
+//	go test -run '^$' -bench EndToEnd ./gateway
+func BenchmarkEndToEnd(b *testing.B) {
+	addr := startBackend(b, &bookshelf{})
+	sides := []struct {
+		name string
+		url  string
+		took time.Duration
+	}{
+		{name: "grpc-gateway", url: startMux(b, addr) + "/v1/books/retry-1500"},
+		{name: "statusmap", url: startMux(b, addr, gateway.ServeMuxOptions()...) + "/v1/books/retry-1500"},
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	b.Cleanup(client.CloseIdleConnections)
+	buf := make([]byte, 4096)
+	b.ResetTimer()
+	for range b.N {
+		for i := range sides {
+			start := time.Now()
+			resp, err := client.Get(sides[i].url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				if _, err := resp.Body.Read(buf); err != nil {
+					break
+				}
+			}
+			resp.Body.Close()
+			sides[i].took += time.Since(start)
+			if resp.StatusCode < 400 {
+				b.Fatalf("%s answered %d", sides[i].name, resp.StatusCode)
+			}
+		}
+	}
+	for _, s := range sides {
+		b.ReportMetric(float64(b.N)/s.took.Seconds(), s.name+"-errors/s")
+	}
+	b.ReportMetric(sides[0].took.Seconds()/sides[1].took.Seconds(), "statusmap-speedup")
+}

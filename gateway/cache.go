@@ -1,0 +1,126 @@
+package gateway
+
+import (
+	"sync"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// Buffers and rendered details are kept per handler, never per package:
+// each ErrorHandler, ServeMuxOptions or ErrorWriter owns its own.
+
+const (
+	// maxPooledBuffer is the largest body buffer put back in the pool, so
+	// that one huge error does not pin a huge buffer.
+	maxPooledBuffer = 64 << 10
+	// detailCacheEntries bounds the rendered-detail cache. Once full it
+	// stops growing; details not in it are rendered as usual.
+	detailCacheEntries = 512
+	// maxCachedDetail is the largest detail, in wire bytes, the cache keeps.
+	maxCachedDetail = 1 << 10
+)
+
+func (c *config) getBuffer() *[]byte {
+	if b, ok := c.buffers.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 512)
+	return &b
+}
+
+func (c *config) putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		*b = (*b)[:0]
+		c.buffers.Put(b)
+	}
+}
+
+// detailCache remembers the JSON of details already rendered. Under an
+// error storm the same few details (a RetryInfo, an ErrorInfo) recur, and
+// rendering one through protojson (resolve the type, decode the bytes,
+// encode JSON) costs microseconds. The JSON of a detail is a function of
+// its type URL, its bytes and the marshal options, so a hit writes exactly
+// what rendering would have written.
+type detailCache struct {
+	mu      sync.RWMutex
+	entries map[string][]byte
+}
+
+func newDetailCache() *detailCache {
+	return &detailCache{entries: make(map[string][]byte)}
+}
+
+// cacheKey appends a detail's key: the options that change the output, the
+// type URL and the bytes. ok is false for details not worth caching.
+func cacheKey(key []byte, detail *anypb.Any, opts protojson.MarshalOptions) ([]byte, bool) {
+	if opts.Resolver != nil || len(detail.GetValue()) > maxCachedDetail {
+		// A custom resolver may answer differently over time; big details
+		// are rare and would crowd out the common ones.
+		return key, false
+	}
+	var flags byte
+	for i, on := range []bool{opts.AllowPartial, opts.UseProtoNames, opts.UseEnumNumbers, opts.EmitUnpopulated, opts.EmitDefaultValues} {
+		if on {
+			flags |= 1 << i
+		}
+	}
+	key = append(key, flags)
+	key = append(key, detail.GetTypeUrl()...)
+	key = append(key, 0)
+	return append(key, detail.GetValue()...), true
+}
+
+// appendDetails appends a JSON array of details, each in the JSON form of
+// google.protobuf.Any. A detail protojson cannot write (its type is unknown
+// to the resolver, or it holds invalid UTF-8) is kept as its type URL and
+// its bytes in base64, {"@type": ..., "value": ...}, the form protojson
+// itself uses for well-known types, so that no detail is ever dropped. A
+// nil cache renders every detail.
+func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts protojson.MarshalOptions) []byte {
+	buf = append(buf, '[')
+	// A detail is written compactly whatever the marshaler's indent: the
+	// body is compared by meaning, never by bytes.
+	opts.Multiline = false
+	opts.Indent = ""
+	var scratch [256]byte
+	for i, detail := range details {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if detail == nil {
+			buf = append(buf, "{}"...)
+			continue
+		}
+		key, cacheable := cacheKey(scratch[:0], detail, opts)
+		cacheable = cacheable && dc != nil
+		if cacheable {
+			dc.mu.RLock()
+			rendered, hit := dc.entries[string(key)]
+			dc.mu.RUnlock()
+			if hit {
+				buf = append(buf, rendered...)
+				continue
+			}
+		}
+		start := len(buf)
+		out, err := opts.MarshalAppend(buf, detail)
+		if err != nil {
+			buf = appendRawAny(buf, detail)
+			continue
+		}
+		buf = out
+		if cacheable {
+			dc.store(string(key), buf[start:])
+		}
+	}
+	return append(buf, ']')
+}
+
+func (dc *detailCache) store(key string, rendered []byte) {
+	dc.mu.Lock()
+	defer dc.mu.Unlock()
+	if len(dc.entries) < detailCacheEntries {
+		dc.entries[key] = append([]byte(nil), rendered...)
+	}
+}
