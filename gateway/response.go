@@ -77,13 +77,16 @@ func ErrorFromResponseLimit(resp *http.Response, maxBytes int64) error {
 			truncated = true
 		}
 	}
-	sp := decodeErrorBody(resp.StatusCode, resp.Header, body, truncated)
-	return finishStatus(sp, resp).Err()
+	sp, ours := decodeErrorBody(resp.StatusCode, resp.Header, body, truncated)
+	return finishStatus(sp, resp, ours).Err()
 }
 
 // finishStatus makes the decoded status agree with the response: an error
-// code, the exact status pinned, and what the headers add.
-func finishStatus(sp *spb.Status, resp *http.Response) *status.Status {
+// code, the exact status pinned, and what the headers add. ours tells a body
+// in one of the gateway's formats, which already holds all the gateway
+// knew: its challenge headers are then not read into the pin, so that a
+// round trip gives back exactly the status that went in.
+func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status {
 	httpStatus := resp.StatusCode
 	if httpStatus < 400 || httpStatus > 599 {
 		// Not an error status: nothing to pin. Keep the message.
@@ -103,7 +106,16 @@ func finishStatus(sp *spb.Status, resp *http.Response) *status.Status {
 	pin := statusmap.FindPin(sp.Details)
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
-	if statusmap.HTTPStatusOf(status.FromProto(sp).Err()) == httpStatus && !needAllow {
+	var challenges []*statusmapv1.AuthChallenge
+	if !ours && len(pin.GetChallenges()) == 0 {
+		switch httpStatus {
+		case http.StatusUnauthorized:
+			challenges = parseChallenges(resp.Header.Values("Www-Authenticate"))
+		case http.StatusProxyAuthRequired:
+			challenges = parseChallenges(resp.Header.Values("Proxy-Authenticate"))
+		}
+	}
+	if statusmap.HTTPStatusOf(status.FromProto(sp).Err()) == httpStatus && !needAllow && len(challenges) == 0 {
 		return status.FromProto(sp)
 	}
 	// Replace any pin with one that says the response's status.
@@ -117,6 +129,9 @@ func finishStatus(sp *spb.Status, resp *http.Response) *status.Status {
 	newPin := &statusmapv1.HttpStatus{Code: int32(httpStatus)}
 	if pin != nil {
 		newPin.AllowedMethods, newPin.Challenges = pin.GetAllowedMethods(), pin.GetChallenges()
+	}
+	if len(challenges) > 0 {
+		newPin.Challenges = challenges
 	}
 	if needAllow {
 		for _, v := range allow {
@@ -143,19 +158,20 @@ func durationFromSeconds(seconds int64) time.Duration {
 	return time.Duration(seconds) * time.Second
 }
 
-// decodeErrorBody recognises the body's format and decodes it.
-func decodeErrorBody(httpStatus int, header http.Header, body []byte, truncated bool) *spb.Status {
+// decodeErrorBody recognises the body's format and decodes it. ours is
+// true for the gateway's own formats.
+func decodeErrorBody(httpStatus int, header http.Header, body []byte, truncated bool) (sp *spb.Status, ours bool) {
 	var obj map[string]json.RawMessage
 	trimmed := bytes.TrimSpace(body)
 	if !truncated && len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &obj) == nil {
-		if sp, ok := decodeKnownJSON(httpStatus, header, obj); ok {
-			return sp
+		if sp, ours, ok := decodeKnownJSON(httpStatus, header, obj); ok {
+			return sp, ours
 		}
 	}
 	return &spb.Status{
 		Code:    int32(statusmap.Code(httpStatus)),
 		Message: fallbackMessage(httpStatus, body, truncated),
-	}
+	}, false
 }
 
 // fallbackMessage names the status and quotes a short excerpt of the body,
@@ -205,7 +221,7 @@ func object(obj map[string]json.RawMessage, key string) (map[string]json.RawMess
 	return o, ok && json.Unmarshal(raw, &o) == nil
 }
 
-func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.RawMessage) (*spb.Status, bool) {
+func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.RawMessage) (sp *spb.Status, ours, ok bool) {
 	// AIP-193: {"error": {"code": 404, "message", "status": "NOT_FOUND", "details"}}.
 	if inner, ok := object(obj, "error"); ok {
 		if name, ok := str(inner, "status"); ok {
@@ -214,17 +230,17 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 				code = statusmap.Code(httpStatus)
 			}
 			msg, _ := str(inner, "message")
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true
+			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true, true
 		}
 		// grpc-gateway's stream error chunk: {"error": {"code": 5, "message", "details"}}.
 		if code, ok := num(inner, "code"); ok && code >= 0 && code <= int64(^uint32(0)>>1) {
 			msg, _ := str(inner, "message")
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true
+			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true, true
 		}
 		// Some APIs nest {"error": {"code": "APIGW.0301", "message": ...}}.
 		if errorCode, ok := str(inner, "code"); ok {
 			msg, _ := str(inner, "message")
-			return withErrorCode(httpStatus, header, msg, errorCode, ""), true
+			return withErrorCode(httpStatus, header, msg, errorCode, ""), false, true
 		}
 	}
 	// RFC 9457, with or without our extension members.
@@ -233,7 +249,8 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 		_, hasTitle := obj["title"]
 		if hasType || hasTitle {
 			code := statusmap.Code(httpStatus)
-			if name, ok := str(obj, "grpcCode"); ok {
+			name, ours := str(obj, "grpcCode")
+			if ours {
 				if c, known := parseCodeName(name); known {
 					code = c
 				}
@@ -242,18 +259,18 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 			if !ok {
 				msg, _ = str(obj, "title")
 			}
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, true
+			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, ours, true
 		}
 	}
 	// grpc-gateway: {"code": 5, "message", "details"}.
 	if code, ok := num(obj, "code"); ok && code >= 0 && code <= int64(^uint32(0)>>1) {
 		msg, _ := str(obj, "message")
-		return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, true
+		return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, true, true
 	}
 	if name, ok := str(obj, "code"); ok {
 		// twirp: {"code": "not_found", "msg", "meta"}.
 		if msg, ok := str(obj, "msg"); ok {
-			return decodeTwirp(httpStatus, name, msg, obj), true
+			return decodeTwirp(httpStatus, name, msg, obj), false, true
 		}
 		// connect: {"code": "not_found", "message", "details": [{"type", "value"}]}.
 		code, known := parseCodeName(name)
@@ -261,15 +278,15 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 			code = statusmap.Code(httpStatus)
 		}
 		msg, _ := str(obj, "message")
-		return &spb.Status{Code: int32(code), Message: msg, Details: decodeConnectDetails(obj["details"])}, true
+		return &spb.Status{Code: int32(code), Message: msg, Details: decodeConnectDetails(obj["details"])}, false, true
 	}
 	// Huawei Cloud: {"error_code": "APIGW.0301", "error_msg", "request_id"}.
 	if errorCode, ok := str(obj, "error_code"); ok {
 		msg, _ := str(obj, "error_msg")
 		requestID, _ := str(obj, "request_id")
-		return withErrorCode(httpStatus, header, msg, errorCode, requestID), true
+		return withErrorCode(httpStatus, header, msg, errorCode, requestID), false, true
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // withErrorCode keeps an API's own error code as an ErrorInfo reason and

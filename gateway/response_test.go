@@ -159,6 +159,18 @@ func TestErrorFromResponseHeaders(t *testing.T) {
 	if retry.GetRetryDelay().AsDuration() != 120*time.Second {
 		t.Errorf("RetryInfo from Retry-After: %v", retry)
 	}
+	// A foreign 401 or 407 keeps its challenges, and the gateway in front
+	// writes them again; the gateway's own formats already carry theirs.
+	err = gateway.ErrorFromResponse(fakeResponse(407, "text/html", "<p>proxy</p>", "Proxy-Authenticate", `Basic realm="upstream", Bearer`))
+	rec := httptest.NewRecorder()
+	gateway.WriteError(rec, nil, err)
+	if got := rec.Header().Get("Proxy-Authenticate"); rec.Code != 407 || got != `Basic realm="upstream", Bearer` {
+		t.Errorf("foreign 407 written again as %d with Proxy-Authenticate %q", rec.Code, got)
+	}
+	err = gateway.ErrorFromResponse(fakeResponse(401, "application/json", `{"code":"unauthenticated","message":"who?"}`, "WWW-Authenticate", `Bearer realm="svc", error="invalid_token"`))
+	if pin := statusmap.PinOf(err); pin.GetCode() != 401 || len(pin.GetChallenges()) != 1 || len(pin.GetChallenges()[0].GetParams()) != 2 {
+		t.Errorf("foreign 401 pin: %v", pin)
+	}
 	err = gateway.ErrorFromResponse(fakeResponse(405, "text/plain", "no", "Allow", "GET, HEAD", "Allow", "bad token!, POST"))
 	if pin := statusmap.PinOf(err); pin.GetCode() != 405 || strings.Join(pin.GetAllowedMethods(), ",") != "GET,HEAD,POST" {
 		t.Errorf("pin from Allow: %v", pin)

@@ -35,6 +35,20 @@ func TestTour(t *testing.T) {
 			t.Errorf("no ok row with %q", row)
 		}
 	}
+	for _, header := range []string{
+		"Allow: GET, PUT, PATCH, DELETE",
+		`WWW-Authenticate: Bearer realm="api"`,
+		`Proxy-Authenticate: Basic realm="upstream"`,
+		"Retry-After: 30",
+		"Content-Type: application/problem+json",
+	} {
+		if !strings.Contains(text, header) {
+			t.Errorf("no row shows %q", header)
+		}
+	}
+	if !strings.Contains(text, "ErrorFromResponse(503 response) = code ResourceExhausted") {
+		t.Errorf("no read-back line:\n%s", text)
+	}
 	if strings.Contains(text, "FAIL") {
 		t.Errorf("a row failed:\n%s", text)
 	}
