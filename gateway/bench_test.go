@@ -68,7 +68,7 @@ func BenchmarkErrorHandler(b *testing.B) {
 	for _, name := range []string{"no-details", "two-details"} {
 		err := benchErrors(b)[name]
 		for _, h := range handlers {
-			b.Run(name+"/"+h.name, func(b *testing.B) {
+			b.Run("err="+name+"/impl="+h.name, func(b *testing.B) {
 				w := &discardWriter{h: http.Header{}}
 				b.ReportAllocs()
 				for range b.N {
@@ -103,7 +103,7 @@ func BenchmarkErrorHandlerUniqueDetails(b *testing.B) {
 		name    string
 		handler runtime.ErrorHandlerFunc
 	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", gateway.ErrorHandler()}} {
-		b.Run(h.name, func(b *testing.B) {
+		b.Run("impl="+h.name, func(b *testing.B) {
 			w := &discardWriter{h: http.Header{}}
 			b.ReportAllocs()
 			for i := range b.N {

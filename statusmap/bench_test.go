@@ -16,13 +16,13 @@ var sinkInt int
 // BenchmarkHTTPStatus pairs the mapping with grpc-gateway's
 // runtime.HTTPStatusFromCode, its baseline.
 func BenchmarkHTTPStatus(b *testing.B) {
-	b.Run("statusmap", func(b *testing.B) {
+	b.Run("impl=statusmap", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := range b.N {
 			sinkInt += statusmap.HTTPStatus(codes.Code(i % 17))
 		}
 	})
-	b.Run("grpc-gateway", func(b *testing.B) {
+	b.Run("impl=grpc-gateway", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := range b.N {
 			sinkInt += runtime.HTTPStatusFromCode(codes.Code(i % 17))
@@ -50,13 +50,13 @@ func BenchmarkHTTPStatusOf(b *testing.B) {
 		{"pinned", statusmap.Error(405, "use PUT")},
 	}
 	for _, e := range errs {
-		b.Run(e.name+"/statusmap", func(b *testing.B) {
+		b.Run("err="+e.name+"/impl=statusmap", func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {
 				sinkInt += statusmap.HTTPStatusOf(e.err)
 			}
 		})
-		b.Run(e.name+"/status.FromError", func(b *testing.B) {
+		b.Run("err="+e.name+"/impl=status.FromError", func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {
 				st, _ := status.FromError(e.err)

@@ -781,13 +781,13 @@ func BenchmarkUnaryInterceptorSuccess(b *testing.B) {
 	var req any = &bookshelfv1.GetBookRequest{Id: "7"}
 	info := &grpc.UnaryServerInfo{FullMethod: bookshelfv1.BookshelfService_GetBook_FullMethodName}
 	handler := func(context.Context, any) (any, error) { return resp, nil }
-	b.Run("bare", func(b *testing.B) {
+	b.Run("impl=bare", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			icSinkResp, icSinkErr = handler(ctx, req)
 		}
 	})
-	b.Run("statusmap", func(b *testing.B) {
+	b.Run("impl=statusmap", func(b *testing.B) {
 		ic := statusmap.UnaryServerInterceptor(icRuleOptions()...)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -802,13 +802,13 @@ func BenchmarkUnaryInterceptorError(b *testing.B) {
 	info := &grpc.UnaryServerInfo{FullMethod: bookshelfv1.BookshelfService_GetBook_FullMethodName}
 	plain := errors.New("boom")
 	handler := func(context.Context, any) (any, error) { return nil, plain }
-	b.Run("bare", func(b *testing.B) {
+	b.Run("impl=bare", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			icSinkResp, icSinkErr = handler(ctx, req)
 		}
 	})
-	b.Run("statusmap", func(b *testing.B) {
+	b.Run("impl=statusmap", func(b *testing.B) {
 		ic := statusmap.UnaryServerInterceptor()
 		b.ReportAllocs()
 		for b.Loop() {
