@@ -3,6 +3,7 @@ package statusmap_test
 import (
 	"fmt"
 
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -75,4 +76,17 @@ func ExampleDocumented() {
 	// 201 Created OK
 	// 204 No Content OK
 	// 400 Bad Request InvalidArgument
+}
+
+// NewPinned carries what a 405 or a 401 response must say beside its
+// status; a gateway writes it as Allow or WWW-Authenticate.
+func ExampleNewPinned() {
+	st := statusmap.NewPinned(&statusmapv1.HttpStatus{
+		Code:           405,
+		AllowedMethods: []string{"GET", "HEAD"},
+	}, "books are read-only")
+	pin := statusmap.PinOf(st.Err())
+	fmt.Println(st.Code(), pin.GetCode(), pin.GetAllowedMethods())
+	// Output:
+	// Unimplemented 405 [GET HEAD]
 }
