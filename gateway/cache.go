@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"hash/maphash"
 	"sync"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -14,23 +15,28 @@ const (
 	// maxPooledBuffer is the largest body buffer put back in the pool, so
 	// that one huge error does not pin a huge buffer.
 	maxPooledBuffer = 64 << 10
-	// detailCacheEntries bounds the rendered-detail cache. Once full it
-	// stops growing; details not in it are rendered as usual.
+	// detailCacheEntries bounds the rendered-detail cache; a full cache
+	// starts over.
 	detailCacheEntries = 512
+	// detailCacheSeen bounds the hashes of details seen once, the
+	// admission list.
+	detailCacheSeen = 4096
 	// maxCachedDetail is the largest detail, in wire bytes, the cache keeps.
 	maxCachedDetail = 1 << 10
 )
 
 func (c *config) getBuffer() *[]byte {
-	if b, ok := c.buffers.Get().(*[]byte); ok {
-		return b
+	if c.buffers != nil {
+		if b, ok := c.buffers.Get().(*[]byte); ok {
+			return b
+		}
 	}
 	b := make([]byte, 0, 512)
 	return &b
 }
 
 func (c *config) putBuffer(b *[]byte) {
-	if cap(*b) <= maxPooledBuffer {
+	if c.buffers != nil && cap(*b) <= maxPooledBuffer {
 		*b = (*b)[:0]
 		c.buffers.Put(b)
 	}
@@ -42,13 +48,23 @@ func (c *config) putBuffer(b *[]byte) {
 // encode JSON) costs microseconds. The JSON of a detail is a function of
 // its type URL, its bytes and the marshal options, so a hit writes exactly
 // what rendering would have written.
+//
+// One-off details (a RequestInfo with a request id) must not crowd out the
+// recurring ones: a detail is admitted only the second time it is seen, and
+// a full cache starts over rather than freezing with what came first.
 type detailCache struct {
+	seed    maphash.Seed
 	mu      sync.RWMutex
 	entries map[string][]byte
+	seen    map[uint64]struct{}
 }
 
 func newDetailCache() *detailCache {
-	return &detailCache{entries: make(map[string][]byte)}
+	return &detailCache{
+		seed:    maphash.MakeSeed(),
+		entries: make(map[string][]byte),
+		seen:    make(map[uint64]struct{}),
+	}
 }
 
 // cacheKey appends a detail's key: the options that change the output, the
@@ -74,9 +90,8 @@ func cacheKey(key []byte, detail *anypb.Any, opts protojson.MarshalOptions) ([]b
 // appendDetails appends a JSON array of details, each in the JSON form of
 // google.protobuf.Any. A detail protojson cannot write (its type is unknown
 // to the resolver, or it holds invalid UTF-8) is kept as its type URL and
-// its bytes in base64, {"@type": ..., "value": ...}, the form protojson
-// itself uses for well-known types, so that no detail is ever dropped. A
-// nil cache renders every detail.
+// its bytes in base64, {"@type": ..., "@bytes": ...}, so that no detail is
+// ever dropped. A nil cache renders every detail.
 func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts protojson.MarshalOptions) []byte {
 	buf = append(buf, '[')
 	// A detail is written compactly whatever the marshaler's indent: the
@@ -111,16 +126,26 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 		}
 		buf = out
 		if cacheable {
-			dc.store(string(key), buf[start:])
+			dc.store(key, buf[start:])
 		}
 	}
 	return append(buf, ']')
 }
 
-func (dc *detailCache) store(key string, rendered []byte) {
+// store admits a rendered detail on its second sighting.
+func (dc *detailCache) store(key []byte, rendered []byte) {
+	h := maphash.Bytes(dc.seed, key)
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	if len(dc.entries) < detailCacheEntries {
-		dc.entries[key] = append([]byte(nil), rendered...)
+	if _, again := dc.seen[h]; !again {
+		if len(dc.seen) >= detailCacheSeen {
+			clear(dc.seen)
+		}
+		dc.seen[h] = struct{}{}
+		return
 	}
+	if len(dc.entries) >= detailCacheEntries {
+		clear(dc.entries)
+	}
+	dc.entries[string(key)] = append([]byte(nil), rendered...)
 }

@@ -215,7 +215,7 @@ func checkUnknownDetailKept(t *testing.T, name string, code int, body []byte) {
 		t.Fatalf("%s unknown detail: details %v in %s", name, details, body)
 	}
 	d := details[0].(map[string]any)
-	raw, _ := base64.StdEncoding.DecodeString(d["value"].(string))
+	raw, _ := base64.StdEncoding.DecodeString(d["@bytes"].(string))
 	if d["@type"] != unknownDetail.GetTypeUrl() || string(raw) != string(unknownDetail.GetValue()) {
 		t.Errorf("%s unknown detail kept as %v", name, d)
 	}

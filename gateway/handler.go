@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,6 +25,11 @@ import (
 // outgoing header and trailer matchers, and a middleware that the success
 // statuses, the stream statuses and the Allow header of a routing 405 rely
 // on. Options given to runtime.NewServeMux after these override them.
+//
+// Put them first, before runtime.WithMiddlewares of your own: grpc-gateway
+// runs the first middleware outermost, and statusmap's stops the probes
+// that find a routing 405's Allow methods before they reach yours (they
+// never reach a handler either way).
 func ServeMuxOptions(opts ...Option) []runtime.ServeMuxOption {
 	cfg := newConfig(opts)
 	cfg.probeRoutes = true
@@ -92,9 +96,13 @@ func (ew *ErrorWriter) Write(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // WriteError is NewErrorWriter().Write(w, r, err): an error response from a
-// plain net/http handler, with the default options.
+// plain net/http handler, with the default options. It keeps nothing from
+// one call to the next (the package holds no state), so a server that
+// answers many errors should make one ErrorWriter and reuse it: its pooled
+// buffers and rendered-detail cache make each error several times cheaper.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	NewErrorWriter().Write(w, r, err)
+	cfg := defaultConfig() // no pool and no cache: they would die with the call
+	(&ErrorWriter{cfg: &cfg, marshaler: &runtime.JSONPb{MarshalOptions: defaultJSONOptions()}}).Write(w, r, err)
 }
 
 func (c *config) handleError(ctx context.Context, _ *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
@@ -128,37 +136,30 @@ func (c *config) errorStatus(err error) (*spb.Status, int) {
 		err = statusErr.Err
 	}
 
-	var st *status.Status
+	var sp *spb.Status
 	httpStatus := 0
-	if s, ok := err.(interface{ GRPCStatus() *status.Status }); ok && s.GRPCStatus() != nil {
-		// The common case, a status straight from a gRPC client, costs no
-		// allocation to find.
-		st = s.GRPCStatus()
-	} else if s, ok := status.FromError(err); ok && err != nil {
-		st = s
-	} else {
-		// Not a status: keep the error's text, with the code its kind
-		// suggests, and the HTTP status HTTPStatusOf gives it.
+	// Every search of the chain here is bounded (statusmap.FromError,
+	// HTTPStatusOf, Translate): an error that wraps itself must not hang or
+	// crash the server, and errors.Is/As and status.FromError would.
+	switch st, ok := statusmap.FromError(err); {
+	case ok:
+		sp = st.Proto()
+		if _, direct := err.(interface{ GRPCStatus() *status.Status }); !direct {
+			// A wrapped status speaks with the whole text, as
+			// status.FromError (and so grpc-gateway) has it.
+			sp.Message = err.Error()
+		}
+	case err == nil:
+		sp = &spb.Status{Code: int32(codes.Unknown), Message: "unknown error"}
+		httpStatus = http.StatusInternalServerError
+	default:
+		// Not a status: translate it as the interceptors would (context
+		// errors, an HTTPStatus or StatusCode method pinned, else Unknown
+		// with its text), with the HTTP status HTTPStatusOf gives it.
 		httpStatus = c.mapper.HTTPStatusOf(err)
-		if err == nil {
-			httpStatus = http.StatusInternalServerError
-		}
-		code := codes.Unknown
-		switch {
-		case errors.Is(err, context.Canceled):
-			code = codes.Canceled
-		case errors.Is(err, context.DeadlineExceeded):
-			code = codes.DeadlineExceeded
-		case httpStatus != http.StatusInternalServerError:
-			code = c.mapper.Code(httpStatus)
-		}
-		msg := "unknown error"
-		if err != nil {
-			msg = err.Error()
-		}
-		st = status.New(code, msg)
+		translated, _ := statusmap.FromError(statusmap.Translate(context.Background(), err, statusmap.WithMapper(c.mapper)))
+		sp = translated.Proto()
 	}
-	sp := st.Proto()
 	if sp.GetCode() == int32(codes.OK) {
 		// An error handler was given a success: it is still an error.
 		sp.Code = int32(codes.Unknown)
@@ -177,20 +178,31 @@ func (c *config) errorStatus(err error) (*spb.Status, int) {
 	return sp, httpStatus
 }
 
-// findHTTPStatusError is errors.As for grpc-gateway's override type,
-// without the heap-allocated target errors.As needs: the error path runs
-// once per failed request. The walk is bounded, as everywhere here.
+// findHTTPStatusError is errors.As for grpc-gateway's override type, with
+// two differences that matter on the error path: the walk is bounded (an
+// error that wraps itself cannot hang or overflow the stack), and there is
+// no heap-allocated target.
 func findHTTPStatusError(err error) *runtime.HTTPStatusError {
-	for depth := 0; err != nil && depth < 64; depth++ {
+	budget := maxChainDepth
+	return findHTTPStatusErrorWithin(err, &budget)
+}
+
+// maxChainDepth bounds a walk of an error chain, as statusmap's does.
+const maxChainDepth = 512
+
+func findHTTPStatusErrorWithin(err error, budget *int) *runtime.HTTPStatusError {
+	for err != nil && *budget > 0 {
+		*budget--
 		switch e := err.(type) {
 		case *runtime.HTTPStatusError:
 			return e
 		case interface{ Unwrap() error }:
 			err = e.Unwrap()
 		case interface{ Unwrap() []error }:
-			var found *runtime.HTTPStatusError
-			if errors.As(err, &found) {
-				return found
+			for _, inner := range e.Unwrap() {
+				if found := findHTTPStatusErrorWithin(inner, budget); found != nil {
+					return found
+				}
 			}
 			return nil
 		default:

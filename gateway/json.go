@@ -62,11 +62,15 @@ func appendJSONString(buf []byte, s string) []byte {
 	return append(buf, '"')
 }
 
-// appendRawAny writes a detail as {"@type": url, "value": base64(bytes)}.
+// appendRawAny writes a detail as {"@type": url, "@bytes": base64(bytes)}.
+// The member is not protojson's "value" (the JSON form of well-known types
+// such as StringValue): a reader must not mistake the raw bytes for a
+// message's field, and one that knows the type refuses the member loudly
+// instead of decoding it wrong.
 func appendRawAny(buf []byte, detail *anypb.Any) []byte {
 	buf = append(buf, `{"@type":`...)
 	buf = appendJSONString(buf, detail.GetTypeUrl())
-	buf = append(buf, `,"value":"`...)
+	buf = append(buf, `,"@bytes":"`...)
 	buf = base64.StdEncoding.AppendEncode(buf, detail.GetValue())
 	return append(buf, `"}`...)
 }

@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,14 +61,22 @@ func allowedMethods(mux *runtime.ServeMux, r *http.Request) []string {
 			continue
 		}
 		p := &probe{}
-		req := r.Clone(context.WithValue(r.Context(), probeKey{}, p))
-		req.Method = method
-		req.Body = http.NoBody
-		req.ContentLength = 0
-		// Without these the mux could treat the probe as a form POST
-		// standing in for a GET, or as another method altogether.
-		req.Header.Del("Content-Type")
-		req.Header.Del("X-HTTP-Method-Override")
+		// A bare request: the mux routes on the method and the path alone,
+		// and without the original headers it can neither take the probe
+		// for a form POST standing in for a GET nor for another method
+		// (X-HTTP-Method-Override). Nor is a large header copied seven times.
+		req := (&http.Request{
+			Method:     method,
+			URL:        r.URL,
+			Proto:      r.Proto,
+			ProtoMajor: r.ProtoMajor,
+			ProtoMinor: r.ProtoMinor,
+			Header:     http.Header{},
+			Body:       http.NoBody,
+			Host:       r.Host,
+			RemoteAddr: r.RemoteAddr,
+			RequestURI: r.RequestURI,
+		}).WithContext(context.WithValue(r.Context(), probeKey{}, p))
 		mux.ServeHTTP(discardWriter{}, req)
 		if p.matched {
 			allowed = append(allowed, method)
@@ -90,10 +100,24 @@ func (c *config) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
-		state := &requestState{method: r.Method}
+		method := r.Method
+		if method == http.MethodPost && isFormPost(r) {
+			// grpc-gateway may have routed this form POST to a GET binding
+			// (its path-length fallback), and nothing here tells which: a
+			// read must not answer 201, so claim no method's status.
+			method = ""
+		}
+		state := &requestState{method: method}
 		state.writer = &responseWriter{ResponseWriter: w}
 		next(state.writer, r.WithContext(context.WithValue(r.Context(), stateKey{}, state)), params)
 	}
+}
+
+// isFormPost reports whether r is a form POST, the kind grpc-gateway's
+// path-length fallback may route to a GET binding.
+func isFormPost(r *http.Request) bool {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "application/x-www-form-urlencoded"
 }
 
 // responseWriter lets the handlers set a status grpc-gateway would not:
@@ -146,6 +170,12 @@ func bodyAllowed(code int) bool {
 
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.wroteHeader {
+		if !bodyAllowed(w.successStatus) && !isEmptyBody(p) {
+			// The message was empty but what is written is not (a
+			// forward-response rewriter wrapped it, say): keep it, with
+			// 200. Nothing is thrown away.
+			w.successStatus = 0
+		}
 		w.WriteHeader(http.StatusOK)
 	}
 	if w.noBody {
@@ -155,9 +185,26 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
-// Flush keeps streaming working: grpc-gateway flushes after every message.
+// isEmptyBody reports whether a body is what marshalers write for an empty
+// message: nothing, or an empty JSON object.
+func isEmptyBody(p []byte) bool {
+	p = bytes.TrimSpace(p)
+	return len(p) == 0 || string(p) == "{}"
+}
+
+// FlushError sends the status (the deferred success status included) and
+// what was written so far. grpc-gateway flushes after every stream message,
+// through http.ResponseController, which finds this method.
+func (w *responseWriter) FlushError() error {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Flush is FlushError for callers of http.Flusher.
 func (w *responseWriter) Flush() {
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
+	_ = w.FlushError()
 }
 
 // Unwrap lets http.ResponseController reach the server's writer.

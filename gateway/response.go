@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,6 +65,7 @@ func ErrorFromResponseLimit(resp *http.Response, maxBytes int64) error {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxErrorBody
 	}
+	maxBytes = min(maxBytes, math.MaxInt64-1) // maxBytes+1 below must not wrap
 	var body []byte
 	truncated := false
 	if resp.Body != nil {
@@ -83,9 +85,7 @@ func ErrorFromResponseLimit(resp *http.Response, maxBytes int64) error {
 
 // finishStatus makes the decoded status agree with the response: an error
 // code, the exact status pinned, and what the headers add. ours tells a body
-// in one of the gateway's formats, which already holds all the gateway
-// knew: its challenge headers are then not read into the pin, so that a
-// round trip gives back exactly the status that went in.
+// in one of the gateway's formats.
 func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status {
 	httpStatus := resp.StatusCode
 	if httpStatus < 400 || httpStatus > 599 {
@@ -107,12 +107,20 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
 	var challenges []*statusmapv1.AuthChallenge
-	if !ours && len(pin.GetChallenges()) == 0 {
+	if len(pin.GetChallenges()) == 0 {
+		var values []string
 		switch httpStatus {
 		case http.StatusUnauthorized:
-			challenges = parseChallenges(resp.Header.Values("Www-Authenticate"))
+			values = resp.Header.Values("Www-Authenticate")
 		case http.StatusProxyAuthRequired:
-			challenges = parseChallenges(resp.Header.Values("Proxy-Authenticate"))
+			values = resp.Header.Values("Proxy-Authenticate")
+		}
+		// A gateway's default challenge (a statusmap gateway writes one on
+		// every 401 and 407) says nothing the status does not: reading it
+		// into a pin would only make a round trip differ from what went in.
+		// Anything else an upstream said is kept.
+		if len(values) > 0 && !(ours && isDefaultChallenge(httpStatus, values)) {
+			challenges = parseChallenges(values)
 		}
 	}
 	if statusmap.HTTPStatusOf(status.FromProto(sp).Err()) == httpStatus && !needAllow && len(challenges) == 0 {
@@ -146,6 +154,17 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 		sp.Details = append(sp.Details, a)
 	}
 	return status.FromProto(sp)
+}
+
+// isDefaultChallenge reports whether values is the challenge a statusmap
+// gateway writes by default for the status.
+func isDefaultChallenge(httpStatus int, values []string) bool {
+	defaults := defaultConfig()
+	want := defaults.wwwAuthenticate
+	if httpStatus == http.StatusProxyAuthRequired {
+		want = defaults.proxyAuthenticate
+	}
+	return len(values) == 1 && values[0] == want
 }
 
 // durationFromSeconds bounds absurd Retry-After values to what a
@@ -262,10 +281,17 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, ours, true
 		}
 	}
-	// grpc-gateway: {"code": 5, "message", "details"}.
-	if code, ok := num(obj, "code"); ok && code >= 0 && code <= int64(^uint32(0)>>1) {
+	// grpc-gateway: {"code": 5, "message", "details"}. A number is a gRPC
+	// code only if it is one, or if the body has the details array that
+	// FormatStatus writes: {"code": 404, "message": "Not Found"} is a REST
+	// API's own code, kept as an ErrorInfo reason.
+	if code, ok := num(obj, "code"); ok {
+		_, hasDetails := obj["details"]
 		msg, _ := str(obj, "message")
-		return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, true, true
+		if code >= 0 && (code <= int64(codes.Unauthenticated) || hasDetails && code <= math.MaxInt32) {
+			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, true, true
+		}
+		return withErrorCode(httpStatus, header, msg, strconv.FormatInt(code, 10), ""), false, true
 	}
 	if name, ok := str(obj, "code"); ok {
 		// twirp: {"code": "not_found", "msg", "meta"}.
@@ -273,11 +299,12 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 			return decodeTwirp(httpStatus, name, msg, obj), false, true
 		}
 		// connect: {"code": "not_found", "message", "details": [{"type", "value"}]}.
+		msg, _ := str(obj, "message")
 		code, known := parseCodeName(name)
 		if !known {
-			code = statusmap.Code(httpStatus)
+			// An API's own code, such as "BOOK_LOCKED": keep it.
+			return withErrorCode(httpStatus, header, msg, name, ""), false, true
 		}
-		msg, _ := str(obj, "message")
 		return &spb.Status{Code: int32(code), Message: msg, Details: decodeConnectDetails(obj["details"])}, false, true
 	}
 	// Huawei Cloud: {"error_code": "APIGW.0301", "error_msg", "request_id"}.
@@ -323,7 +350,7 @@ func decodeTwirp(httpStatus int, name, msg string, obj map[string]json.RawMessag
 	}
 	sp := &spb.Status{Code: int32(code), Message: msg}
 	var meta map[string]string
-	if raw, ok := obj["meta"]; ok && json.Unmarshal(raw, &meta) == nil && len(meta) > 0 {
+	if raw, ok := obj["meta"]; (ok && json.Unmarshal(raw, &meta) == nil && len(meta) > 0) || !known {
 		if a, err := anypb.New(&errdetails.ErrorInfo{Reason: strings.ToUpper(name), Domain: "twirp", Metadata: meta}); err == nil {
 			sp.Details = append(sp.Details, a)
 		}
@@ -331,9 +358,9 @@ func decodeTwirp(httpStatus int, name, msg string, obj map[string]json.RawMessag
 	return sp
 }
 
-// decodeDetails reads a JSON array of google.protobuf.Any. A detail of a
-// type this binary does not know, written as {"@type", "value": base64},
-// comes back as it was; one that is neither is kept as a
+// decodeDetails reads a JSON array of google.protobuf.Any. A detail the
+// gateway could not render, written as {"@type", "@bytes": base64}, comes
+// back as it was; one that is neither is kept as a
 // google.protobuf.Value holding its JSON, so that nothing is dropped.
 func decodeDetails(raw json.RawMessage) []*anypb.Any {
 	var items []json.RawMessage
@@ -353,11 +380,11 @@ func decodeDetail(item json.RawMessage) *anypb.Any {
 		return restoreUndecodable(a)
 	}
 	var typed struct {
-		Type  string `json:"@type"`
-		Value string `json:"value"`
+		Type  string  `json:"@type"`
+		Bytes *string `json:"@bytes"`
 	}
-	if json.Unmarshal(item, &typed) == nil && typed.Type != "" {
-		if value, err := base64.StdEncoding.DecodeString(typed.Value); err == nil {
+	if json.Unmarshal(item, &typed) == nil && typed.Type != "" && typed.Bytes != nil {
+		if value, err := base64.StdEncoding.DecodeString(*typed.Bytes); err == nil {
 			return &anypb.Any{TypeUrl: typed.Type, Value: value}
 		}
 	}

@@ -1,6 +1,8 @@
 package statusmap_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -134,4 +136,42 @@ func TestMapperConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestMapperHTTPStatusOfContextErrors(t *testing.T) {
+	m, err := statusmap.NewMapper(
+		statusmap.WithProfile(statusmap.ProfileGoogle),
+		statusmap.WithHTTPStatus(codes.DeadlineExceeded, 503),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.HTTPStatusOf(context.Canceled); got != 499 {
+		t.Errorf("HTTPStatusOf(context.Canceled) = %d; want the Mapper's 499", got)
+	}
+	if got := m.HTTPStatusOf(fmt.Errorf("x: %w", context.DeadlineExceeded)); got != 503 {
+		t.Errorf("HTTPStatusOf(context.DeadlineExceeded) = %d; want the Mapper's 503", got)
+	}
+	if got := statusmap.HTTPStatusOf(context.Canceled); got != 408 {
+		t.Errorf("package HTTPStatusOf(context.Canceled) = %d; want 408", got)
+	}
+}
+
+func TestFromError(t *testing.T) {
+	inner := status.New(codes.NotFound, "inner")
+	st, ok := statusmap.FromError(fmt.Errorf("wrapped: %w", inner.Err()))
+	if !ok || st.Message() != "inner" || st.Code() != codes.NotFound {
+		t.Errorf("FromError(wrapped) = %v, %v", st, ok)
+	}
+	if _, ok := statusmap.FromError(nil); ok {
+		t.Error("FromError(nil) found a status")
+	}
+	if _, ok := statusmap.FromError(&selfWrapping{}); ok {
+		t.Error("FromError(cyclic) found a status")
+	}
+	innerErr := inner.Err()
+	allocs := testing.AllocsPerRun(100, func() { statusmap.FromError(innerErr) })
+	if allocs != 0 {
+		t.Errorf("FromError allocates %v times", allocs)
+	}
 }

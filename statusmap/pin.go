@@ -110,9 +110,9 @@ func httpStatusOf(err error, m *Mapper) int {
 	}
 	switch {
 	case chainIs(err, context.Canceled):
-		return HTTPStatus(codes.Canceled)
+		return m.HTTPStatus(codes.Canceled)
 	case chainIs(err, context.DeadlineExceeded):
-		return HTTPStatus(codes.DeadlineExceeded)
+		return m.HTTPStatus(codes.DeadlineExceeded)
 	}
 	if httpStatus, ok := statusCodeInChain(err); ok {
 		return httpStatus
@@ -173,10 +173,25 @@ type grpcStatuser interface {
 	GRPCStatus() *status.Status
 }
 
-// statusInChain returns the status of the first error in the chain that has
-// one, without building a new status for a wrapped error as
-// status.FromError does (only the code and details matter here).
+// FromError returns the gRPC status of the first error in err's chain that
+// has one (a GRPCStatus() *status.Status method), as it was made, and
+// whether there was one. Unlike status.FromError it does not build a new
+// status for a wrapped error, does not allocate, and walks the chain with a
+// bound, so an error that wraps itself cannot hang it. A nil error has no
+// status.
+func FromError(err error) (*status.Status, bool) {
+	st := statusInChain(err)
+	return st, st != nil
+}
+
+// statusInChain is FromError for this package's callers.
 func statusInChain(err error) *status.Status {
+	// The common case, a status straight from a gRPC client, skips the walk.
+	if s, ok := err.(grpcStatuser); ok {
+		if st := s.GRPCStatus(); st != nil {
+			return st
+		}
+	}
 	var found *status.Status
 	walkChain(err, func(e error) bool {
 		if s, ok := e.(grpcStatuser); ok {

@@ -87,7 +87,7 @@ type GoogleError struct {
 	Status string `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
 	// The google.rpc.Status details, each in the JSON form of google.protobuf.Any
 	// ("@type" plus the message's fields). A detail whose type the gateway does
-	// not know is written as {"@type": ..., "value": <base64 of its bytes>}.
+	// not know is written as {"@type": ..., "@bytes": <base64 of its bytes>}.
 	Details       []*anypb.Any `protobuf:"bytes,4,rep,name=details,proto3" json:"details,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
