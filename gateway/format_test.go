@@ -144,6 +144,11 @@ func TestAcceptProblemJSON(t *testing.T) {
 		{"text/html, application/problem+json;q=0.8", true},
 		{"", false},
 	}
+	// Whatever the configured format, Accept can ask for a problem.
+	google := startGateway(t, gateway.WithFormat(gateway.FormatGoogle))
+	if r := google.do(t, "GET", "/v1/books/code-5", "", "Accept", "application/problem+json"); r.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("FormatGoogle default with Accept problem+json: Content-Type %q", r.Header.Get("Content-Type"))
+	}
 	for _, tc := range testCases {
 		r := g.do(t, "GET", "/v1/books/code-5", "", "Accept", tc.accept)
 		isProblem := r.Header.Get("Content-Type") == "application/problem+json"

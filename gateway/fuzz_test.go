@@ -58,8 +58,24 @@ func FuzzErrorHandler(f *testing.F) {
 		case rec.Code < 400 || rec.Code > 599:
 			t.Fatalf("status %d for an error", rec.Code)
 		}
-		if !json.Valid(rec.Body.Bytes()) {
-			t.Fatalf("body is not JSON: %q", rec.Body.Bytes())
+		// The body is JSON of the promised format.
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("body is not a JSON object: %v: %q", err, rec.Body.Bytes())
+		}
+		switch inner, _ := body["error"].(map[string]any); {
+		case rec.Header().Get("Content-Type") == "application/problem+json":
+			if body["status"] != float64(rec.Code) || body["title"] == nil || body["grpcCode"] == nil {
+				t.Fatalf("problem body %s for %d", rec.Body, rec.Code)
+			}
+		case inner != nil:
+			if inner["code"] != float64(rec.Code) || inner["status"] == nil {
+				t.Fatalf("google body %s for %d", rec.Body, rec.Code)
+			}
+		default:
+			if c, ok := body["code"].(float64); !ok || c == 0 {
+				t.Fatalf("status body %s", rec.Body)
+			}
 		}
 		for name, values := range rec.Header() {
 			for _, v := range values {

@@ -26,6 +26,10 @@ const maxHeaderItems = 16
 // maxTokenLen bounds one token or parameter value copied into a header.
 const maxTokenLen = 256
 
+// maxHeaderValue bounds a whole header value built from a status: an item
+// that would take it past this is left out, with everything after it.
+const maxHeaderValue = 4096
+
 // isTokenChar reports whether b is an RFC 9110 tchar.
 func isTokenChar(b byte) bool {
 	switch {
@@ -100,7 +104,7 @@ func formatChallenges(challenges []*statusmapv1.AuthChallenge) string {
 	var buf []byte
 	n := 0
 	for _, c := range challenges {
-		if n == maxHeaderItems {
+		if n == maxHeaderItems || len(buf) >= maxHeaderValue {
 			break
 		}
 		if !isToken(c.GetScheme()) {
@@ -141,6 +145,10 @@ func formatChallenges(challenges []*statusmapv1.AuthChallenge) string {
 				written++
 			}
 		}
+		if len(buf) > maxHeaderValue {
+			buf = buf[:mark]
+			break
+		}
 		n++
 	}
 	return string(buf)
@@ -161,10 +169,15 @@ outer:
 				continue outer
 			}
 		}
+		mark := len(buf)
 		if n > 0 {
 			buf = append(buf, ", "...)
 		}
 		buf = append(buf, m...)
+		if len(buf) > maxHeaderValue {
+			buf = buf[:mark]
+			break
+		}
 		n++
 	}
 	return string(buf)

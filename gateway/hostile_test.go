@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -29,7 +30,11 @@ func TestHugeInputs(t *testing.T) {
 		}
 		details[i] = a
 	}
-	pin, _ := anypb.New(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: make([]string, 5000)})
+	methods := make([]string, 5000)
+	for i := range methods {
+		methods[i] = fmt.Sprintf("M%d", i)
+	}
+	pin, _ := anypb.New(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: methods})
 	details = append(details, pin)
 	err := status.FromProto(&spb.Status{Code: int32(codes.Unimplemented), Message: msg, Details: details}).Err()
 	for _, format := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
@@ -46,6 +51,9 @@ func TestHugeInputs(t *testing.T) {
 		if got := len(findDetails(body)); got != len(details) {
 			t.Errorf("%v: %d details; want %d", format, got, len(details))
 		}
+		if allow := strings.Split(rec.Header().Get("Allow"), ", "); len(allow) != 16 || allow[0] != "M0" {
+			t.Errorf("%v: Allow lists %d methods starting %q; want the first 16", format, len(allow), allow[0])
+		}
 		for name, vs := range rec.Header() {
 			for _, v := range vs {
 				if len(v) > 4096 {
@@ -53,6 +61,51 @@ func TestHugeInputs(t *testing.T) {
 				}
 			}
 		}
+	}
+
+	// A 401 pinning a thousand challenges of a hundred long parameters:
+	// the header stays within 16 challenges and 4 KiB.
+	challenges := make([]*statusmapv1.AuthChallenge, 1000)
+	for i := range challenges {
+		params := make([]*statusmapv1.AuthParam, 100)
+		for j := range params {
+			params[j] = &statusmapv1.AuthParam{Name: fmt.Sprintf("p%d", j), Value: strings.Repeat("v", 40)}
+		}
+		challenges[i] = &statusmapv1.AuthChallenge{Scheme: fmt.Sprintf("S%d", i), Params: params}
+	}
+	rec := httptest.NewRecorder()
+	gateway.WriteError(rec, nil, statusmap.NewPinned(&statusmapv1.HttpStatus{Code: 401, Challenges: challenges}, "who?").Err())
+	got := rec.Header().Get("WWW-Authenticate")
+	if len(got) == 0 || len(got) > 4096 || strings.Count(got, "p0=") > 16 || !strings.HasPrefix(got, "S0 p0=") {
+		t.Errorf("WWW-Authenticate is %d bytes with %d challenges: %.80q...", len(got), strings.Count(got, "p0="), got)
+	}
+}
+
+// TestDetailsScaleLinearly: ten times the details cost about ten times the
+// allocations, not a hundred.
+func TestDetailsScaleLinearly(t *testing.T) {
+	withDetails := func(n int) error {
+		details := make([]*anypb.Any, n)
+		for i := range details {
+			a, err := anypb.New(&errdetails.ErrorInfo{Reason: fmt.Sprint("R", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			details[i] = a
+		}
+		return status.FromProto(&spb.Status{Code: int32(codes.Internal), Message: "m", Details: details}).Err()
+	}
+	ew := gateway.NewErrorWriter()
+	allocs := func(err error) float64 {
+		w := httptest.NewRecorder()
+		return testing.AllocsPerRun(3, func() {
+			w.Body.Reset()
+			ew.Write(w, nil, err)
+		})
+	}
+	small, large := allocs(withDetails(1000)), allocs(withDetails(10000))
+	if ratio := large / small; ratio > 12 {
+		t.Errorf("10x the details cost %.1fx the allocations (%v vs %v)", ratio, large, small)
 	}
 }
 

@@ -257,3 +257,19 @@ func TestDetailCacheRecovers(t *testing.T) {
 		t.Errorf("after a flood of unique details: %v allocs per error; fresh %v", got, fresh)
 	}
 }
+
+// A stream error whose detail protojson cannot write travels in a stand-in
+// ErrorInfo that ErrorFromResponse turns back into the detail.
+func TestStreamUnknownDetailRestored(t *testing.T) {
+	g := startGateway(t)
+	r := g.do(t, "GET", "/v1/stream/books?count=1&fail_with=unknown", "")
+	lines := strings.Split(strings.TrimSpace(string(r.Body)), "\n")
+	if r.Status != 200 || len(lines) != 2 {
+		t.Fatalf("status %d, %d lines: %s", r.Status, len(lines), r.Body)
+	}
+	got := status.Convert(gateway.ErrorFromResponse(fakeResponse(404, "application/json", lines[1])))
+	want := status.Convert(errorFor(context.Background(), "unknown"))
+	if !proto.Equal(got.Proto(), want.Proto()) {
+		t.Errorf("read back %v; want %v (chunk %s)", got.Proto(), want.Proto(), lines[1])
+	}
+}

@@ -187,14 +187,56 @@ func (endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// counting counts what is read from a body.
+type counting struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
 func TestErrorFromResponseBounded(t *testing.T) {
-	resp := &http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(endless{})}
-	err := gateway.ErrorFromResponseLimit(resp, 64<<10)
+	body := &counting{r: endless{}}
+	err := gateway.ErrorFromResponseLimit(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(body)}, 64<<10)
 	if status.Code(err) != codes.Internal || len(status.Convert(err).Message()) > 300 || !strings.HasSuffix(status.Convert(err).Message(), "…") {
 		t.Errorf("endless body: %v", err)
 	}
-	err = gateway.ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(endless{})})
-	if status.Code(err) != codes.Internal {
-		t.Errorf("endless body, default limit: %v", err)
+	if body.n > 64<<10+1 {
+		t.Errorf("read %d bytes with a limit of %d", body.n, 64<<10)
+	}
+	body = &counting{r: endless{}}
+	err = gateway.ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(body)})
+	if status.Code(err) != codes.Internal || body.n > gateway.DefaultMaxErrorBody+1 {
+		t.Errorf("endless body, default limit: %v after %d bytes", err, body.n)
+	}
+}
+
+// TestErrorFromResponseSeedFamily checks the details of the documented API
+// family's error body one by one.
+func TestErrorFromResponseSeedFamily(t *testing.T) {
+	for _, tc := range []struct {
+		resp      *http.Response
+		requestID string
+	}{
+		{fakeResponse(401, "application/json", `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r-1"}`, "X-Request-Id", "hdr-1"), "r-1"},
+		{fakeResponse(401, "application/json", `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}`, "X-Request-Id", "hdr-1"), "hdr-1"},
+	} {
+		st := status.Convert(gateway.ErrorFromResponse(tc.resp))
+		var reason, requestID string
+		for _, d := range st.Details() {
+			switch d := d.(type) {
+			case *errdetails.ErrorInfo:
+				reason = d.GetReason()
+			case *errdetails.RequestInfo:
+				requestID = d.GetRequestId()
+			}
+		}
+		if st.Code() != codes.Unauthenticated || st.Message() != "Incorrect IAM authentication information" || reason != "APIGW.0301" || requestID != tc.requestID {
+			t.Errorf("%v %q reason %q request id %q; want Unauthenticated, APIGW.0301, %s", st.Code(), st.Message(), reason, requestID, tc.requestID)
+		}
 	}
 }

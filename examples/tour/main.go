@@ -52,7 +52,7 @@ func main() {
 	if *serve {
 		err = serveForever(ctx, *httpAddr, *grpcAddr, os.Stdout)
 	} else {
-		err = tour(ctx, os.Stdout)
+		err = tour(ctx, os.Stdout, steps)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tour:", err)
@@ -182,9 +182,9 @@ var steps = []step{
 	{"private book, owner", "GET", "/v1/books/private", "", []string{"Authorization", "Bearer owner"}, 200},
 }
 
-// tour starts the servers, runs every step, prints a table and returns an
+// tour starts the servers, runs the steps, prints a table and returns an
 // error if any response differs from what the documented table says.
-func tour(ctx context.Context, out io.Writer) error {
+func tour(ctx context.Context, out io.Writer, steps []step) error {
 	srv, err := start("127.0.0.1:0", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 
 func TestTour(t *testing.T) {
 	var out bytes.Buffer
-	if err := tour(context.Background(), &out); err != nil {
+	if err := tour(context.Background(), &out, steps); err != nil {
 		t.Fatalf("tour: %v\n%s", err, out.String())
 	}
 	text := out.String()
@@ -51,6 +51,18 @@ func TestTour(t *testing.T) {
 	}
 	if strings.Contains(text, "FAIL") {
 		t.Errorf("a row failed:\n%s", text)
+	}
+}
+
+// TestTourFailsOnAMismatch: the tour is a smoke test only if a row that
+// differs from the table makes it fail.
+func TestTourFailsOnAMismatch(t *testing.T) {
+	wrong := append([]step(nil), steps[:3]...)
+	wrong[1].want = 200 // POST answers 201
+	var out bytes.Buffer
+	err := tour(context.Background(), &out, wrong)
+	if err == nil || !strings.Contains(err.Error(), "got 201; want 200") || !strings.Contains(out.String(), "FAIL") {
+		t.Errorf("tour with a wrong row: err %v\n%s", err, out.String())
 	}
 }
 
