@@ -273,3 +273,24 @@ func TestStreamUnknownDetailRestored(t *testing.T) {
 		t.Errorf("read back %v; want %v (chunk %s)", got.Proto(), want.Proto(), lines[1])
 	}
 }
+
+// RoutingErrorHandler installed on its own, without ServeMuxOptions'
+// middleware: a wrong method is still 405, not 501, but the mux cannot be
+// probed safely, so there is no Allow.
+func TestRoutingErrorHandlerAlone(t *testing.T) {
+	mux := runtime.NewServeMux(runtime.WithRoutingErrorHandler(gateway.RoutingErrorHandler()))
+	called := false
+	if err := mux.HandlePath("GET", "/v1/things", func(http.ResponseWriter, *http.Request, map[string]string) { called = true }); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("DELETE", "/v1/things", nil))
+	if rec.Code != 405 || rec.Header().Get("Allow") != "" || called {
+		t.Errorf("405 %d, Allow %q, handler called %v; want 405, no Allow, not called", rec.Code, rec.Header().Get("Allow"), called)
+	}
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/nothing", nil))
+	if rec.Code != 404 {
+		t.Errorf("unknown path: %d; want 404", rec.Code)
+	}
+}

@@ -730,6 +730,20 @@ func TestUnaryInterceptorSuccessDoesNotAllocate(t *testing.T) {
 	}
 }
 
+func TestStreamInterceptorSuccessDoesNotAllocate(t *testing.T) {
+	ic := statusmap.StreamServerInterceptor(icRuleOptions()...)
+	info := &grpc.StreamServerInfo{FullMethod: bookshelfv1.BookshelfService_StreamBooks_FullMethodName, IsServerStream: true}
+	handler := func(any, grpc.ServerStream) error { return nil }
+	allocs := testing.AllocsPerRun(1000, func() {
+		if err := ic(nil, nil, info, handler); err != nil {
+			panic(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("allocations per successful stream = %v; want 0", allocs)
+	}
+}
+
 // TestTranslateRuleOnCyclicChain: the package walks error chains with a
 // bound because errors.Is never returns on a chain that wraps itself; the
 // rules of WithErrorCode and WithErrorAs must not hang on one either. The
