@@ -126,8 +126,10 @@ func (c *config) handleRoutingError(ctx context.Context, mux *runtime.ServeMux, 
 	c.writeError(ctx, marshaler, w, r, statusmap.NewPinned(pin, http.StatusText(httpStatus)).Err())
 }
 
-// errorStatus finds the status to answer err with and its HTTP status.
-func (c *config) errorStatus(err error) (*spb.Status, int) {
+// errorStatus finds the status to answer err with, its HTTP status, and the
+// pin it carries (nil if none), found once for both the status and the
+// headers.
+func (c *config) errorStatus(err error) (*spb.Status, int, *statusmapv1.HttpStatus) {
 	override := 0
 	if statusErr := findHTTPStatusError(err); statusErr != nil {
 		if statusErr.HTTPStatus >= 400 && statusErr.HTTPStatus <= 599 {
@@ -164,18 +166,17 @@ func (c *config) errorStatus(err error) (*spb.Status, int) {
 		// An error handler was given a success: it is still an error.
 		sp.Code = int32(codes.Unknown)
 	}
+	pin := statusmap.FindPin(sp.GetDetails())
 	switch {
 	case override != 0:
 		httpStatus = override
 	case httpStatus != 0:
+	case pin != nil:
+		httpStatus = int(pin.GetCode())
 	default:
-		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
-			httpStatus = int(pin.GetCode())
-		} else {
-			httpStatus = c.mapper.HTTPStatus(codes.Code(sp.GetCode()))
-		}
+		httpStatus = c.mapper.HTTPStatus(codes.Code(sp.GetCode()))
 	}
-	return sp, httpStatus
+	return sp, httpStatus, pin
 }
 
 // findHTTPStatusError is errors.As for grpc-gateway's override type, with
@@ -240,13 +241,10 @@ func hasFullName(typeURL, fullName string) bool {
 
 // setErrorHeaders writes the headers RFC 9110 asks of the status, from
 // validated parts only.
-func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int) {
+func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int, pin *statusmapv1.HttpStatus) {
 	switch httpStatus {
 	case http.StatusUnauthorized, http.StatusProxyAuthRequired:
-		value := ""
-		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
-			value = formatChallenges(pin.GetChallenges())
-		}
+		value := formatChallenges(pin.GetChallenges())
 		name := "Www-Authenticate" // canonical form: a map key below
 		if httpStatus == http.StatusProxyAuthRequired {
 			name = "Proxy-Authenticate"
@@ -258,10 +256,8 @@ func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int) 
 		}
 		h[name] = []string{value}
 	case http.StatusMethodNotAllowed:
-		if pin := statusmap.FindPin(sp.GetDetails()); pin != nil {
-			if allow := formatAllow(pin.GetAllowedMethods()); allow != "" {
-				h["Allow"] = []string{allow}
-			}
+		if allow := formatAllow(pin.GetAllowedMethods()); allow != "" {
+			h["Allow"] = []string{allow}
 		}
 	}
 	if seconds, ok := retryAfter(sp.GetDetails()); ok {
@@ -270,7 +266,7 @@ func (c *config) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int) 
 }
 
 func (c *config) writeError(ctx context.Context, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	sp, httpStatus := c.errorStatus(err)
+	sp, httpStatus, pin := c.errorStatus(err)
 	c.redactStatus(sp, httpStatus)
 
 	format := c.format
@@ -285,7 +281,7 @@ func (c *config) writeError(ctx context.Context, marshaler runtime.Marshaler, w 
 	delete(h, "Trailer")
 	delete(h, "Transfer-Encoding")
 	h["Content-Type"] = []string{contentType}
-	c.setErrorHeaders(h, sp, httpStatus)
+	c.setErrorHeaders(h, sp, httpStatus, pin)
 
 	md, haveMD := runtime.ServerMetadataFromContext(ctx)
 	withTrailers := haveMD && r != nil && acceptsTrailers(r)

@@ -70,11 +70,18 @@ type config struct {
 	probeRoutes bool
 }
 
+// The challenges of a 401 and a 407 whose status pins none, unless
+// configured. ErrorFromResponse recognises them as a gateway's defaults.
+const (
+	defaultWWWAuthenticate   = `Bearer realm="api"`
+	defaultProxyAuthenticate = `Basic realm="proxy"`
+)
+
 func defaultConfig() config {
 	return config{
 		format:            FormatStatus,
-		wwwAuthenticate:   `Bearer realm="api"`,
-		proxyAuthenticate: `Basic realm="proxy"`,
+		wwwAuthenticate:   defaultWWWAuthenticate,
+		proxyAuthenticate: defaultProxyAuthenticate,
 		headerMatcher:     defaultOutgoingMatcher,
 		trailerMatcher:    defaultTrailerMatcher,
 		success:           defaultSuccessConfig(),

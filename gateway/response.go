@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -123,7 +122,11 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 			challenges = parseChallenges(values)
 		}
 	}
-	if statusmap.HTTPStatusOf(status.FromProto(sp).Err()) == httpStatus && !needAllow && len(challenges) == 0 {
+	current := statusmap.HTTPStatus(codes.Code(sp.Code)) // what the status alone says
+	if pin != nil {
+		current = int(pin.GetCode())
+	}
+	if current == httpStatus && !needAllow && len(challenges) == 0 {
 		return status.FromProto(sp)
 	}
 	// Replace any pin with one that says the response's status.
@@ -159,10 +162,9 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 // isDefaultChallenge reports whether values is the challenge a statusmap
 // gateway writes by default for the status.
 func isDefaultChallenge(httpStatus int, values []string) bool {
-	defaults := defaultConfig()
-	want := defaults.wwwAuthenticate
+	want := defaultWWWAuthenticate
 	if httpStatus == http.StatusProxyAuthRequired {
-		want = defaults.proxyAuthenticate
+		want = defaultProxyAuthenticate
 	}
 	return len(values) == 1 && values[0] == want
 }
@@ -252,7 +254,7 @@ func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.Raw
 			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true, true
 		}
 		// grpc-gateway's stream error chunk: {"error": {"code": 5, "message", "details"}}.
-		if code, ok := num(inner, "code"); ok && code >= 0 && code <= int64(^uint32(0)>>1) {
+		if code, ok := num(inner, "code"); ok && code >= 0 && code <= math.MaxInt32 {
 			msg, _ := str(inner, "message")
 			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true, true
 		}
@@ -436,7 +438,10 @@ func decodeConnectDetails(raw json.RawMessage) []*anypb.Any {
 	for _, item := range items {
 		value, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(item.Value, "="))
 		if err != nil || item.Type == "" {
-			details = append(details, jsonAsValue(json.RawMessage(fmt.Sprintf("%q", item.Type+": "+item.Value))))
+			// Not decodable: keep what it said, as text.
+			if a, err := anypb.New(structpb.NewStringValue(item.Type + ": " + item.Value)); err == nil {
+				details = append(details, a)
+			}
 			continue
 		}
 		details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/" + item.Type, Value: value})

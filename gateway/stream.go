@@ -17,11 +17,11 @@ import (
 // first message; the middleware's writer substitutes ours, and the headers
 // are set here while they can still be sent.
 func (c *config) handleStreamError(ctx context.Context, err error) *status.Status {
-	sp, httpStatus := c.errorStatus(err)
+	sp, httpStatus, pin := c.errorStatus(err)
 	c.redactStatus(sp, httpStatus)
 	if state := stateFrom(ctx); state != nil && !state.writer.wroteHeader {
 		state.writer.errorStatus = httpStatus
-		c.setErrorHeaders(state.writer.Header(), sp, httpStatus)
+		c.setErrorHeaders(state.writer.Header(), sp, httpStatus, pin)
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
