@@ -347,10 +347,6 @@ func TestSuccessStatusOptions(t *testing.T) {
 			[]bhvSuccessCase{get(203)}},
 		{"WithSuccessStatus DELETE 200", []gateway.Option{gateway.WithSuccessStatus("DELETE", 200)},
 			[]bhvSuccessCase{del(200)}},
-		{"WithSuccessStatus non-2xx ignored", []gateway.Option{gateway.WithSuccessStatus("POST", 302), gateway.WithSuccessStatus("PUT", 500)},
-			[]bhvSuccessCase{post(201), put("x", 200)}},
-		{"WithRPCSuccessStatus non-2xx ignored", []gateway.Option{gateway.WithRPCSuccessStatus(createBook, 404)},
-			[]bhvSuccessCase{post(201)}},
 		{"RPC beats method", []gateway.Option{gateway.WithSuccessStatus("POST", 202), gateway.WithRPCSuccessStatus(createBook, 200)},
 			[]bhvSuccessCase{post(200)}},
 		{"SetHTTPStatus beats RPC", []gateway.Option{gateway.WithRPCSuccessStatus(updateBook, 200)},
@@ -364,6 +360,43 @@ func TestSuccessStatusOptions(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestOptionsValidated: a bad option is an error from New, naming it,
+// and a panic from the package-level shortcut; never dropped.
+func TestOptionsValidated(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  gateway.Option
+	}{
+		{"nil option", nil},
+		{"format", gateway.WithFormat(gateway.Format(7))},
+		{"negative format", gateway.WithFormat(-1)},
+		{"success 302", gateway.WithSuccessStatus("POST", 302)},
+		{"success 500", gateway.WithSuccessStatus("PUT", 500)},
+		{"success bad method", gateway.WithSuccessStatus("PO ST", 201)},
+		{"rpc 404", gateway.WithRPCSuccessStatus("/bookshelf.v1.BookshelfService/CreateBook", 404)},
+		{"rpc name", gateway.WithRPCSuccessStatus("CreateBook", 201)},
+		{"problem type nil", gateway.WithProblemType(nil)},
+		{"write error handler nil", gateway.WithWriteErrorHandler(nil)},
+		{"no challenges", gateway.WithAuthChallenges()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := gateway.New(tc.opt); err == nil {
+				t.Fatal("New accepted a bad option")
+			}
+			defer func() {
+				if recover() == nil {
+					t.Error("ServeMuxOptions did not panic on a bad option")
+				}
+			}()
+			gateway.ServeMuxOptions(tc.opt)
+		})
+	}
+	_, err := gateway.New(gateway.WithFormat(9), gateway.WithSuccessStatus("GET", 404))
+	if err == nil || !strings.Contains(err.Error(), "WithFormat") || !strings.Contains(err.Error(), "WithSuccessStatus") {
+		t.Errorf("New's error does not name every bad option: %v", err)
 	}
 }
 
@@ -647,10 +680,10 @@ func TestRedactionOtherFormats(t *testing.T) {
 
 	// The same status written twice must be redacted twice: redaction must
 	// not have changed a status that is shared.
-	w := gateway.NewErrorWriter(gateway.WithRedaction(true))
+	w := newGateway(gateway.WithRedaction(true))
 	for i := range 2 {
 		rec := httptest.NewRecorder()
-		w.Write(rec, nil, bhvDebugError())
+		w.WriteError(rec, nil, bhvDebugError())
 		body := bhvObject(t, rec.Body.Bytes())
 		if got := body["message"]; got != "Internal Server Error" {
 			t.Errorf("write %d: message = %v; want redacted", i, got)
@@ -671,7 +704,7 @@ func bhvDebugError() error { return bhvDebugErr }
 func TestRedactionDoesNotMutateError(t *testing.T) {
 	err := errorFor(context.Background(), "debug")
 	before := err.Error()
-	gateway.NewErrorWriter(gateway.WithRedaction(true)).Write(httptest.NewRecorder(), nil, err)
+	newGateway(gateway.WithRedaction(true)).WriteError(httptest.NewRecorder(), nil, err)
 	if got := err.Error(); got != before {
 		t.Errorf("err.Error() = %q after a redacted write; want %q", got, before)
 	}

@@ -63,7 +63,7 @@ func BenchmarkErrorHandler(b *testing.B) {
 		handler runtime.ErrorHandlerFunc
 	}{
 		{"grpc-gateway", runtime.DefaultHTTPErrorHandler},
-		{"statusmap", gateway.ErrorHandler()},
+		{"statusmap", errorHandler()},
 	}
 	for _, name := range []string{"no-details", "two-details"} {
 		err := benchErrors(b)[name]
@@ -102,7 +102,7 @@ func BenchmarkErrorHandlerUniqueDetails(b *testing.B) {
 	for _, h := range []struct {
 		name    string
 		handler runtime.ErrorHandlerFunc
-	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", gateway.ErrorHandler()}} {
+	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", errorHandler()}} {
 		b.Run("impl="+h.name, func(b *testing.B) {
 			w := &discardWriter{h: http.Header{}}
 			b.ReportAllocs()
@@ -122,7 +122,7 @@ func TestErrorHandlerAllocatesLess(t *testing.T) {
 	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
 	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
 	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
-	ours := gateway.ErrorHandler()
+	ours := errorHandler()
 	for name, err := range benchErrors(t) {
 		measure := func(h runtime.ErrorHandlerFunc) float64 {
 			w := &discardWriter{h: http.Header{}}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"github.com/statusmap/statusmap/internal/wire"
 	"hash/maphash"
 	"sync"
 
@@ -8,8 +9,7 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// Buffers and rendered details are kept per handler, never per package:
-// each ErrorHandler, ServeMuxOptions or ErrorWriter owns its own.
+// Buffers and rendered details are kept per Gateway, never per package.
 
 const (
 	// maxPooledBuffer is the largest body buffer put back in the pool, so
@@ -25,20 +25,18 @@ const (
 	maxCachedDetail = 1 << 10
 )
 
-func (c *config) getBuffer() *[]byte {
-	if c.buffers != nil {
-		if b, ok := c.buffers.Get().(*[]byte); ok {
-			return b
-		}
+func (g *Gateway) getBuffer() *[]byte {
+	if b, ok := g.buffers.Get().(*[]byte); ok {
+		return b
 	}
 	b := make([]byte, 0, 512)
 	return &b
 }
 
-func (c *config) putBuffer(b *[]byte) {
-	if c.buffers != nil && cap(*b) <= maxPooledBuffer {
+func (g *Gateway) putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
 		*b = (*b)[:0]
-		c.buffers.Put(b)
+		g.buffers.Put(b)
 	}
 }
 
@@ -91,18 +89,24 @@ func cacheKey(key []byte, detail *anypb.Any, opts protojson.MarshalOptions) ([]b
 // google.protobuf.Any. A detail protojson cannot write (its type is unknown
 // to the resolver, or it holds invalid UTF-8) is kept as its type URL and
 // its bytes in base64, {"@type": ..., "@bytes": ...}, so that no detail is
-// ever dropped. A nil cache renders every detail.
-func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts protojson.MarshalOptions) []byte {
+// ever dropped. With skipPins, statusmap's own pins are left out (see
+// WithPinInBody). A nil cache renders every detail.
+func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts protojson.MarshalOptions, skipPins bool) []byte {
 	buf = append(buf, '[')
 	// A detail is written compactly whatever the marshaler's indent: the
 	// body is compared by meaning, never by bytes.
 	opts.Multiline = false
 	opts.Indent = ""
 	var scratch [256]byte
-	for i, detail := range details {
-		if i > 0 {
+	n := 0
+	for _, detail := range details {
+		if skipPins && wire.IsPin(detail) {
+			continue
+		}
+		if n > 0 {
 			buf = append(buf, ',')
 		}
+		n++
 		if detail == nil {
 			buf = append(buf, "{}"...)
 			continue

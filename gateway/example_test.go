@@ -120,6 +120,7 @@ func ExampleServeMuxOptions() {
 	// POST /v1/books -> 201 Created
 	//   {"id":"3","title":"Emma","author":""}
 	// DELETE /v1/books/1 -> 405 Method Not Allowed
+	//   Allow: GET, PUT, PATCH
 	//   code 12 (Unimplemented): books are read-only
 	// POST /v1/books/1 -> 405 Method Not Allowed
 	//   Allow: GET, PUT, PATCH, DELETE
@@ -144,13 +145,16 @@ func ExampleWriteError() {
 	// Output:
 	// 409 Conflict
 	// application/json
-	// {"code":10,"message":"version mismatch","details":[{"@type":"type.googleapis.com/statusmap.v1.HttpStatus","code":409,"allowedMethods":[],"challenges":[]}]}
+	// {"code":10,"message":"version mismatch","details":[]}
 }
 
 func ExampleWithFormat() {
-	ew := gateway.NewErrorWriter(gateway.WithFormat(gateway.FormatProblem))
+	g, err := gateway.New(gateway.WithFormat(gateway.FormatProblem))
+	if err != nil {
+		panic(err)
+	}
 	rec := httptest.NewRecorder()
-	ew.Write(rec, nil, status.Error(codes.NotFound, "no such book"))
+	_ = g.WriteError(rec, nil, status.Error(codes.NotFound, "no such book"))
 	fmt.Println(rec.Code)
 	fmt.Println(rec.Header().Get("Content-Type"))
 	fmt.Println(exampleCompact(rec.Body.Bytes()))
@@ -162,13 +166,16 @@ func ExampleWithFormat() {
 
 // Whatever the format, a client that prefers application/problem+json gets
 // a problem document.
-func ExampleErrorWriter_Write() {
-	ew := gateway.NewErrorWriter()
+func ExampleGateway_WriteError() {
+	g, err := gateway.New()
+	if err != nil {
+		panic(err)
+	}
 	for _, accept := range []string{"application/json", "application/problem+json"} {
 		req := httptest.NewRequest("GET", "/v1/books/7", nil)
 		req.Header.Set("Accept", accept)
 		rec := httptest.NewRecorder()
-		ew.Write(rec, req, status.Error(codes.ResourceExhausted, "slow down"))
+		_ = g.WriteError(rec, req, status.Error(codes.ResourceExhausted, "slow down"))
 		fmt.Println(accept, "->", rec.Code, rec.Header().Get("Content-Type"))
 		fmt.Println(" ", exampleCompact(rec.Body.Bytes()))
 	}
@@ -177,4 +184,20 @@ func ExampleErrorWriter_Write() {
 	//   {"code":8,"message":"slow down","details":[]}
 	// application/problem+json -> 503 application/problem+json
 	//   {"type":"about:blank","title":"Service Unavailable","status":503,"detail":"slow down","grpcCode":"RESOURCE_EXHAUSTED","details":[]}
+}
+
+// New checks every option once; a bad one is an error, never dropped.
+func ExampleNew() {
+	_, err := gateway.New(gateway.WithFormat(gateway.Format(7)), gateway.WithSuccessStatus("POST", 302))
+	fmt.Println(err)
+
+	g, err := gateway.New(gateway.WithFormat(gateway.FormatGoogle), gateway.WithRedaction(true))
+	if err != nil {
+		panic(err)
+	}
+	mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+	_ = mux
+	// Output:
+	// gateway: WithFormat(Format(7)): not a format
+	// gateway: WithSuccessStatus("POST", 302): not a 2xx status
 }

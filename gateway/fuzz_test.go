@@ -3,12 +3,12 @@ package gateway_test
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
-	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -35,9 +35,9 @@ func FuzzErrorHandler(f *testing.F) {
 		&runtime.JSONPb{},
 	}
 	handlers := []runtime.ErrorHandlerFunc{
-		gateway.ErrorHandler(),
-		gateway.ErrorHandler(gateway.WithFormat(gateway.FormatGoogle), gateway.WithRedaction(true)),
-		gateway.ErrorHandler(gateway.WithFormat(gateway.FormatProblem)),
+		errorHandler(),
+		errorHandler(gateway.WithFormat(gateway.FormatGoogle), gateway.WithRedaction(true)),
+		errorHandler(gateway.WithFormat(gateway.FormatProblem)),
 	}
 	f.Fuzz(func(t *testing.T, code int32, msg, typeURL string, value []byte, accept, te string, which uint8) {
 		details := []*anypb.Any{{TypeUrl: typeURL, Value: value}}
@@ -49,14 +49,17 @@ func FuzzErrorHandler(f *testing.F) {
 		rec := httptest.NewRecorder()
 		handler(req.Context(), mux, marshalers[int(which)%len(marshalers)], rec, req, err)
 
-		pinned := statusmap.FindPin(details)
+		pinned := pinIn(details)
 		switch {
 		case pinned != nil && rec.Code != int(pinned.GetCode()):
 			t.Fatalf("pinned %d, answered %d", pinned.GetCode(), rec.Code)
-		case pinned == nil && !statusmap.IsDocumented(rec.Code):
+		case pinned == nil && !isDocumented(rec.Code):
 			t.Fatalf("status %d is not documented", rec.Code)
 		case rec.Code < 400 || rec.Code > 599:
 			t.Fatalf("status %d for an error", rec.Code)
+		}
+		if strings.Contains(rec.Body.String(), "statusmap.v1.HttpStatus") {
+			t.Fatalf("the pin leaked into the body: %s", rec.Body)
 		}
 		// The body is JSON of the promised format.
 		var body map[string]any

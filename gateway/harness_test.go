@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"fmt"
+	"google.golang.org/protobuf/proto"
 	"io"
 	"net"
 	"net/http"
@@ -203,9 +204,16 @@ func startMux(t testing.TB, addr string, muxOpts ...runtime.ServeMuxOption) stri
 // startGateway runs the service behind a mux with statusmap installed.
 func startGateway(t testing.TB, opts ...gateway.Option) *testGateway {
 	t.Helper()
+	return startGatewayMux(t, opts)
+}
+
+// startGatewayMux is startGateway with mux options of the user's own,
+// given to runtime.NewServeMux after statusmap's.
+func startGatewayMux(t testing.TB, opts []gateway.Option, muxOpts ...runtime.ServeMuxOption) *testGateway {
+	t.Helper()
 	svc := &bookshelf{}
 	addr := startBackend(t, svc)
-	url := startMux(t, addr, gateway.ServeMuxOptions(opts...)...)
+	url := startMux(t, addr, append(gateway.ServeMuxOptions(opts...), muxOpts...)...)
 	client := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(client.CloseIdleConnections)
 	return &testGateway{URL: url, Service: svc, Client: client}
@@ -251,4 +259,48 @@ func doRequest(t testing.TB, client *http.Client, method, url, body string, head
 		t.Fatal(err)
 	}
 	return response{Status: resp.StatusCode, Header: resp.Header, Trailer: resp.Trailer, Body: b}
+}
+
+// newGateway is gateway.New for tests, whose options are always valid.
+func newGateway(opts ...gateway.Option) *gateway.Gateway {
+	g, err := gateway.New(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
+// errorHandler answers an error through a real mux configured by opts, as
+// grpc-gateway's generated code does (runtime.HTTPError calls the mux's
+// error handler). The mux argument is ignored: the handler has its own.
+func errorHandler(opts ...gateway.Option) runtime.ErrorHandlerFunc {
+	mux := runtime.NewServeMux(gateway.ServeMuxOptions(opts...)...)
+	return func(ctx context.Context, _ *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+		runtime.HTTPError(ctx, mux, m, w, r, err)
+	}
+}
+
+// isDocumented reports whether an HTTP status is in statusmap's table.
+func isDocumented(httpStatus int) bool {
+	for _, e := range statusmap.Documented() {
+		if e.HTTPStatus == httpStatus {
+			return true
+		}
+	}
+	return false
+}
+
+// pinIn returns the first valid pin among details, as the gateway finds
+// it, or nil.
+func pinIn(details []*anypb.Any) *statusmapv1.HttpStatus {
+	for _, d := range details {
+		if !strings.HasSuffix(d.GetTypeUrl(), "/statusmap.v1.HttpStatus") && d.GetTypeUrl() != "statusmap.v1.HttpStatus" {
+			continue
+		}
+		pin := new(statusmapv1.HttpStatus)
+		if proto.Unmarshal(d.GetValue(), pin) == nil && pin.GetCode() >= 400 && pin.GetCode() <= 599 {
+			return pin
+		}
+	}
+	return nil
 }

@@ -22,9 +22,9 @@ func TestMetadataForwarding(t *testing.T) {
 	if got := r.Header.Get("Grpc-Metadata-X-Request-Id"); got != "req-7" {
 		t.Errorf("Grpc-Metadata-X-Request-Id = %q; want req-7", got)
 	}
-	// Binary metadata that cannot be a header value as it is goes out in
-	// base64, as it travels on the gRPC wire.
-	if got := r.Header.Get("Grpc-Metadata-X-Raw-Bin"); got != "DQpJbmplY3RlZDogMQ==" {
+	// Binary metadata goes out in base64 without padding, as gRPC's HTTP/2
+	// mapping writes it.
+	if got := r.Header.Get("Grpc-Metadata-X-Raw-Bin"); got != "DQpJbmplY3RlZDogMQ" {
 		t.Errorf("Grpc-Metadata-X-Raw-Bin = %q", got)
 	}
 	if r.Header.Get("Injected") != "" {
@@ -38,7 +38,9 @@ func TestMetadataForwarding(t *testing.T) {
 		t.Errorf("trailer = %q; want t-1 (trailers %v)", got, r.Trailer)
 	}
 
-	custom := startGateway(t, gateway.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
+	// A matcher given to the mux after statusmap's options, the
+	// grpc-gateway way, applies to errors as to successes.
+	custom := startGatewayMux(t, nil, runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
 		if key == "x-request-id" {
 			return "X-Request-Id", true
 		}
@@ -77,10 +79,24 @@ func TestAuthChallenges(t *testing.T) {
 		t.Errorf("407: status %d, Proxy-Authenticate %q", r.Status, r.Header.Get("Proxy-Authenticate"))
 	}
 
+	// A challenge that is not valid RFC 9110 syntax is an error, never
+	// trimmed or dropped.
+	for _, bad := range []*statusmapv1.AuthChallenge{
+		{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "bad name", Value: "x"}}},
+		{Scheme: "bad scheme"},
+		{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "a\r\nb"}}},
+		{Scheme: "Negotiate", Token68: "a b"},
+	} {
+		if _, err := gateway.New(gateway.WithAuthChallenges(bad)); err == nil {
+			t.Errorf("WithAuthChallenges(%v) accepted", bad)
+		}
+	}
+	if _, err := gateway.New(gateway.WithProxyAuthChallenges()); err == nil {
+		t.Error("WithProxyAuthChallenges() with no challenge accepted")
+	}
 	configured := startGateway(t, gateway.WithAuthChallenges(
-		&statusmapv1.AuthChallenge{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: `say "hi"`}, {Name: "bad name", Value: "x"}}},
+		&statusmapv1.AuthChallenge{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: `say "hi"`}}},
 		&statusmapv1.AuthChallenge{Scheme: "Negotiate", Token68: "abc=="},
-		&statusmapv1.AuthChallenge{Scheme: "bad scheme"},
 	))
 	r = configured.do(t, "GET", "/v1/books/code-16", "")
 	if got := r.Header.Get("WWW-Authenticate"); got != `Basic realm="say \"hi\"", Negotiate abc==` {
@@ -125,7 +141,7 @@ func TestRetryAfter(t *testing.T) {
 // TestHTTPStatusErrorHonoured calls the handler directly with grpc-gateway's
 // own override type, as its mux does for a malformed path escape.
 func TestHTTPStatusErrorHonoured(t *testing.T) {
-	handler := gateway.ErrorHandler()
+	handler := errorHandler()
 	mux := runtime.NewServeMux()
 	marshaler := &runtime.JSONPb{}
 	testCases := []struct {

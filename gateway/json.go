@@ -10,11 +10,6 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// The bodies are written by hand rather than by marshalling a message: it
-// is several times cheaper on the error path, and it lets a body keep what
-// protojson refuses (a message with invalid UTF-8, a detail whose type is not
-// linked into the binary) instead of losing the whole error.
-
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/statusmap/statusmap/statusmap"
 	"go.uber.org/goleak"
 )
 
@@ -184,7 +183,7 @@ func sendLoad(client *http.Client, base string, rq loadRequest, tag string) erro
 	if resp.StatusCode != rq.want {
 		return fmt.Errorf("status %d; want %d (%s)", resp.StatusCode, rq.want, b)
 	}
-	if resp.StatusCode >= 400 && !statusmap.IsDocumented(resp.StatusCode) && resp.StatusCode != 502 && resp.StatusCode != 409 {
+	if resp.StatusCode >= 400 && !isDocumented(resp.StatusCode) && resp.StatusCode != 502 && resp.StatusCode != 409 {
 		return fmt.Errorf("status %d is not documented", resp.StatusCode)
 	}
 	for name, vs := range resp.Header {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"github.com/statusmap/statusmap/gateway"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -29,7 +28,7 @@ func TestCustomMarshalersHonoured(t *testing.T) {
 	}
 	handlers := map[string]runtime.ErrorHandlerFunc{}
 	for mname := range jsonMarshalers {
-		handlers[mname] = gateway.ErrorHandler()
+		handlers[mname] = errorHandler()
 	}
 	for name, err := range benchErrors(t) {
 		for mname, m := range jsonMarshalers {
@@ -54,7 +53,7 @@ func TestCustomMarshalersHonoured(t *testing.T) {
 		// A non-JSON marshaler is used as it is.
 		binary := &runtime.ProtoMarshaller{}
 		got := httptest.NewRecorder()
-		gateway.ErrorHandler()(context.Background(), mux, binary, got, httptest.NewRequest("GET", "/x", nil), err)
+		errorHandler()(context.Background(), mux, binary, got, httptest.NewRequest("GET", "/x", nil), err)
 		var decoded spb.Status
 		if err := proto.Unmarshal(got.Body.Bytes(), &decoded); err != nil {
 			t.Fatalf("%s: binary body: %v", name, err)

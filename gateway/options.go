@@ -1,11 +1,12 @@
 package gateway
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
-	"sync"
+	"strings"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/grpc/codes"
@@ -17,8 +18,9 @@ type Format int
 const (
 	// FormatStatus is grpc-gateway's body, google.rpc.Status in the
 	// request's marshaler: {"code": 5, "message": "...", "details": [...]},
-	// where code is the gRPC code. Existing grpc-gateway clients see no
-	// difference but the status line.
+	// where code is the gRPC code. For every error grpc-gateway can write,
+	// the body is equal by meaning to grpc-gateway's (TestPeerCases runs
+	// grpc-gateway's own error cases on both).
 	FormatStatus Format = iota
 	// FormatGoogle is the AIP-193 envelope:
 	// {"error": {"code": 404, "message": "...", "status": "NOT_FOUND", "details": [...]}},
@@ -44,30 +46,33 @@ func (f Format) String() string {
 	}
 }
 
-// An Option configures the handlers. Options are applied once, when a
-// handler is built; the handler is then immutable and safe for concurrent
-// use.
-type Option func(*config)
+// ParseFormat is String's inverse.
+func ParseFormat(name string) (Format, error) {
+	for f := FormatStatus; f <= FormatProblem; f++ {
+		if name == f.String() {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("gateway: unknown format %q (want status, google or problem)", name)
+}
 
-// config is what the options build. Defaults come from defaultConfig, a
-// fresh value for every handler, so no option ever changes a default.
+// An Option configures a Gateway. New checks every option and reports the
+// bad ones; none is ever dropped silently.
+type Option func(*config) error
+
+// config is what the options build. A fresh one comes from defaultConfig
+// for every Gateway, so no option ever changes a default.
 type config struct {
 	format            Format
 	mapper            *statusmap.Mapper
 	wwwAuthenticate   string
 	proxyAuthenticate string
 	redact            bool
+	pinInBody         bool
 	problemType       func(httpStatus int, code codes.Code) string
-	headerMatcher     runtime.HeaderMatcherFunc
-	trailerMatcher    runtime.HeaderMatcherFunc
 	success           successConfig
 	onWriteError      func(*http.Request, error)
-	// buffers and details belong to this handler alone (see cache.go).
-	buffers *sync.Pool
-	details *detailCache
-	// probeRoutes is set by ServeMuxOptions, which installs the middleware
-	// that makes probing a mux for a path's methods safe.
-	probeRoutes bool
+	upstream          upstreamConfig
 }
 
 // The challenges of a 401 and a 407 whose status pins none, unless
@@ -82,109 +87,221 @@ func defaultConfig() config {
 		format:            FormatStatus,
 		wwwAuthenticate:   defaultWWWAuthenticate,
 		proxyAuthenticate: defaultProxyAuthenticate,
-		headerMatcher:     defaultOutgoingMatcher,
-		trailerMatcher:    defaultTrailerMatcher,
 		success:           defaultSuccessConfig(),
+		upstream:          defaultUpstreamConfig(),
 	}
 }
 
-func newConfig(opts []Option) *config {
+// newConfig applies opts to the defaults and reports every bad option.
+func newConfig(opts []Option) (config, error) {
 	cfg := defaultConfig()
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&cfg)
+	var errs []error
+	for i, opt := range opts {
+		if opt == nil {
+			errs = append(errs, fmt.Errorf("gateway: option %d is nil", i))
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	cfg.buffers = &sync.Pool{}
-	cfg.details = newDetailCache()
-	return &cfg
+	return cfg, errors.Join(errs...)
 }
 
 // WithFormat sets the body format. The default is FormatStatus. Whatever
 // the format, a request whose Accept header prefers
 // application/problem+json gets FormatProblem.
 func WithFormat(f Format) Option {
-	return func(c *config) {
-		if f >= FormatStatus && f <= FormatProblem {
-			c.format = f
+	return func(c *config) error {
+		if f < FormatStatus || f > FormatProblem {
+			return fmt.Errorf("gateway: WithFormat(%v): not a format", f)
 		}
+		c.format = f
+		return nil
 	}
 }
 
 // WithMapper sets the gRPC-to-HTTP table for statuses without a pinned
-// HTTP status. The default is the documented table (statusmap.HTTPStatus).
+// HTTP status. The default, and a nil Mapper, is the documented table
+// (statusmap.HTTPStatus).
 func WithMapper(m *statusmap.Mapper) Option {
-	return func(c *config) { c.mapper = m }
+	return func(c *config) error {
+		c.mapper = m
+		return nil
+	}
 }
 
 // WithAuthChallenges sets the WWW-Authenticate challenges of a 401 whose
-// status pins none. The default is `Bearer realm="api"`. Challenges that do
-// not validate as RFC 9110 syntax are skipped; if none is left the default
-// stays, since a 401 must carry a challenge.
+// status pins none. The default is `Bearer realm="api"`. Every challenge
+// must be valid RFC 9110 syntax (a token scheme, token parameter names,
+// values a quoted-string can hold, or a token68), and there must be one.
 func WithAuthChallenges(challenges ...*statusmapv1.AuthChallenge) Option {
-	return func(c *config) {
-		if v := formatChallenges(challenges); v != "" {
-			c.wwwAuthenticate = v
-		}
+	return func(c *config) error {
+		v, err := checkedChallenges("WithAuthChallenges", challenges)
+		c.wwwAuthenticate = v
+		return err
 	}
 }
 
 // WithProxyAuthChallenges sets the Proxy-Authenticate challenges of a 407
-// whose status pins none. The default is `Basic realm="proxy"`.
+// whose status pins none, as WithAuthChallenges does for a 401. The
+// default is `Basic realm="proxy"`.
 func WithProxyAuthChallenges(challenges ...*statusmapv1.AuthChallenge) Option {
-	return func(c *config) {
-		if v := formatChallenges(challenges); v != "" {
-			c.proxyAuthenticate = v
+	return func(c *config) error {
+		v, err := checkedChallenges("WithProxyAuthChallenges", challenges)
+		c.proxyAuthenticate = v
+		return err
+	}
+}
+
+// checkedChallenges renders challenges, or says which one is not valid.
+func checkedChallenges(name string, challenges []*statusmapv1.AuthChallenge) (string, error) {
+	if len(challenges) == 0 {
+		return "", fmt.Errorf("gateway: %s: no challenge (a 401 or 407 must carry one)", name)
+	}
+	if len(challenges) > maxHeaderItems {
+		return "", fmt.Errorf("gateway: %s: %d challenges, more than %d", name, len(challenges), maxHeaderItems)
+	}
+	for i, ch := range challenges {
+		if formatChallenges(challenges[i:i+1]) == "" || !challengeComplete(ch) {
+			return "", fmt.Errorf("gateway: %s: challenge %d (%q) is not valid RFC 9110 syntax", name, i, ch.GetScheme())
 		}
 	}
+	v := formatChallenges(challenges)
+	if len(v) > maxHeaderValue {
+		return "", fmt.Errorf("gateway: %s: the header would exceed %d bytes", name, maxHeaderValue)
+	}
+	return v, nil
+}
+
+// challengeComplete reports whether formatChallenges keeps every part of
+// ch, so that an option is refused rather than quietly trimmed.
+func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
+	if ch.GetToken68() != "" {
+		return len(ch.GetParams()) == 0 && isToken68(ch.GetToken68())
+	}
+	if len(ch.GetParams()) > maxHeaderItems {
+		return false
+	}
+	for _, p := range ch.GetParams() {
+		if !isToken(p.GetName()) {
+			return false
+		}
+		if _, ok := appendQuoted(nil, p.GetValue()); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // WithRedaction replaces the message of every 5xx response with the reason
 // phrase and drops google.rpc.DebugInfo details from it, for services that
 // must not leak internals to clients. Off by default, so that installing the
-// gateway changes nothing a client reads but the status line; recommended.
+// gateway changes no message a client reads; recommended.
 func WithRedaction(redact bool) Option {
-	return func(c *config) { c.redact = redact }
+	return func(c *config) error {
+		c.redact = redact
+		return nil
+	}
+}
+
+// WithPinInBody keeps statusmap's own statusmapv1.HttpStatus detail (the
+// pin) in error bodies. By default it is left out: the status line, Allow
+// and the challenge headers already say what it says, ErrorFromResponse
+// reads the exact status back from them, and a strict client decoder that
+// does not know statusmap's types (protojson, protobuf-es, Python) would
+// refuse a whole body for one unknown detail. Turn it on only for
+// gateways whose clients are statusmap-to-statusmap hops that link
+// statusmap's types.
+func WithPinInBody(keep bool) Option {
+	return func(c *config) error {
+		c.pinInBody = keep
+		return nil
+	}
 }
 
 // WithProblemType sets how FormatProblem's "type" member is chosen. The
 // default, and the fallback for an empty result, is "about:blank".
 func WithProblemType(typeURI func(httpStatus int, code codes.Code) string) Option {
-	return func(c *config) { c.problemType = typeURI }
-}
-
-// WithOutgoingHeaderMatcher sets which server header metadata keys become
-// response headers, and under what name, as runtime.WithOutgoingHeaderMatcher
-// does for the mux. ServeMuxOptions installs the same matcher in the mux, so
-// successes and errors forward alike. The default is grpc-gateway's:
-// every key, prefixed with Grpc-Metadata-.
-func WithOutgoingHeaderMatcher(m runtime.HeaderMatcherFunc) Option {
-	return func(c *config) {
-		if m != nil {
-			c.headerMatcher = m
+	return func(c *config) error {
+		if typeURI == nil {
+			return errors.New("gateway: WithProblemType(nil)")
 		}
+		c.problemType = typeURI
+		return nil
 	}
 }
 
-// WithOutgoingTrailerMatcher is WithOutgoingHeaderMatcher for trailer
-// metadata, which is forwarded only to requests with "TE: trailers".
-func WithOutgoingTrailerMatcher(m runtime.HeaderMatcherFunc) Option {
-	return func(c *config) {
-		if m != nil {
-			c.trailerMatcher = m
-		}
-	}
-}
-
-// WithWriteErrorHandler sets a function told when writing a response fails
-// (the client went away, say). The library never logs; by default such
-// failures are ignored, as nothing more can be sent to that client.
+// WithWriteErrorHandler sets a function told when writing an error
+// response through the mux fails (the client went away, say). The library
+// never logs; by default such failures are ignored, as nothing more can be
+// sent to that client. Gateway.WriteError returns the failure instead.
 func WithWriteErrorHandler(f func(r *http.Request, err error)) Option {
-	return func(c *config) { c.onWriteError = f }
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("gateway: WithWriteErrorHandler(nil)")
+		}
+		c.onWriteError = f
+		return nil
+	}
 }
 
-func (c *config) writeFailed(r *http.Request, err error) {
-	if err != nil && c.onWriteError != nil {
-		c.onWriteError(r, err)
+// WithSuccessStatus sets the status a successful call with the HTTP method
+// answers with. The defaults follow the documented table: POST 201, DELETE
+// 204 (200 when the response message is not empty: nothing is thrown
+// away), and 200 for everything else. The status must be a 2xx.
+func WithSuccessStatus(method string, httpStatus int) Option {
+	return func(c *config) error {
+		if !isToken(method) {
+			return fmt.Errorf("gateway: WithSuccessStatus(%q, %d): not an HTTP method", method, httpStatus)
+		}
+		if !wire.IsSuccessStatus(httpStatus) {
+			return fmt.Errorf("gateway: WithSuccessStatus(%q, %d): not a 2xx status", method, httpStatus)
+		}
+		c.success.byMethod = cloneMap(c.success.byMethod)
+		c.success.byMethod[strings.ToUpper(method)] = httpStatus
+		return nil
 	}
+}
+
+// WithRPCSuccessStatus sets the success status of one RPC, named by its full
+// method name ("/bookshelf.v1.BookshelfService/CreateBook"); it overrides
+// WithSuccessStatus. A gRPC handler can also choose its own status per call
+// with statusmap.SetHTTPStatus, which overrides both. The status must be a
+// 2xx.
+func WithRPCSuccessStatus(fullMethod string, httpStatus int) Option {
+	return func(c *config) error {
+		if !strings.HasPrefix(fullMethod, "/") {
+			fullMethod = "/" + fullMethod
+		}
+		service, method, ok := strings.Cut(fullMethod[1:], "/")
+		if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+			return fmt.Errorf("gateway: WithRPCSuccessStatus(%q, %d): not a full method name like /pkg.Service/Method", fullMethod, httpStatus)
+		}
+		if !wire.IsSuccessStatus(httpStatus) {
+			return fmt.Errorf("gateway: WithRPCSuccessStatus(%q, %d): not a 2xx status", fullMethod, httpStatus)
+		}
+		c.success.byRPC = cloneMap(c.success.byRPC)
+		c.success.byRPC[fullMethod] = httpStatus
+		return nil
+	}
+}
+
+// WithoutSuccessStatuses answers every success with 200, as grpc-gateway
+// does, unless a handler calls statusmap.SetHTTPStatus.
+func WithoutSuccessStatuses() Option {
+	return func(c *config) error {
+		c.success.disabled = true
+		return nil
+	}
+}
+
+// cloneMap copies before writing, so that no option writes into a map
+// another config shares.
+func cloneMap(m map[string]int) map[string]int {
+	out := make(map[string]int, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

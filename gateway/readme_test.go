@@ -36,7 +36,7 @@ func readmeExamples(t *testing.T) map[string]string {
 		"format-problem": gateway.FormatProblem,
 	} {
 		rec := httptest.NewRecorder()
-		gateway.NewErrorWriter(gateway.WithFormat(format)).Write(rec, httptest.NewRequest("GET", "/v1/books/7", nil), st.Err())
+		newGateway(gateway.WithFormat(format)).WriteError(rec, httptest.NewRequest("GET", "/v1/books/7", nil), st.Err())
 		var indented bytes.Buffer
 		if err := json.Indent(&indented, compact(t, rec.Body.Bytes()), "", "  "); err != nil {
 			t.Fatal(err)

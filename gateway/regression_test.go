@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 	"math"
@@ -43,6 +44,7 @@ func (e *selfJoining) Unwrap() []error { return []error{e, e} }
 // such errors (or overflow the stack); every path here must answer 500.
 func TestSelfWrappingErrors(t *testing.T) {
 	mux := runtime.NewServeMux()
+	ours := runtime.NewServeMux(gateway.ServeMuxOptions()...)
 	for _, err := range []error{&selfWrapping{}, &selfJoining{}, fmt.Errorf("x: %w", &selfJoining{})} {
 		rec := httptest.NewRecorder()
 		gateway.WriteError(rec, httptest.NewRequest("GET", "/", nil), err)
@@ -51,12 +53,17 @@ func TestSelfWrappingErrors(t *testing.T) {
 		}
 		rec = httptest.NewRecorder()
 		req := httptest.NewRequest("GET", "/", nil)
-		gateway.ErrorHandler()(req.Context(), mux, &runtime.JSONPb{}, rec, req, &runtime.HTTPStatusError{HTTPStatus: 0, Err: err})
+		errorHandler()(req.Context(), mux, &runtime.JSONPb{}, rec, req, &runtime.HTTPStatusError{HTTPStatus: 0, Err: err})
 		if rec.Code != 500 {
 			t.Errorf("ErrorHandler(HTTPStatusError{%v}) = %d; want 500", err, rec.Code)
 		}
-		if st := gateway.StreamErrorHandler()(context.Background(), err); st.Code() != codes.Unknown {
-			t.Errorf("StreamErrorHandler(%v) = %v; want Unknown", err, st.Code())
+		rec = httptest.NewRecorder()
+		runtime.HTTPStreamError(context.Background(), ours, &runtime.JSONPb{}, rec, req, err)
+		var chunk struct {
+			Error struct{ Code int } `json:"error"`
+		}
+		if json.Unmarshal(rec.Body.Bytes(), &chunk) != nil || chunk.Error.Code != int(codes.Unknown) {
+			t.Errorf("stream error handler(%v) = %s; want Unknown", err, rec.Body)
 		}
 	}
 }
@@ -66,10 +73,10 @@ func TestMapperAppliesToContextErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ew := gateway.NewErrorWriter(gateway.WithMapper(m))
+	ew := newGateway(gateway.WithMapper(m))
 	for _, e := range []error{status.Error(codes.Canceled, "x"), context.Canceled, fmt.Errorf("call: %w", context.Canceled)} {
 		rec := httptest.NewRecorder()
-		ew.Write(rec, nil, e)
+		ew.WriteError(rec, nil, e)
 		if rec.Code != 499 {
 			t.Errorf("%v: %d; want the Mapper's 499", e, rec.Code)
 		}
@@ -80,7 +87,13 @@ func TestMapperAppliesToContextErrors(t *testing.T) {
 // generated code does.
 func serveOne(t *testing.T, method string, msg proto.Message, extra ...runtime.ServeMuxOption) *runtime.ServeMux {
 	t.Helper()
-	mux := runtime.NewServeMux(append(gateway.ServeMuxOptions(), extra...)...)
+	return serveOneWith(t, method, msg, nil, extra...)
+}
+
+// serveOneWith is serveOne with statusmap options.
+func serveOneWith(t *testing.T, method string, msg proto.Message, opts []gateway.Option, extra ...runtime.ServeMuxOption) *runtime.ServeMux {
+	t.Helper()
+	mux := runtime.NewServeMux(append(gateway.ServeMuxOptions(opts...), extra...)...)
 	err := mux.HandlePath(method, "/v1/things", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
 		_, out := runtime.MarshalerForRequest(mux, r)
 		runtime.ForwardResponseMessage(r.Context(), mux, out, w, r, msg, mux.GetForwardResponseOptions()...)
@@ -91,17 +104,27 @@ func serveOne(t *testing.T, method string, msg proto.Message, extra ...runtime.S
 	return mux
 }
 
-// A DELETE whose empty message a forward-response rewriter wraps keeps the
-// rewritten body, with 200.
-func TestDeleteWithRewriterKeepsBody(t *testing.T) {
+// A DELETE's 204 is decided by the response message, not by the bytes
+// written for it: a forward-response rewriter that wraps an empty message
+// does not turn it into a 200. WithSuccessStatus("DELETE", 200) keeps the
+// rewritten body.
+func TestDeleteDecidedByMessage(t *testing.T) {
 	mux := serveOne(t, "DELETE", &emptypb.Empty{}, runtime.WithForwardResponseRewriter(func(_ context.Context, resp proto.Message) (any, error) {
 		return map[string]any{"data": resp, "requestId": "abc"}, nil
 	}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	r := doRequest(t, srv.Client(), "DELETE", srv.URL+"/v1/things", "")
-	if r.Status != 200 || !strings.Contains(string(r.Body), `"requestId":"abc"`) {
-		t.Errorf("status %d body %q; want 200 with the envelope", r.Status, r.Body)
+	if r.Status != 204 || len(r.Body) != 0 {
+		t.Errorf("status %d body %q; want 204 without a body", r.Status, r.Body)
+	}
+	kept := httptest.NewServer(serveOneWith(t, "DELETE", &emptypb.Empty{}, []gateway.Option{gateway.WithSuccessStatus("DELETE", 200)},
+		runtime.WithForwardResponseRewriter(func(_ context.Context, resp proto.Message) (any, error) {
+			return map[string]any{"data": resp, "requestId": "abc"}, nil
+		})))
+	t.Cleanup(kept.Close)
+	if r := doRequest(t, kept.Client(), "DELETE", kept.URL+"/v1/things", ""); r.Status != 200 || !strings.Contains(string(r.Body), `"requestId":"abc"`) {
+		t.Errorf("with WithSuccessStatus(DELETE, 200): status %d body %q; want 200 with the envelope", r.Status, r.Body)
 	}
 	plain := httptest.NewServer(serveOne(t, "DELETE", &emptypb.Empty{}))
 	t.Cleanup(plain.Close)
@@ -194,7 +217,7 @@ func TestRoundTripUnrenderableWellKnownType(t *testing.T) {
 	in := status.FromProto(&spb.Status{Code: 5, Message: "m", Details: []*anypb.Any{detail}})
 	for _, f := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
 		rec := httptest.NewRecorder()
-		gateway.NewErrorWriter(gateway.WithFormat(f)).Write(rec, nil, in.Err())
+		newGateway(gateway.WithFormat(f)).WriteError(rec, nil, in.Err())
 		out := status.Convert(gateway.ErrorFromResponse(rec.Result()))
 		if !proto.Equal(out.Proto(), in.Proto()) {
 			t.Errorf("%v: read back %v; want %v (body %s)", f, out.Proto(), in.Proto(), rec.Body)
@@ -235,22 +258,22 @@ func TestDetailCacheRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allocs := func(ew *gateway.ErrorWriter) float64 {
+	allocs := func(ew *gateway.Gateway) float64 {
 		w := &discardWriter{h: http.Header{}}
-		ew.Write(w, nil, common.Err()) // seen once
-		ew.Write(w, nil, common.Err()) // admitted
+		ew.WriteError(w, nil, common.Err()) // seen once
+		ew.WriteError(w, nil, common.Err()) // admitted
 		return testing.AllocsPerRun(50, func() {
 			clear(w.h)
-			ew.Write(w, nil, common.Err())
+			ew.WriteError(w, nil, common.Err())
 		})
 	}
-	fresh := allocs(gateway.NewErrorWriter())
-	flooded := gateway.NewErrorWriter()
+	fresh := allocs(newGateway())
+	flooded := newGateway()
 	for i := range 3000 {
 		st, _ := status.New(codes.NotFound, "x").WithDetails(&errdetails.RequestInfo{RequestId: fmt.Sprint("req-", i)})
-		flooded.Write(&discardWriter{h: http.Header{}}, nil, st.Err())
+		flooded.WriteError(&discardWriter{h: http.Header{}}, nil, st.Err())
 		if i%2 == 0 {
-			flooded.Write(&discardWriter{h: http.Header{}}, nil, st.Err()) // some recur once
+			flooded.WriteError(&discardWriter{h: http.Header{}}, nil, st.Err()) // some recur once
 		}
 	}
 	if got := allocs(flooded); got > fresh {
@@ -274,19 +297,20 @@ func TestStreamUnknownDetailRestored(t *testing.T) {
 	}
 }
 
-// RoutingErrorHandler installed on its own, without ServeMuxOptions'
-// middleware: a wrong method is still 405, not 501, but the mux cannot be
-// probed safely, so there is no Allow.
-func TestRoutingErrorHandlerAlone(t *testing.T) {
-	mux := runtime.NewServeMux(runtime.WithRoutingErrorHandler(gateway.RoutingErrorHandler()))
+// Routes added by hand (HandlePath) get the same routing answers as
+// generated ones: every 405 carries Allow, since no entry point of the
+// package installs the routing handler without the middleware the probes
+// need.
+func TestRoutingHandPathsAllow(t *testing.T) {
+	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
 	called := false
 	if err := mux.HandlePath("GET", "/v1/things", func(http.ResponseWriter, *http.Request, map[string]string) { called = true }); err != nil {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("DELETE", "/v1/things", nil))
-	if rec.Code != 405 || rec.Header().Get("Allow") != "" || called {
-		t.Errorf("405 %d, Allow %q, handler called %v; want 405, no Allow, not called", rec.Code, rec.Header().Get("Allow"), called)
+	if rec.Code != 405 || rec.Header().Get("Allow") != "GET" || called {
+		t.Errorf("405 %d, Allow %q, handler called %v; want 405, Allow GET, not called", rec.Code, rec.Header().Get("Allow"), called)
 	}
 	rec = httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/nothing", nil))

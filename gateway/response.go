@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -29,6 +30,22 @@ const DefaultMaxErrorBody = 1 << 20
 
 // maxExcerpt is how much of an unrecognised body a message quotes.
 const maxExcerpt = 200
+
+// upstreamConfig is how ErrorFromResponse reads responses.
+type upstreamConfig struct {
+	// maxBody is how much of a body is read.
+	maxBody int64
+}
+
+func defaultUpstreamConfig() upstreamConfig {
+	return upstreamConfig{maxBody: DefaultMaxErrorBody}
+}
+
+// ErrorFromResponse is the package-level ErrorFromResponse with this
+// Gateway's options.
+func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
+	return ErrorFromResponseLimit(resp, g.cfg.upstream.maxBody)
+}
 
 // ErrorFromResponse turns an HTTP response into a gRPC error: nil for a 2xx,
 // otherwise a status whose code comes from the body when the body says it
@@ -102,7 +119,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 			}
 		}
 	}
-	pin := statusmap.FindPin(sp.Details)
+	pin := wire.FindPin(sp.Details)
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
 	var challenges []*statusmapv1.AuthChallenge
@@ -132,7 +149,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 	// Replace any pin with one that says the response's status.
 	kept := sp.Details[:0]
 	for _, d := range sp.Details {
-		if !hasFullName(d.GetTypeUrl(), "statusmap.v1.HttpStatus") {
+		if !wire.IsPin(d) {
 			kept = append(kept, d)
 		}
 	}
@@ -409,7 +426,7 @@ func jsonAsValue(item json.RawMessage) *anypb.Any {
 // restoreUndecodable turns StreamErrorHandler's stand-in for a detail
 // protojson could not write back into that detail.
 func restoreUndecodable(a *anypb.Any) *anypb.Any {
-	if !hasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {
+	if !wire.HasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {
 		return a
 	}
 	var info errdetails.ErrorInfo

@@ -78,7 +78,7 @@ func FuzzRoundTrip(f *testing.F) {
 		in := status.FromProto(&spb.Status{Code: code, Message: msg, Details: []*anypb.Any{{TypeUrl: typeURL, Value: value}}})
 		formats := []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem}
 		rec := httptest.NewRecorder()
-		gateway.NewErrorWriter(gateway.WithFormat(formats[int(which)%len(formats)])).Write(rec, nil, in.Err())
+		newGateway(gateway.WithFormat(formats[int(which)%len(formats)])).WriteError(rec, nil, in.Err())
 		out := gateway.ErrorFromResponse(rec.Result())
 		if !proto.Equal(status.Convert(out).Proto(), in.Proto()) {
 			t.Fatalf("round trip changed the status:\n got %v\nwant %v\nbody %s", status.Convert(out).Proto(), in.Proto(), rec.Body)

@@ -6,28 +6,66 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// handleStreamError answers a stream's error. grpc-gateway writes the
-// status line itself, from its own table, when the stream fails before its
-// first message; the middleware's writer substitutes ours, and the headers
-// are set here while they can still be sent.
-func (c *config) handleStreamError(ctx context.Context, err error) *status.Status {
-	sp, httpStatus, pin := c.errorStatus(err)
-	c.redactStatus(sp, httpStatus)
-	if state := stateFrom(ctx); state != nil && !state.writer.wroteHeader {
-		state.writer.errorStatus = httpStatus
-		c.setErrorHeaders(state.writer.Header(), sp, httpStatus, pin)
+// handleStreamError answers a server stream's error. grpc-gateway calls it
+// with the stream's context and nothing else, then writes the status line
+// itself, from its own table, when the stream fails before its first
+// message. The middleware's writer is found from that context (the
+// forward-response option registered it when the stream began) and
+// substitutes the status a unary error would get, with its headers; a
+// request that prefers application/problem+json gets the problem body in
+// place of grpc-gateway's error chunk. After the first message the status
+// is already sent, and the error goes into the stream as grpc-gateway
+// writes it ({"error": {...}}).
+func (b *binding) handleStreamError(ctx context.Context, err error) *status.Status {
+	g := b.g
+	sp, httpStatus, pin := g.errorStatus(err)
+	g.redactStatus(sp, httpStatus)
+	if v, ok := g.streams.Load(ctx); ok {
+		if rw := v.(*responseWriter); !rw.wroteHeader {
+			rw.errorStatus = httpStatus
+			h := rw.Header()
+			pin = withAllowedMethods(pin, httpStatus, b.theMux(), rw.req)
+			g.setErrorHeaders(h, sp, httpStatus, pin)
+			accept := rw.req.Header["Accept"]
+			if prefersProblem(accept) || g.cfg.format != FormatStatus {
+				// The stream has sent nothing: answer as a unary call would.
+				format := g.cfg.format
+				if prefersProblem(accept) {
+					format = FormatProblem
+				}
+				contentType, body := g.errorBody(format, defaultMarshaler, sp, httpStatus)
+				rw.errorBody = append([]byte(nil), *body...)
+				g.putBuffer(body)
+				rw.errorContentType = contentType
+			}
+		}
+	}
+	if !g.cfg.pinInBody {
+		sp.Details = withoutPins(sp.Details)
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
 		sp.Message = strings.ToValidUTF8(sp.Message, "\ufffd")
 	}
 	return status.FromProto(sp)
+}
+
+// withoutPins drops statusmap's pins from details, in place.
+func withoutPins(details []*anypb.Any) []*anypb.Any {
+	kept := details[:0]
+	for _, d := range details {
+		if !wire.IsPin(d) {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
 
 // undecodableReason marks an ErrorInfo that stands in for a detail protojson

@@ -21,7 +21,7 @@ func FuzzMapping(f *testing.F) {
 	f.Add(uint32(1<<31), -1)
 	f.Fuzz(func(t *testing.T, code uint32, httpStatus int) {
 		s := statusmap.HTTPStatus(codes.Code(code))
-		if !statusmap.IsDocumented(s) {
+		if !isDocumented(s) {
 			t.Fatalf("HTTPStatus(%d) = %d, not documented", code, s)
 		}
 		if (s == 200) != (code == 0) {
@@ -62,7 +62,7 @@ func FuzzHTTPStatusOf(f *testing.F) {
 		if err == nil {
 			return
 		}
-		if p := statusmap.FindPin(details); p != nil {
+		if p := statusmap.PinOf(err); p != nil {
 			if got != int(p.GetCode()) {
 				t.Fatalf("pinned %d but HTTPStatusOf = %d", p.GetCode(), got)
 			}

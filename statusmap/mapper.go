@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc/codes"
+
+	"github.com/statusmap/statusmap/internal/wire"
 )
 
 // Profile names a complete gRPC-to-HTTP table a Mapper starts from.
@@ -122,9 +124,9 @@ func checkToHTTP(row codeRow) error {
 	switch {
 	case row.code > maxCode:
 		return fmt.Errorf("code %d is outside 0 to %d", uint32(row.code), uint32(maxCode))
-	case row.code == codes.OK && !isSuccessStatus(row.httpStatus):
+	case row.code == codes.OK && !wire.IsSuccessStatus(row.httpStatus):
 		return fmt.Errorf("OK must map to a 2xx status")
-	case row.code != codes.OK && !isErrorStatus(row.httpStatus):
+	case row.code != codes.OK && !wire.IsErrorStatus(row.httpStatus):
 		return fmt.Errorf("an error code must map to a 4xx or 5xx status")
 	}
 	return nil
@@ -138,7 +140,7 @@ func checkFromHTTP(row codeRow) error {
 		return fmt.Errorf("code %d is outside 0 to %d", uint32(row.code), uint32(maxCode))
 	case row.httpStatus < 100 || row.httpStatus > 599:
 		return fmt.Errorf("HTTP status %d is outside 100 to 599", row.httpStatus)
-	case isSuccessStatus(row.httpStatus) != (row.code == codes.OK):
+	case wire.IsSuccessStatus(row.httpStatus) != (row.code == codes.OK):
 		return fmt.Errorf("2xx statuses, and only they, map to OK")
 	}
 	return nil

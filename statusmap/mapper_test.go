@@ -156,22 +156,3 @@ func TestMapperHTTPStatusOfContextErrors(t *testing.T) {
 		t.Errorf("package HTTPStatusOf(context.Canceled) = %d; want 408", got)
 	}
 }
-
-func TestFromError(t *testing.T) {
-	inner := status.New(codes.NotFound, "inner")
-	st, ok := statusmap.FromError(fmt.Errorf("wrapped: %w", inner.Err()))
-	if !ok || st.Message() != "inner" || st.Code() != codes.NotFound {
-		t.Errorf("FromError(wrapped) = %v, %v", st, ok)
-	}
-	if _, ok := statusmap.FromError(nil); ok {
-		t.Error("FromError(nil) found a status")
-	}
-	if _, ok := statusmap.FromError(&selfWrapping{}); ok {
-		t.Error("FromError(cyclic) found a status")
-	}
-	innerErr := inner.Err()
-	allocs := testing.AllocsPerRun(100, func() { statusmap.FromError(innerErr) })
-	if allocs != 0 {
-		t.Errorf("FromError allocates %v times", allocs)
-	}
-}

@@ -3,6 +3,8 @@ package statusmap
 import (
 	"net/http"
 
+	"github.com/statusmap/statusmap/internal/wire"
+
 	"google.golang.org/grpc/codes"
 )
 
@@ -116,21 +118,10 @@ func Code(httpStatus int) codes.Code {
 	case 504:
 		return codes.DeadlineExceeded
 	}
-	if isSuccessStatus(httpStatus) {
+	if wire.IsSuccessStatus(httpStatus) {
 		return codes.OK
 	}
 	return codes.Unknown
-}
-
-// isErrorStatus reports whether an HTTP status is a client or server error,
-// the only statuses an error may be answered with.
-func isErrorStatus(httpStatus int) bool {
-	return httpStatus >= 400 && httpStatus <= 599
-}
-
-// isSuccessStatus reports whether an HTTP status is a 2xx.
-func isSuccessStatus(httpStatus int) bool {
-	return httpStatus >= 200 && httpStatus <= 299
 }
 
 // maxCode is the highest gRPC code the mapping has a row for.

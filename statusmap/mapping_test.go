@@ -42,7 +42,7 @@ func TestHTTPStatusEveryCode(t *testing.T) {
 		if got := statusmap.HTTPStatus(c); got != want {
 			t.Errorf("HTTPStatus(%v) = %d; want %d", c, got, want)
 		}
-		if got := statusmap.HTTPStatus(c); !statusmap.IsDocumented(got) {
+		if got := statusmap.HTTPStatus(c); !isDocumented(got) {
 			t.Errorf("HTTPStatus(%v) = %d, which is not documented", c, got)
 		}
 	}
@@ -116,7 +116,7 @@ func TestDocumentedErrorsMapToErrorCodes(t *testing.T) {
 		// The forward direction must answer the code with an error status
 		// of the same class (4xx stays 4xx where the code is a client
 		// error, and so on) or, failing that, with a documented status.
-		if back := statusmap.HTTPStatus(e.Code); !statusmap.IsDocumented(back) {
+		if back := statusmap.HTTPStatus(e.Code); !isDocumented(back) {
 			t.Errorf("HTTPStatus(Code(%d)) = %d, not documented", e.HTTPStatus, back)
 		}
 	}

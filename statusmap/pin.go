@@ -3,13 +3,13 @@ package statusmap
 import (
 	"context"
 	"fmt"
-	"strings"
 
+	"github.com/statusmap/statusmap/internal/errchain"
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
@@ -39,9 +39,9 @@ func NewPinned(pin *statusmapv1.HttpStatus, msg string) *status.Status {
 func pinned(pin *statusmapv1.HttpStatus, code codes.Code, msg string) *status.Status {
 	httpStatus := int(pin.GetCode())
 	switch {
-	case isSuccessStatus(httpStatus):
+	case wire.IsSuccessStatus(httpStatus):
 		return status.New(codes.OK, msg)
-	case !isErrorStatus(httpStatus):
+	case !wire.IsErrorStatus(httpStatus):
 		return status.New(codes.Unknown, msg)
 	}
 	detail, err := anypb.New(pin)
@@ -129,79 +129,26 @@ func PinOf(err error) *statusmapv1.HttpStatus {
 	return nil
 }
 
-// FindPin returns the first valid pin among a google.rpc.Status's details,
-// or nil. A detail that does not decode, or whose code is not 400 to 599, is
-// skipped. It decodes only the details whose type is statusmapv1.HttpStatus.
-func FindPin(details []*anypb.Any) *statusmapv1.HttpStatus {
-	for _, detail := range details {
-		if !isPinType(detail.GetTypeUrl()) {
-			continue
-		}
-		pin := new(statusmapv1.HttpStatus)
-		if proto.Unmarshal(detail.GetValue(), pin) == nil && isErrorStatus(int(pin.GetCode())) {
-			return pin
-		}
-	}
-	return nil
-}
-
-// pinFullName is the pin's protobuf full name, the part of a type URL after
-// its last slash. A test holds it against the generated descriptor.
-const pinFullName = "statusmap.v1.HttpStatus"
-
-func isPinType(typeURL string) bool {
-	name := typeURL
-	if i := strings.LastIndexByte(typeURL, '/'); i >= 0 {
-		name = typeURL[i+1:]
-	}
-	return name == pinFullName
-}
-
 // pinOfStatus reads the pin through Details, which costs nothing for a
 // status without details: the common case stays allocation-free.
 func pinOfStatus(st *status.Status) *statusmapv1.HttpStatus {
 	for _, detail := range st.Details() {
-		if pin, ok := detail.(*statusmapv1.HttpStatus); ok && isErrorStatus(int(pin.GetCode())) {
+		if pin, ok := detail.(*statusmapv1.HttpStatus); ok && wire.IsErrorStatus(int(pin.GetCode())) {
 			return pin
 		}
 	}
 	return nil
 }
 
-// grpcStatuser is what status.FromError looks for.
-type grpcStatuser interface {
-	GRPCStatus() *status.Status
-}
+// statusInChain returns the status of the first error in err's chain that
+// has one, as it was made (see errchain.Status: the one rule for a wrapped
+// status's message, shared with the gateway).
+func statusInChain(err error) *status.Status { return errchain.Status(err) }
 
-// FromError returns the gRPC status of the first error in err's chain that
-// has one (a GRPCStatus() *status.Status method), as it was made, and
-// whether there was one. Unlike status.FromError it does not build a new
-// status for a wrapped error, does not allocate, and walks the chain with a
-// bound, so an error that wraps itself cannot hang it. A nil error has no
-// status.
-func FromError(err error) (*status.Status, bool) {
-	st := statusInChain(err)
-	return st, st != nil
-}
+// walkChain and chainIs are errchain's bounded walks.
+func walkChain(err error, visit func(error) bool) bool { return errchain.Walk(err, visit) }
 
-// statusInChain is FromError for this package's callers.
-func statusInChain(err error) *status.Status {
-	// The common case, a status straight from a gRPC client, skips the walk.
-	if s, ok := err.(grpcStatuser); ok {
-		if st := s.GRPCStatus(); st != nil {
-			return st
-		}
-	}
-	var found *status.Status
-	walkChain(err, func(e error) bool {
-		if s, ok := e.(grpcStatuser); ok {
-			found = s.GRPCStatus()
-			return found != nil
-		}
-		return false
-	})
-	return found
-}
+func chainIs(err, target error) bool { return errchain.Is(err, target) }
 
 // statusCodeInChain returns the HTTP status reported by the first error in
 // err's chain with an HTTPStatus() int or StatusCode() int method that
@@ -218,53 +165,7 @@ func statusCodeInChain(err error) (int, bool) {
 		default:
 			return false
 		}
-		return isErrorStatus(httpStatus)
+		return wire.IsErrorStatus(httpStatus)
 	})
-	return httpStatus, isErrorStatus(httpStatus)
-}
-
-// chainIs is errors.Is over a bounded walk: errors.Is never returns on a
-// chain that wraps itself.
-func chainIs(err, target error) bool {
-	return walkChain(err, func(e error) bool {
-		if e == target {
-			return true
-		}
-		is, ok := e.(interface{ Is(error) bool })
-		return ok && is.Is(target)
-	})
-}
-
-// maxChainDepth bounds a walk of an error chain, so that a chain that
-// (wrongly) wraps itself cannot loop forever.
-const maxChainDepth = 512
-
-// walkChain calls visit on err and every error it wraps, depth first, as
-// errors.Is does, until visit returns true.
-func walkChain(err error, visit func(error) bool) bool {
-	budget := maxChainDepth
-	return walkChainWithin(err, visit, &budget)
-}
-
-func walkChainWithin(err error, visit func(error) bool, budget *int) bool {
-	for err != nil && *budget > 0 {
-		*budget--
-		if visit(err) {
-			return true
-		}
-		switch u := err.(type) {
-		case interface{ Unwrap() error }:
-			err = u.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, inner := range u.Unwrap() {
-				if walkChainWithin(inner, visit, budget) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
+	return httpStatus, wire.IsErrorStatus(httpStatus)
 }

@@ -167,26 +167,6 @@ func TestHTTPStatusOfCyclicChain(t *testing.T) {
 	}
 }
 
-func TestFindPin(t *testing.T) {
-	good, _ := anypb.New(&statusmapv1.HttpStatus{Code: 407})
-	bad, _ := anypb.New(&statusmapv1.HttpStatus{Code: 204})
-	other, _ := anypb.New(&errdetails.ErrorInfo{Reason: "R"})
-	garbage := &anypb.Any{TypeUrl: "type.googleapis.com/statusmap.v1.HttpStatus", Value: []byte{0xff, 0xff}}
-	foreignPrefix := &anypb.Any{TypeUrl: "example.com/x/statusmap.v1.HttpStatus", Value: good.GetValue()}
-	if got := statusmap.FindPin([]*anypb.Any{other, garbage, bad, nil, good}); got.GetCode() != 407 {
-		t.Errorf("FindPin = %v; want 407", got)
-	}
-	if got := statusmap.FindPin([]*anypb.Any{foreignPrefix}); got.GetCode() != 407 {
-		t.Errorf("FindPin with another URL prefix = %v; want 407", got)
-	}
-	if got := statusmap.FindPin([]*anypb.Any{other, bad, garbage}); got != nil {
-		t.Errorf("FindPin = %v; want nil", got)
-	}
-	if got := string((&statusmapv1.HttpStatus{}).ProtoReflect().Descriptor().FullName()); got != "statusmap.v1.HttpStatus" {
-		t.Errorf("pin full name = %q; pin.go's constant must follow it", got)
-	}
-}
-
 func TestHTTPStatusOfUnpinnedStatusDoesNotAllocate(t *testing.T) {
 	err := status.Error(codes.NotFound, "no such book")
 	wrapped := fmt.Errorf("lookup: %w", err)

@@ -44,7 +44,7 @@ func readmeTables(t *testing.T) map[string]string {
 	for s := 300; s < 600; s++ {
 		if c := statusmap.Code(s); c != codes.Unknown {
 			note := ""
-			if !statusmap.IsDocumented(s) {
+			if !isDocumented(s) {
 				note = " (not documented)"
 			}
 			reason := http.StatusText(s)

@@ -7,11 +7,9 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
-)
 
-// HTTPStatusMetadataKey is the gRPC header metadata key that SetHTTPStatus
-// writes and a statusmap gateway reads (and does not forward).
-const HTTPStatusMetadataKey = "statusmap-http-status"
+	"github.com/statusmap/statusmap/internal/wire"
+)
 
 // SetHTTPStatus chooses the HTTP status a statusmap gateway answers this
 // call's success with, such as 202 for an accepted job; it overrides the
@@ -19,8 +17,8 @@ const HTTPStatusMetadataKey = "statusmap-http-status"
 // before the response is sent. It accepts 2xx statuses only: an error's
 // status comes from its gRPC status (see New).
 func SetHTTPStatus(ctx context.Context, httpStatus int) error {
-	if !isSuccessStatus(httpStatus) {
+	if !wire.IsSuccessStatus(httpStatus) {
 		return fmt.Errorf("statusmap: SetHTTPStatus(%d): not a 2xx status", httpStatus)
 	}
-	return grpc.SetHeader(ctx, metadata.Pairs(HTTPStatusMetadataKey, strconv.Itoa(httpStatus)))
+	return grpc.SetHeader(ctx, metadata.Pairs(wire.SuccessStatusKey, strconv.Itoa(httpStatus)))
 }

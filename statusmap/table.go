@@ -66,14 +66,3 @@ func Documented() []Entry {
 	}
 	return entries
 }
-
-// IsDocumented reports whether the HTTP status is one of the documented
-// table's rows.
-func IsDocumented(httpStatus int) bool {
-	for _, row := range documented {
-		if row.status == httpStatus {
-			return true
-		}
-	}
-	return false
-}

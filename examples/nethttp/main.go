@@ -59,14 +59,18 @@ func handle(r *http.Request) (string, error) {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	// One ErrorWriter, configured once, shared by every request: it writes
+	// One Gateway, configured once, shared by every request: it writes
 	// RFC 9457 problems for clients whose Accept asks for them, and
 	// grpc-gateway's body otherwise; 5xx messages are redacted.
-	errorWriter := gateway.NewErrorWriter(gateway.WithRedaction(true))
+	gw, err := gateway.New(gateway.WithRedaction(true))
+	if err != nil {
+		return err
+	}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := handle(r)
 		if err != nil {
-			errorWriter.Write(w, r, err)
+			// The write error, if any, means the client went away.
+			_ = gw.WriteError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

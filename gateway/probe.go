@@ -1,0 +1,93 @@
+package gateway
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+)
+
+// A probe is a bare request sent through the mux to learn whether it
+// routes a method for a path: for a routing 405's Allow header, and to tell
+// whether a form POST reached a POST binding. statusmap's middleware, the
+// outermost, records the match and returns before any handler runs, so
+// nothing is called upstream; the error handlers ignore probes.
+
+// probeBody marks a probe. It is the request's body rather than a context
+// value, so that telling a probe from a request costs the middleware a type
+// assertion, not a walk up a context chain, on every request.
+type probeBody struct {
+	matched bool
+}
+
+func (*probeBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (*probeBody) Close() error             { return nil }
+
+// probeOf returns r's probe marker, or nil for a real request.
+func probeOf(r *http.Request) *probeBody {
+	if r == nil {
+		return nil
+	}
+	p, _ := r.Body.(*probeBody)
+	return p
+}
+
+// probeMethods are the methods a 405 is checked against: those that
+// google.api.HttpRule can bind.
+var probeMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
+// allowedMethods asks the mux which methods it routes for r's path.
+func allowedMethods(mux *runtime.ServeMux, r *http.Request) []string {
+	var allowed []string
+	p := newProber(r)
+	for _, method := range probeMethods {
+		if method != r.Method && p.routes(mux, method) {
+			allowed = append(allowed, method)
+		}
+	}
+	return allowed
+}
+
+// prober sends probes for one path, reusing one request.
+type prober struct {
+	req  http.Request
+	body probeBody
+	w    discardWriter
+}
+
+// newProber prepares bare probes for r's path: the mux routes on the
+// method and the path alone, and without the original headers it can
+// neither take a probe for a form POST standing in for a GET nor for
+// another method (X-HTTP-Method-Override). Nor is a large header copied
+// once per method.
+func newProber(r *http.Request) *prober {
+	p := &prober{w: discardWriter{h: http.Header{}}}
+	p.req = http.Request{
+		URL:        r.URL,
+		Proto:      r.Proto,
+		ProtoMajor: r.ProtoMajor,
+		ProtoMinor: r.ProtoMinor,
+		Header:     http.Header{},
+		Host:       r.Host,
+		RemoteAddr: r.RemoteAddr,
+		RequestURI: r.RequestURI,
+	}
+	return p
+}
+
+// routes reports whether the mux routes method for the path to a handler.
+func (p *prober) routes(mux *runtime.ServeMux, method string) bool {
+	p.body.matched = false
+	p.req.Method = method
+	p.req.Body = &p.body
+	mux.ServeHTTP(p.w, &p.req)
+	return p.body.matched
+}
+
+// discardWriter is the probes' response writer; probes write nothing, but a
+// handler must not crash if one tried.
+type discardWriter struct{ h http.Header }
+
+func (d discardWriter) Header() http.Header       { return d.h }
+func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (discardWriter) WriteHeader(int)             {}

@@ -1,0 +1,83 @@
+package gateway
+
+import (
+	"strconv"
+
+	"github.com/statusmap/statusmap/internal/wire"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// retryAfter returns the Retry-After value for the first RetryInfo among the
+// details: its delay in whole seconds, rounded up, never negative.
+func retryAfter(details []*anypb.Any) (string, bool) {
+	for _, detail := range details {
+		if !wire.HasFullName(detail.GetTypeUrl(), retryInfoFullName) {
+			continue
+		}
+		if seconds, nanos, ok := parseRetryDelay(detail.GetValue()); ok {
+			if nanos > 0 {
+				seconds++
+			}
+			return strconv.FormatInt(max(seconds, 0), 10), true
+		}
+	}
+	return "", false
+}
+
+// parseRetryDelay reads google.rpc.RetryInfo's retry_delay (field 1, a
+// google.protobuf.Duration of seconds, field 1, and nanos, field 2) straight
+// from the wire, without decoding into messages: it runs on every error
+// that carries one. A RetryInfo without a delay is not ok.
+func parseRetryDelay(b []byte) (seconds int64, nanos int32, ok bool) {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return 0, 0, false
+		}
+		b = b[n:]
+		if num != 1 || typ != protowire.BytesType {
+			if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+				return 0, 0, false
+			}
+			b = b[n:]
+			continue
+		}
+		duration, n := protowire.ConsumeBytes(b)
+		if n < 0 {
+			return 0, 0, false
+		}
+		b = b[n:]
+		// The last occurrence of a message field merges into the earlier
+		// ones; fields inside it follow the same last-wins rule.
+		ok = true
+		for len(duration) > 0 {
+			dnum, dtyp, m := protowire.ConsumeTag(duration)
+			if m < 0 {
+				return 0, 0, false
+			}
+			duration = duration[m:]
+			if dtyp == protowire.VarintType && (dnum == 1 || dnum == 2) {
+				v, m := protowire.ConsumeVarint(duration)
+				if m < 0 {
+					return 0, 0, false
+				}
+				duration = duration[m:]
+				if dnum == 1 {
+					seconds = int64(v)
+				} else {
+					nanos = int32(v)
+				}
+				continue
+			}
+			if m = protowire.ConsumeFieldValue(dnum, dtyp, duration); m < 0 {
+				return 0, 0, false
+			}
+			duration = duration[m:]
+		}
+	}
+	return seconds, nanos, ok
+}
+
+// retryInfoFullName is google.rpc.RetryInfo's full name.
+const retryInfoFullName = "google.rpc.RetryInfo"

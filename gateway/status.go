@@ -1,0 +1,127 @@
+package gateway
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/internal/errchain"
+	"github.com/statusmap/statusmap/internal/wire"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+)
+
+// errorStatus finds the status to answer err with, its HTTP status, and the
+// pin it carries (nil if none), found once for both the status and the
+// headers. The status is a copy, the caller's to change.
+//
+// Every search of the chain here is bounded (errchain): an error that wraps
+// itself must not hang or crash the server, and errors.As and
+// status.FromError would.
+func (g *Gateway) errorStatus(err error) (*spb.Status, int, *statusmapv1.HttpStatus) {
+	override := 0
+	if statusErr, ok := errchain.Find[*runtime.HTTPStatusError](err); ok {
+		// grpc-gateway's own override. Only an error status is honoured, so
+		// that no error can be answered as a success.
+		if wire.IsErrorStatus(statusErr.HTTPStatus) {
+			override = statusErr.HTTPStatus
+		}
+		err = statusErr.Err
+	}
+
+	var sp *spb.Status
+	httpStatus := 0
+	switch st := errchain.Status(err); {
+	case st != nil:
+		// The status as it was made: a wrapped status speaks with its own
+		// message, as statusmap's interceptors send it (errchain.Status).
+		sp = st.Proto()
+	case err == nil:
+		sp = &spb.Status{Code: int32(codes.Unknown), Message: "unknown error"}
+		httpStatus = http.StatusInternalServerError
+	default:
+		// Not a status: translate it as the interceptors would (context
+		// errors, an HTTPStatus or StatusCode method pinned, else Unknown
+		// with its text), with the HTTP status HTTPStatusOf gives it.
+		httpStatus = g.cfg.mapper.HTTPStatusOf(err)
+		sp = errchain.Status(statusmap.Translate(context.Background(), err, statusmap.WithMapper(g.cfg.mapper))).Proto()
+	}
+	if sp.GetCode() == int32(codes.OK) {
+		// An error handler was given a success: it is still an error.
+		sp.Code = int32(codes.Unknown)
+	}
+	pin := wire.FindPin(sp.GetDetails())
+	switch {
+	case override != 0:
+		httpStatus = override
+	case httpStatus != 0:
+	case pin != nil:
+		httpStatus = int(pin.GetCode())
+	default:
+		httpStatus = g.cfg.mapper.HTTPStatus(codes.Code(sp.GetCode()))
+	}
+	return sp, httpStatus, pin
+}
+
+// debugInfoFullName is google.rpc.DebugInfo's full name.
+const debugInfoFullName = "google.rpc.DebugInfo"
+
+// redactStatus applies WithRedaction to a 5xx status.
+func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
+	if !g.cfg.redact || httpStatus < 500 {
+		return
+	}
+	sp.Message = http.StatusText(httpStatus)
+	kept := sp.Details[:0]
+	for _, d := range sp.Details {
+		if !wire.HasFullName(d.GetTypeUrl(), debugInfoFullName) {
+			kept = append(kept, d)
+		}
+	}
+	sp.Details = kept
+}
+
+// writeError writes a whole error response: status, the headers HTTP
+// requires, forwarded metadata, the body, and trailers. mux is nil outside
+// a grpc-gateway mux. It returns the error of writing the body.
+func (g *Gateway) writeError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) error {
+	sp, httpStatus, pin := g.errorStatus(err)
+	g.redactStatus(sp, httpStatus)
+
+	format := g.cfg.format
+	if r != nil && prefersProblem(r.Header.Values("Accept")) {
+		format = FormatProblem
+	}
+	contentType, body := g.errorBody(format, marshaler, sp, httpStatus)
+
+	// The header names are written in canonical form, as map keys, which
+	// spares net/http's canonicalisation on every error.
+	h := w.Header()
+	delete(h, "Trailer")
+	delete(h, "Transfer-Encoding")
+	h["Content-Type"] = []string{contentType}
+	pin = withAllowedMethods(pin, httpStatus, mux, r)
+	g.setErrorHeaders(h, sp, httpStatus, pin)
+	trailers := forwardMetadata(ctx, mux, marshaler, r, h)
+
+	w.WriteHeader(httpStatus)
+	_, werr := w.Write(*body)
+	g.putBuffer(body)
+	trailers.write(h)
+	return werr
+}
+
+// withAllowedMethods completes a 405 whose pin lists no methods (a routing
+// 405, or a service's own statusmap.Error(405, ...)) with the methods the
+// mux routes for the path, since RFC 9110 requires Allow on every 405. The
+// request's own method is left out: the mux or the service refused it.
+func withAllowedMethods(pin *statusmapv1.HttpStatus, httpStatus int, mux *runtime.ServeMux, r *http.Request) *statusmapv1.HttpStatus {
+	if httpStatus != http.StatusMethodNotAllowed || len(pin.GetAllowedMethods()) > 0 || mux == nil || r == nil || probeOf(r) != nil {
+		return pin
+	}
+	complete := &statusmapv1.HttpStatus{Code: int32(httpStatus), Challenges: pin.GetChallenges()}
+	complete.AllowedMethods = allowedMethods(mux, r)
+	return complete
+}

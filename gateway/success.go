@@ -1,0 +1,89 @@
+package gateway
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/internal/wire"
+	"google.golang.org/protobuf/proto"
+)
+
+// successConfig chooses a success's status.
+type successConfig struct {
+	disabled bool
+	byMethod map[string]int
+	byRPC    map[string]int
+}
+
+func defaultSuccessConfig() successConfig {
+	return successConfig{byMethod: map[string]int{
+		http.MethodPost:   http.StatusCreated,
+		http.MethodDelete: http.StatusNoContent,
+	}}
+}
+
+// forwardResponse is the forward-response option that sets a success's
+// status. grpc-gateway calls it after it wrote the forwarded headers and
+// before it writes the body; for a server stream, once with a nil message
+// before the first one.
+func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, msg proto.Message) error {
+	rw := writerOf(w)
+	if rw == nil {
+		return nil // not routed through our middleware: grpc-gateway's own answer
+	}
+	if msg == nil {
+		if rw.streamKey == nil {
+			rw.streamKey = ctx
+			b.g.streams.Store(ctx, rw)
+			b.encodeBinaryHeaders(ctx, rw.Header())
+		}
+		return nil
+	}
+	if rw.streamKey != nil || rw.wroteHeader {
+		return nil
+	}
+	b.encodeBinaryHeaders(ctx, rw.Header())
+	httpStatus := b.g.successStatus(ctx, rw.method)
+	if !bodyAllowed(httpStatus) && !isEmptyMessage(msg) {
+		// A message with content keeps it, with 200: nothing is thrown
+		// away.
+		httpStatus = http.StatusOK
+	}
+	if httpStatus != http.StatusOK {
+		rw.successStatus = httpStatus
+	}
+	return nil
+}
+
+// isEmptyMessage reports whether a response message has no populated
+// field. The message decides a 204, not the bytes a marshaler happens to
+// write for it ("{}", or {"status":"UNKNOWN"} with EmitUnpopulated).
+func isEmptyMessage(msg proto.Message) bool {
+	return proto.Size(msg) == 0
+}
+
+// successStatus picks the status: the handler's own choice, then the RPC's,
+// then the method's.
+func (g *Gateway) successStatus(ctx context.Context, method string) int {
+	if md, ok := runtime.ServerMetadataFromContext(ctx); ok {
+		if vs := md.HeaderMD.Get(wire.SuccessStatusKey); len(vs) > 0 {
+			if s, err := strconv.Atoi(vs[len(vs)-1]); err == nil && wire.IsSuccessStatus(s) {
+				return s
+			}
+		}
+	}
+	if g.cfg.success.disabled {
+		return http.StatusOK
+	}
+	if rpc, ok := runtime.RPCMethod(ctx); ok {
+		if s, ok := g.cfg.success.byRPC[rpc]; ok {
+			return s
+		}
+	}
+	if s, ok := g.cfg.success.byMethod[method]; ok {
+		return s
+	}
+	return http.StatusOK
+}
