@@ -10,6 +10,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/internal/wire"
 	"github.com/statusmap/statusmap/statusmap"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
 )
 
 // binding is one mux's use of a Gateway: the handlers ServeMuxOptions
@@ -95,9 +96,11 @@ func (b *binding) handleRoutingError(ctx context.Context, mux *runtime.ServeMux,
 	if !wire.IsErrorStatus(httpStatus) {
 		httpStatus = http.StatusInternalServerError
 	}
-	// The Allow methods of a 405 are found by writeError.
-	err := statusmap.Error(httpStatus, http.StatusText(httpStatus))
-	b.g.reportWriteError(r, b.g.writeError(ctx, mux, marshaler, w, r, err))
+	// The status statusmap.Error(httpStatus, reason) would make, built
+	// directly: a routing error has no details to carry, and the Allow
+	// methods of a 405 are found by writeStatus.
+	sp := &spb.Status{Code: int32(statusmap.Code(httpStatus)), Message: http.StatusText(httpStatus)}
+	b.g.reportWriteError(r, b.g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, nil))
 }
 
 // reportWriteError tells WithWriteErrorHandler's function of a failed write.
@@ -109,10 +112,11 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 
 // encodeBinaryHeaders rewrites, in base64, the headers grpc-gateway copied
 // raw from binary ("-bin") header metadata, so that a success carries them
-// as an error does (see fieldValue).
-func (b *binding) encodeBinaryHeaders(ctx context.Context, h http.Header) {
+// as an error does (see fieldValue), and has the writer check every header
+// value when some metadata value could not be one.
+func (b *binding) encodeBinaryHeaders(ctx context.Context, rw *responseWriter) {
 	md, ok := runtime.ServerMetadataFromContext(ctx)
-	if !ok {
+	if !ok || len(md.HeaderMD) == 0 {
 		return
 	}
 	var binary map[string][]string
@@ -122,15 +126,20 @@ func (b *binding) encodeBinaryHeaders(ctx context.Context, h http.Header) {
 				binary = make(map[string][]string)
 			}
 			binary[key] = values
+			rw.checkHeaders = true
+			continue
+		}
+		for _, v := range values {
+			if !isFieldValueSafe(v) {
+				rw.checkHeaders = true
+			}
 		}
 	}
-	if binary == nil {
-		return
-	}
 	mux := b.theMux()
-	if mux == nil {
-		return // sanitizeHeaders still makes every value valid
+	if binary == nil || mux == nil {
+		return // the writer still makes every value valid
 	}
+	h := rw.Header()
 	for key, name := range askMux(ctx, mux, defaultMarshaler, nil, binary, nil) {
 		raw := md.HeaderMD[key]
 		values := h.Values(name)

@@ -38,7 +38,7 @@ var probeMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost,
 
 // allowedMethods asks the mux which methods it routes for r's path.
 func allowedMethods(mux *runtime.ServeMux, r *http.Request) []string {
-	var allowed []string
+	allowed := make([]string, 0, len(probeMethods))
 	p := newProber(r)
 	for _, method := range probeMethods {
 		if method != r.Method && p.routes(mux, method) {
@@ -61,13 +61,16 @@ type prober struct {
 // another method (X-HTTP-Method-Override). Nor is a large header copied
 // once per method.
 func newProber(r *http.Request) *prober {
-	p := &prober{w: discardWriter{h: http.Header{}}}
+	// One empty header serves the request and the writer: nothing is
+	// written to either.
+	h := http.Header{}
+	p := &prober{w: discardWriter{h: h}}
 	p.req = http.Request{
 		URL:        r.URL,
 		Proto:      r.Proto,
 		ProtoMajor: r.ProtoMajor,
 		ProtoMinor: r.ProtoMinor,
-		Header:     http.Header{},
+		Header:     h,
 		Host:       r.Host,
 		RemoteAddr: r.RemoteAddr,
 		RequestURI: r.RequestURI,

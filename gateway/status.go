@@ -88,6 +88,11 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 // a grpc-gateway mux. It returns the error of writing the body.
 func (g *Gateway) writeError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) error {
 	sp, httpStatus, pin := g.errorStatus(err)
+	return g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, pin)
+}
+
+// writeStatus is writeError once the status is chosen.
+func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, sp *spb.Status, httpStatus int, pin *statusmapv1.HttpStatus) error {
 	g.redactStatus(sp, httpStatus)
 
 	format := g.cfg.format

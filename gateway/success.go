@@ -37,14 +37,14 @@ func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, ms
 		if rw.streamKey == nil {
 			rw.streamKey = ctx
 			b.g.streams.Store(ctx, rw)
-			b.encodeBinaryHeaders(ctx, rw.Header())
+			b.encodeBinaryHeaders(ctx, rw)
 		}
 		return nil
 	}
 	if rw.streamKey != nil || rw.wroteHeader {
 		return nil
 	}
-	b.encodeBinaryHeaders(ctx, rw.Header())
+	b.encodeBinaryHeaders(ctx, rw)
 	httpStatus := b.g.successStatus(ctx, rw.method)
 	if !bodyAllowed(httpStatus) && !isEmptyMessage(msg) {
 		// A message with content keeps it, with 200: nothing is thrown

@@ -22,6 +22,9 @@ type responseWriter struct {
 
 	wroteHeader bool
 	noBody      bool
+	// checkHeaders is set when forwarded metadata may have put a value in
+	// the header that is not a valid field value (see sanitizeHeaders).
+	checkHeaders bool
 	// successStatus, when set, replaces the implicit 200 of a success. It
 	// is applied only when the body is written, not when it is chosen:
 	// whatever runs between (another forward-response option, the
@@ -79,7 +82,9 @@ func (w *responseWriter) WriteHeader(code int) {
 		delete(h, "Content-Type")
 		delete(h, "Content-Length")
 	}
-	sanitizeHeaders(h)
+	if w.checkHeaders {
+		sanitizeHeaders(h)
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
