@@ -111,6 +111,10 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 			buf = append(buf, "{}"...)
 			continue
 		}
+		if out, ok := appendRetryInfoJSON(buf, detail, opts); ok {
+			buf = out
+			continue
+		}
 		key, cacheable := cacheKey(scratch[:0], detail, opts)
 		cacheable = cacheable && dc != nil
 		if cacheable {
