@@ -318,3 +318,25 @@ func TestRoutingHandPathsAllow(t *testing.T) {
 		t.Errorf("unknown path: %d; want 404", rec.Code)
 	}
 }
+
+// TestWrappedStatusMessage: a wrapped status speaks with its own message on
+// both sides, as the interceptors send it and as the gateway writes it; the
+// wrapper's text (server-side context, often internal) reaches neither.
+func TestWrappedStatusMessage(t *testing.T) {
+	err := fmt.Errorf("loading shelf: %w", statusmap.Error(404, "no book"))
+	fromInterceptor := status.Convert(statusmap.Translate(context.Background(), err))
+	rec := httptest.NewRecorder()
+	if werr := newGateway().WriteError(rec, nil, err); werr != nil {
+		t.Fatal(werr)
+	}
+	var body struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	if e := json.Unmarshal(rec.Body.Bytes(), &body); e != nil {
+		t.Fatal(e)
+	}
+	if fromInterceptor.Message() != "no book" || body.Message != "no book" || rec.Code != 404 || body.Code != int(codes.NotFound) {
+		t.Errorf("interceptor %q, gateway %d %q; want 404 and %q on both sides", fromInterceptor.Message(), rec.Code, body.Message, "no book")
+	}
+}
