@@ -16,8 +16,9 @@ import (
 // ResourceExhausted is 503 (not 429; a 503 asks the client to retry with
 // backoff, which is what a quota error wants). A code outside 0 to 16 is 500.
 //
-// The cases are literal numbers so that the function can be held against the
-// table in the README line by line. HTTPStatus does not allocate.
+// Each case names net/http's constant with its number beside it, so that the
+// function can be held against the table in the README line by line.
+// HTTPStatus does not allocate.
 func HTTPStatus(c codes.Code) int {
 	switch c {
 	case codes.OK:
