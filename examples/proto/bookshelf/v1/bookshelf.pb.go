@@ -7,6 +7,7 @@
 package bookshelfv1
 
 import (
+	_ "github.com/statusmap/statusmap/proto/statusmap/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	emptypb "google.golang.org/protobuf/types/known/emptypb"
@@ -21,6 +22,186 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// BookshelfError is the service's error catalog: each value is an error the
+// service answers with, its reason the value's name without the
+// BOOKSHELF_ERROR_ prefix and its HTTP status given by the
+// statusmap.v1.http_status option. protoc-gen-go-statusmap generates
+// ErrorBookNotFound and IsBookNotFound and so on from it.
+type BookshelfError int32
+
+const (
+	// Not an error: what an unset field of this type reads as.
+	BookshelfError_BOOKSHELF_ERROR_UNSPECIFIED BookshelfError = 0
+	// No book has the requested id.
+	BookshelfError_BOOKSHELF_ERROR_BOOK_NOT_FOUND BookshelfError = 1
+	// A book with the id to create is already on the shelf.
+	BookshelfError_BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS BookshelfError = 2
+	// The book id is not 1 to 40 lower-case letters, digits or dashes
+	// (the catalog's default status, 400).
+	BookshelfError_BOOKSHELF_ERROR_INVALID_BOOK_ID BookshelfError = 3
+	// No shelf has the requested id.
+	BookshelfError_BOOKSHELF_ERROR_SHELF_NOT_FOUND BookshelfError = 4
+)
+
+// Enum value maps for BookshelfError.
+var (
+	BookshelfError_name = map[int32]string{
+		0: "BOOKSHELF_ERROR_UNSPECIFIED",
+		1: "BOOKSHELF_ERROR_BOOK_NOT_FOUND",
+		2: "BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS",
+		3: "BOOKSHELF_ERROR_INVALID_BOOK_ID",
+		4: "BOOKSHELF_ERROR_SHELF_NOT_FOUND",
+	}
+	BookshelfError_value = map[string]int32{
+		"BOOKSHELF_ERROR_UNSPECIFIED":         0,
+		"BOOKSHELF_ERROR_BOOK_NOT_FOUND":      1,
+		"BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS": 2,
+		"BOOKSHELF_ERROR_INVALID_BOOK_ID":     3,
+		"BOOKSHELF_ERROR_SHELF_NOT_FOUND":     4,
+	}
+)
+
+func (x BookshelfError) Enum() *BookshelfError {
+	p := new(BookshelfError)
+	*p = x
+	return p
+}
+
+func (x BookshelfError) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BookshelfError) Descriptor() protoreflect.EnumDescriptor {
+	return file_bookshelf_v1_bookshelf_proto_enumTypes[0].Descriptor()
+}
+
+func (BookshelfError) Type() protoreflect.EnumType {
+	return &file_bookshelf_v1_bookshelf_proto_enumTypes[0]
+}
+
+func (x BookshelfError) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BookshelfError.Descriptor instead.
+func (BookshelfError) EnumDescriptor() ([]byte, []int) {
+	return file_bookshelf_v1_bookshelf_proto_rawDescGZIP(), []int{0}
+}
+
+// Genre is the genre of a book.
+type Genre int32
+
+const (
+	// No genre given.
+	Genre_GENRE_UNSPECIFIED Genre = 0
+	// Novels and stories.
+	Genre_GENRE_FICTION Genre = 1
+	// Science and technology.
+	Genre_GENRE_SCIENCE Genre = 2
+	// History and biography.
+	Genre_GENRE_HISTORY Genre = 3
+)
+
+// Enum value maps for Genre.
+var (
+	Genre_name = map[int32]string{
+		0: "GENRE_UNSPECIFIED",
+		1: "GENRE_FICTION",
+		2: "GENRE_SCIENCE",
+		3: "GENRE_HISTORY",
+	}
+	Genre_value = map[string]int32{
+		"GENRE_UNSPECIFIED": 0,
+		"GENRE_FICTION":     1,
+		"GENRE_SCIENCE":     2,
+		"GENRE_HISTORY":     3,
+	}
+)
+
+func (x Genre) Enum() *Genre {
+	p := new(Genre)
+	*p = x
+	return p
+}
+
+func (x Genre) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Genre) Descriptor() protoreflect.EnumDescriptor {
+	return file_bookshelf_v1_bookshelf_proto_enumTypes[1].Descriptor()
+}
+
+func (Genre) Type() protoreflect.EnumType {
+	return &file_bookshelf_v1_bookshelf_proto_enumTypes[1]
+}
+
+func (x Genre) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Genre.Descriptor instead.
+func (Genre) EnumDescriptor() ([]byte, []int) {
+	return file_bookshelf_v1_bookshelf_proto_rawDescGZIP(), []int{1}
+}
+
+// BookFormat is the physical form of a book.
+type BookFormat int32
+
+const (
+	// No format given.
+	BookFormat_BOOK_FORMAT_UNSPECIFIED BookFormat = 0
+	// A hardcover edition.
+	BookFormat_BOOK_FORMAT_HARDCOVER BookFormat = 1
+	// A paperback edition.
+	BookFormat_BOOK_FORMAT_PAPERBACK BookFormat = 2
+	// An electronic edition.
+	BookFormat_BOOK_FORMAT_EBOOK BookFormat = 3
+)
+
+// Enum value maps for BookFormat.
+var (
+	BookFormat_name = map[int32]string{
+		0: "BOOK_FORMAT_UNSPECIFIED",
+		1: "BOOK_FORMAT_HARDCOVER",
+		2: "BOOK_FORMAT_PAPERBACK",
+		3: "BOOK_FORMAT_EBOOK",
+	}
+	BookFormat_value = map[string]int32{
+		"BOOK_FORMAT_UNSPECIFIED": 0,
+		"BOOK_FORMAT_HARDCOVER":   1,
+		"BOOK_FORMAT_PAPERBACK":   2,
+		"BOOK_FORMAT_EBOOK":       3,
+	}
+)
+
+func (x BookFormat) Enum() *BookFormat {
+	p := new(BookFormat)
+	*p = x
+	return p
+}
+
+func (x BookFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BookFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_bookshelf_v1_bookshelf_proto_enumTypes[2].Descriptor()
+}
+
+func (BookFormat) Type() protoreflect.EnumType {
+	return &file_bookshelf_v1_bookshelf_proto_enumTypes[2]
+}
+
+func (x BookFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BookFormat.Descriptor instead.
+func (BookFormat) EnumDescriptor() ([]byte, []int) {
+	return file_bookshelf_v1_bookshelf_proto_rawDescGZIP(), []int{2}
+}
 
 // Book is a book on the shelf.
 type Book struct {
@@ -455,11 +636,221 @@ func (x *StreamBooksRequest) GetFailWith() string {
 	return ""
 }
 
+// ListShelfBooksRequest is the request of BookshelfService.ListShelfBooks.
+type ListShelfBooksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The id of the shelf, a path parameter.
+	ShelfId int64 `protobuf:"varint,1,opt,name=shelf_id,json=shelfId,proto3" json:"shelf_id,omitempty"`
+	// The genre of the books to list, a path parameter.
+	Genre Genre `protobuf:"varint,2,opt,name=genre,proto3,enum=bookshelf.v1.Genre" json:"genre,omitempty"`
+	// The maximum number of books to return, a query parameter.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Only books in this format, a query parameter.
+	Format BookFormat `protobuf:"varint,4,opt,name=format,proto3,enum=bookshelf.v1.BookFormat" json:"format,omitempty"`
+	// Whether archived books are listed too, a query parameter.
+	IncludeArchived bool `protobuf:"varint,5,opt,name=include_archived,json=includeArchived,proto3" json:"include_archived,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ListShelfBooksRequest) Reset() {
+	*x = ListShelfBooksRequest{}
+	mi := &file_bookshelf_v1_bookshelf_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListShelfBooksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListShelfBooksRequest) ProtoMessage() {}
+
+func (x *ListShelfBooksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_bookshelf_v1_bookshelf_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListShelfBooksRequest.ProtoReflect.Descriptor instead.
+func (*ListShelfBooksRequest) Descriptor() ([]byte, []int) {
+	return file_bookshelf_v1_bookshelf_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ListShelfBooksRequest) GetShelfId() int64 {
+	if x != nil {
+		return x.ShelfId
+	}
+	return 0
+}
+
+func (x *ListShelfBooksRequest) GetGenre() Genre {
+	if x != nil {
+		return x.Genre
+	}
+	return Genre_GENRE_UNSPECIFIED
+}
+
+func (x *ListShelfBooksRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListShelfBooksRequest) GetFormat() BookFormat {
+	if x != nil {
+		return x.Format
+	}
+	return BookFormat_BOOK_FORMAT_UNSPECIFIED
+}
+
+func (x *ListShelfBooksRequest) GetIncludeArchived() bool {
+	if x != nil {
+		return x.IncludeArchived
+	}
+	return false
+}
+
+// Review is a reader's review of a book.
+type Review struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rating, 1 to 5.
+	Rating int32 `protobuf:"varint,1,opt,name=rating,proto3" json:"rating,omitempty"`
+	// The format of the edition reviewed.
+	Format BookFormat `protobuf:"varint,2,opt,name=format,proto3,enum=bookshelf.v1.BookFormat" json:"format,omitempty"`
+	// Whether the reader recommends the book.
+	Recommended bool `protobuf:"varint,3,opt,name=recommended,proto3" json:"recommended,omitempty"`
+	// The review's text.
+	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Review) Reset() {
+	*x = Review{}
+	mi := &file_bookshelf_v1_bookshelf_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Review) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Review) ProtoMessage() {}
+
+func (x *Review) ProtoReflect() protoreflect.Message {
+	mi := &file_bookshelf_v1_bookshelf_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Review.ProtoReflect.Descriptor instead.
+func (*Review) Descriptor() ([]byte, []int) {
+	return file_bookshelf_v1_bookshelf_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Review) GetRating() int32 {
+	if x != nil {
+		return x.Rating
+	}
+	return 0
+}
+
+func (x *Review) GetFormat() BookFormat {
+	if x != nil {
+		return x.Format
+	}
+	return BookFormat_BOOK_FORMAT_UNSPECIFIED
+}
+
+func (x *Review) GetRecommended() bool {
+	if x != nil {
+		return x.Recommended
+	}
+	return false
+}
+
+func (x *Review) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// CreateReviewRequest is the request of BookshelfService.CreateReview.
+type CreateReviewRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The id of the book reviewed, a path parameter.
+	BookId string `protobuf:"bytes,1,opt,name=book_id,json=bookId,proto3" json:"book_id,omitempty"`
+	// The review, the request body.
+	Review        *Review `protobuf:"bytes,2,opt,name=review,proto3" json:"review,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateReviewRequest) Reset() {
+	*x = CreateReviewRequest{}
+	mi := &file_bookshelf_v1_bookshelf_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateReviewRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateReviewRequest) ProtoMessage() {}
+
+func (x *CreateReviewRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_bookshelf_v1_bookshelf_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateReviewRequest.ProtoReflect.Descriptor instead.
+func (*CreateReviewRequest) Descriptor() ([]byte, []int) {
+	return file_bookshelf_v1_bookshelf_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *CreateReviewRequest) GetBookId() string {
+	if x != nil {
+		return x.BookId
+	}
+	return ""
+}
+
+func (x *CreateReviewRequest) GetReview() *Review {
+	if x != nil {
+		return x.Review
+	}
+	return nil
+}
+
 var File_bookshelf_v1_bookshelf_proto protoreflect.FileDescriptor
 
 const file_bookshelf_v1_bookshelf_proto_rawDesc = "" +
 	"\n" +
-	"\x1cbookshelf/v1/bookshelf.proto\x12\fbookshelf.v1\x1a\x1bgoogle/protobuf/empty.proto\"D\n" +
+	"\x1cbookshelf/v1/bookshelf.proto\x12\fbookshelf.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1astatusmap/v1/options.proto\"D\n" +
 	"\x04Book\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x16\n" +
@@ -479,7 +870,38 @@ const file_bookshelf_v1_bookshelf_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"G\n" +
 	"\x12StreamBooksRequest\x12\x14\n" +
 	"\x05count\x18\x01 \x01(\x05R\x05count\x12\x1b\n" +
-	"\tfail_with\x18\x02 \x01(\tR\bfailWith2\xf6\x03\n" +
+	"\tfail_with\x18\x02 \x01(\tR\bfailWith\"\xd7\x01\n" +
+	"\x15ListShelfBooksRequest\x12\x19\n" +
+	"\bshelf_id\x18\x01 \x01(\x03R\ashelfId\x12)\n" +
+	"\x05genre\x18\x02 \x01(\x0e2\x13.bookshelf.v1.GenreR\x05genre\x12\x1b\n" +
+	"\tpage_size\x18\x03 \x01(\x05R\bpageSize\x120\n" +
+	"\x06format\x18\x04 \x01(\x0e2\x18.bookshelf.v1.BookFormatR\x06format\x12)\n" +
+	"\x10include_archived\x18\x05 \x01(\bR\x0fincludeArchived\"\x88\x01\n" +
+	"\x06Review\x12\x16\n" +
+	"\x06rating\x18\x01 \x01(\x05R\x06rating\x120\n" +
+	"\x06format\x18\x02 \x01(\x0e2\x18.bookshelf.v1.BookFormatR\x06format\x12 \n" +
+	"\vrecommended\x18\x03 \x01(\bR\vrecommended\x12\x12\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\\\n" +
+	"\x13CreateReviewRequest\x12\x17\n" +
+	"\abook_id\x18\x01 \x01(\tR\x06bookId\x12,\n" +
+	"\x06review\x18\x02 \x01(\v2\x14.bookshelf.v1.ReviewR\x06review*\xfd\x01\n" +
+	"\x0eBookshelfError\x12\x1f\n" +
+	"\x1bBOOKSHELF_ERROR_UNSPECIFIED\x10\x00\x12)\n" +
+	"\x1eBOOKSHELF_ERROR_BOOK_NOT_FOUND\x10\x01\x1a\x05\xd8\xda\x18\x94\x03\x12.\n" +
+	"#BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS\x10\x02\x1a\x05\xd8\xda\x18\x99\x03\x12#\n" +
+	"\x1fBOOKSHELF_ERROR_INVALID_BOOK_ID\x10\x03\x12*\n" +
+	"\x1fBOOKSHELF_ERROR_SHELF_NOT_FOUND\x10\x04\x1a\x05\xd8\xda\x18\x94\x03\x1a\x1e\xca\xda\x18\x15bookshelf.example.com\xd0\xda\x18\x90\x03*W\n" +
+	"\x05Genre\x12\x15\n" +
+	"\x11GENRE_UNSPECIFIED\x10\x00\x12\x11\n" +
+	"\rGENRE_FICTION\x10\x01\x12\x11\n" +
+	"\rGENRE_SCIENCE\x10\x02\x12\x11\n" +
+	"\rGENRE_HISTORY\x10\x03*v\n" +
+	"\n" +
+	"BookFormat\x12\x1b\n" +
+	"\x17BOOK_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15BOOK_FORMAT_HARDCOVER\x10\x01\x12\x19\n" +
+	"\x15BOOK_FORMAT_PAPERBACK\x10\x02\x12\x15\n" +
+	"\x11BOOK_FORMAT_EBOOK\x10\x032\x97\x05\n" +
 	"\x10BookshelfService\x12;\n" +
 	"\aGetBook\x12\x1c.bookshelf.v1.GetBookRequest\x1a\x12.bookshelf.v1.Book\x12L\n" +
 	"\tListBooks\x12\x1e.bookshelf.v1.ListBooksRequest\x1a\x1f.bookshelf.v1.ListBooksResponse\x12A\n" +
@@ -490,7 +912,9 @@ const file_bookshelf_v1_bookshelf_proto_rawDesc = "" +
 	"\n" +
 	"DeleteBook\x12\x1f.bookshelf.v1.DeleteBookRequest\x1a\x16.google.protobuf.Empty\x12C\n" +
 	"\vArchiveBook\x12 .bookshelf.v1.ArchiveBookRequest\x1a\x12.bookshelf.v1.Book\x12E\n" +
-	"\vStreamBooks\x12 .bookshelf.v1.StreamBooksRequest\x1a\x12.bookshelf.v1.Book0\x01B\xbb\x01\n" +
+	"\vStreamBooks\x12 .bookshelf.v1.StreamBooksRequest\x1a\x12.bookshelf.v1.Book0\x01\x12V\n" +
+	"\x0eListShelfBooks\x12#.bookshelf.v1.ListShelfBooksRequest\x1a\x1f.bookshelf.v1.ListBooksResponse\x12G\n" +
+	"\fCreateReview\x12!.bookshelf.v1.CreateReviewRequest\x1a\x14.bookshelf.v1.ReviewB\xbb\x01\n" +
 	"\x10com.bookshelf.v1B\x0eBookshelfProtoP\x01ZFgithub.com/statusmap/statusmap/examples/proto/bookshelf/v1;bookshelfv1\xa2\x02\x03BXX\xaa\x02\fBookshelf.V1\xca\x02\fBookshelf\\V1\xe2\x02\x18Bookshelf\\V1\\GPBMetadata\xea\x02\rBookshelf::V1b\x06proto3"
 
 var (
@@ -505,42 +929,57 @@ func file_bookshelf_v1_bookshelf_proto_rawDescGZIP() []byte {
 	return file_bookshelf_v1_bookshelf_proto_rawDescData
 }
 
-var file_bookshelf_v1_bookshelf_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_bookshelf_v1_bookshelf_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_bookshelf_v1_bookshelf_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_bookshelf_v1_bookshelf_proto_goTypes = []any{
-	(*Book)(nil),               // 0: bookshelf.v1.Book
-	(*GetBookRequest)(nil),     // 1: bookshelf.v1.GetBookRequest
-	(*ListBooksRequest)(nil),   // 2: bookshelf.v1.ListBooksRequest
-	(*ListBooksResponse)(nil),  // 3: bookshelf.v1.ListBooksResponse
-	(*CreateBookRequest)(nil),  // 4: bookshelf.v1.CreateBookRequest
-	(*UpdateBookRequest)(nil),  // 5: bookshelf.v1.UpdateBookRequest
-	(*DeleteBookRequest)(nil),  // 6: bookshelf.v1.DeleteBookRequest
-	(*ArchiveBookRequest)(nil), // 7: bookshelf.v1.ArchiveBookRequest
-	(*StreamBooksRequest)(nil), // 8: bookshelf.v1.StreamBooksRequest
-	(*emptypb.Empty)(nil),      // 9: google.protobuf.Empty
+	(BookshelfError)(0),           // 0: bookshelf.v1.BookshelfError
+	(Genre)(0),                    // 1: bookshelf.v1.Genre
+	(BookFormat)(0),               // 2: bookshelf.v1.BookFormat
+	(*Book)(nil),                  // 3: bookshelf.v1.Book
+	(*GetBookRequest)(nil),        // 4: bookshelf.v1.GetBookRequest
+	(*ListBooksRequest)(nil),      // 5: bookshelf.v1.ListBooksRequest
+	(*ListBooksResponse)(nil),     // 6: bookshelf.v1.ListBooksResponse
+	(*CreateBookRequest)(nil),     // 7: bookshelf.v1.CreateBookRequest
+	(*UpdateBookRequest)(nil),     // 8: bookshelf.v1.UpdateBookRequest
+	(*DeleteBookRequest)(nil),     // 9: bookshelf.v1.DeleteBookRequest
+	(*ArchiveBookRequest)(nil),    // 10: bookshelf.v1.ArchiveBookRequest
+	(*StreamBooksRequest)(nil),    // 11: bookshelf.v1.StreamBooksRequest
+	(*ListShelfBooksRequest)(nil), // 12: bookshelf.v1.ListShelfBooksRequest
+	(*Review)(nil),                // 13: bookshelf.v1.Review
+	(*CreateReviewRequest)(nil),   // 14: bookshelf.v1.CreateReviewRequest
+	(*emptypb.Empty)(nil),         // 15: google.protobuf.Empty
 }
 var file_bookshelf_v1_bookshelf_proto_depIdxs = []int32{
-	0,  // 0: bookshelf.v1.ListBooksResponse.books:type_name -> bookshelf.v1.Book
-	0,  // 1: bookshelf.v1.CreateBookRequest.book:type_name -> bookshelf.v1.Book
-	0,  // 2: bookshelf.v1.UpdateBookRequest.book:type_name -> bookshelf.v1.Book
-	1,  // 3: bookshelf.v1.BookshelfService.GetBook:input_type -> bookshelf.v1.GetBookRequest
-	2,  // 4: bookshelf.v1.BookshelfService.ListBooks:input_type -> bookshelf.v1.ListBooksRequest
-	4,  // 5: bookshelf.v1.BookshelfService.CreateBook:input_type -> bookshelf.v1.CreateBookRequest
-	5,  // 6: bookshelf.v1.BookshelfService.UpdateBook:input_type -> bookshelf.v1.UpdateBookRequest
-	6,  // 7: bookshelf.v1.BookshelfService.DeleteBook:input_type -> bookshelf.v1.DeleteBookRequest
-	7,  // 8: bookshelf.v1.BookshelfService.ArchiveBook:input_type -> bookshelf.v1.ArchiveBookRequest
-	8,  // 9: bookshelf.v1.BookshelfService.StreamBooks:input_type -> bookshelf.v1.StreamBooksRequest
-	0,  // 10: bookshelf.v1.BookshelfService.GetBook:output_type -> bookshelf.v1.Book
-	3,  // 11: bookshelf.v1.BookshelfService.ListBooks:output_type -> bookshelf.v1.ListBooksResponse
-	0,  // 12: bookshelf.v1.BookshelfService.CreateBook:output_type -> bookshelf.v1.Book
-	0,  // 13: bookshelf.v1.BookshelfService.UpdateBook:output_type -> bookshelf.v1.Book
-	9,  // 14: bookshelf.v1.BookshelfService.DeleteBook:output_type -> google.protobuf.Empty
-	0,  // 15: bookshelf.v1.BookshelfService.ArchiveBook:output_type -> bookshelf.v1.Book
-	0,  // 16: bookshelf.v1.BookshelfService.StreamBooks:output_type -> bookshelf.v1.Book
-	10, // [10:17] is the sub-list for method output_type
-	3,  // [3:10] is the sub-list for method input_type
-	3,  // [3:3] is the sub-list for extension type_name
-	3,  // [3:3] is the sub-list for extension extendee
-	0,  // [0:3] is the sub-list for field type_name
+	3,  // 0: bookshelf.v1.ListBooksResponse.books:type_name -> bookshelf.v1.Book
+	3,  // 1: bookshelf.v1.CreateBookRequest.book:type_name -> bookshelf.v1.Book
+	3,  // 2: bookshelf.v1.UpdateBookRequest.book:type_name -> bookshelf.v1.Book
+	1,  // 3: bookshelf.v1.ListShelfBooksRequest.genre:type_name -> bookshelf.v1.Genre
+	2,  // 4: bookshelf.v1.ListShelfBooksRequest.format:type_name -> bookshelf.v1.BookFormat
+	2,  // 5: bookshelf.v1.Review.format:type_name -> bookshelf.v1.BookFormat
+	13, // 6: bookshelf.v1.CreateReviewRequest.review:type_name -> bookshelf.v1.Review
+	4,  // 7: bookshelf.v1.BookshelfService.GetBook:input_type -> bookshelf.v1.GetBookRequest
+	5,  // 8: bookshelf.v1.BookshelfService.ListBooks:input_type -> bookshelf.v1.ListBooksRequest
+	7,  // 9: bookshelf.v1.BookshelfService.CreateBook:input_type -> bookshelf.v1.CreateBookRequest
+	8,  // 10: bookshelf.v1.BookshelfService.UpdateBook:input_type -> bookshelf.v1.UpdateBookRequest
+	9,  // 11: bookshelf.v1.BookshelfService.DeleteBook:input_type -> bookshelf.v1.DeleteBookRequest
+	10, // 12: bookshelf.v1.BookshelfService.ArchiveBook:input_type -> bookshelf.v1.ArchiveBookRequest
+	11, // 13: bookshelf.v1.BookshelfService.StreamBooks:input_type -> bookshelf.v1.StreamBooksRequest
+	12, // 14: bookshelf.v1.BookshelfService.ListShelfBooks:input_type -> bookshelf.v1.ListShelfBooksRequest
+	14, // 15: bookshelf.v1.BookshelfService.CreateReview:input_type -> bookshelf.v1.CreateReviewRequest
+	3,  // 16: bookshelf.v1.BookshelfService.GetBook:output_type -> bookshelf.v1.Book
+	6,  // 17: bookshelf.v1.BookshelfService.ListBooks:output_type -> bookshelf.v1.ListBooksResponse
+	3,  // 18: bookshelf.v1.BookshelfService.CreateBook:output_type -> bookshelf.v1.Book
+	3,  // 19: bookshelf.v1.BookshelfService.UpdateBook:output_type -> bookshelf.v1.Book
+	15, // 20: bookshelf.v1.BookshelfService.DeleteBook:output_type -> google.protobuf.Empty
+	3,  // 21: bookshelf.v1.BookshelfService.ArchiveBook:output_type -> bookshelf.v1.Book
+	3,  // 22: bookshelf.v1.BookshelfService.StreamBooks:output_type -> bookshelf.v1.Book
+	6,  // 23: bookshelf.v1.BookshelfService.ListShelfBooks:output_type -> bookshelf.v1.ListBooksResponse
+	13, // 24: bookshelf.v1.BookshelfService.CreateReview:output_type -> bookshelf.v1.Review
+	16, // [16:25] is the sub-list for method output_type
+	7,  // [7:16] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_bookshelf_v1_bookshelf_proto_init() }
@@ -553,13 +992,14 @@ func file_bookshelf_v1_bookshelf_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_bookshelf_v1_bookshelf_proto_rawDesc), len(file_bookshelf_v1_bookshelf_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   9,
+			NumEnums:      3,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_bookshelf_v1_bookshelf_proto_goTypes,
 		DependencyIndexes: file_bookshelf_v1_bookshelf_proto_depIdxs,
+		EnumInfos:         file_bookshelf_v1_bookshelf_proto_enumTypes,
 		MessageInfos:      file_bookshelf_v1_bookshelf_proto_msgTypes,
 	}.Build()
 	File_bookshelf_v1_bookshelf_proto = out.File

@@ -20,13 +20,15 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	BookshelfService_GetBook_FullMethodName     = "/bookshelf.v1.BookshelfService/GetBook"
-	BookshelfService_ListBooks_FullMethodName   = "/bookshelf.v1.BookshelfService/ListBooks"
-	BookshelfService_CreateBook_FullMethodName  = "/bookshelf.v1.BookshelfService/CreateBook"
-	BookshelfService_UpdateBook_FullMethodName  = "/bookshelf.v1.BookshelfService/UpdateBook"
-	BookshelfService_DeleteBook_FullMethodName  = "/bookshelf.v1.BookshelfService/DeleteBook"
-	BookshelfService_ArchiveBook_FullMethodName = "/bookshelf.v1.BookshelfService/ArchiveBook"
-	BookshelfService_StreamBooks_FullMethodName = "/bookshelf.v1.BookshelfService/StreamBooks"
+	BookshelfService_GetBook_FullMethodName        = "/bookshelf.v1.BookshelfService/GetBook"
+	BookshelfService_ListBooks_FullMethodName      = "/bookshelf.v1.BookshelfService/ListBooks"
+	BookshelfService_CreateBook_FullMethodName     = "/bookshelf.v1.BookshelfService/CreateBook"
+	BookshelfService_UpdateBook_FullMethodName     = "/bookshelf.v1.BookshelfService/UpdateBook"
+	BookshelfService_DeleteBook_FullMethodName     = "/bookshelf.v1.BookshelfService/DeleteBook"
+	BookshelfService_ArchiveBook_FullMethodName    = "/bookshelf.v1.BookshelfService/ArchiveBook"
+	BookshelfService_StreamBooks_FullMethodName    = "/bookshelf.v1.BookshelfService/StreamBooks"
+	BookshelfService_ListShelfBooks_FullMethodName = "/bookshelf.v1.BookshelfService/ListShelfBooks"
+	BookshelfService_CreateReview_FullMethodName   = "/bookshelf.v1.BookshelfService/CreateReview"
 )
 
 // BookshelfServiceClient is the client API for BookshelfService service.
@@ -68,6 +70,18 @@ type BookshelfServiceClient interface {
 	//
 	// HTTP: GET /v1/stream/books
 	StreamBooks(ctx context.Context, in *StreamBooksRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Book], error)
+	// ListShelfBooks returns the books of one genre on one shelf. Its request
+	// has an integer and an enum in the path, and an integer, an enum and a
+	// boolean in the query, so that a gateway meets every kind of conversion
+	// of a request parameter.
+	//
+	// HTTP: GET /v1/shelves/{shelf_id}/genres/{genre}/books
+	ListShelfBooks(ctx context.Context, in *ListShelfBooksRequest, opts ...grpc.CallOption) (*ListBooksResponse, error)
+	// CreateReview adds a review to the book with the given id and returns it.
+	// Its body has an integer, an enum and a boolean field.
+	//
+	// HTTP: POST /v1/books/{book_id}/reviews, with the review as the body.
+	CreateReview(ctx context.Context, in *CreateReviewRequest, opts ...grpc.CallOption) (*Review, error)
 }
 
 type bookshelfServiceClient struct {
@@ -157,6 +171,26 @@ func (c *bookshelfServiceClient) StreamBooks(ctx context.Context, in *StreamBook
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type BookshelfService_StreamBooksClient = grpc.ServerStreamingClient[Book]
 
+func (c *bookshelfServiceClient) ListShelfBooks(ctx context.Context, in *ListShelfBooksRequest, opts ...grpc.CallOption) (*ListBooksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListBooksResponse)
+	err := c.cc.Invoke(ctx, BookshelfService_ListShelfBooks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *bookshelfServiceClient) CreateReview(ctx context.Context, in *CreateReviewRequest, opts ...grpc.CallOption) (*Review, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Review)
+	err := c.cc.Invoke(ctx, BookshelfService_CreateReview_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // BookshelfServiceServer is the server API for BookshelfService service.
 // All implementations must embed UnimplementedBookshelfServiceServer
 // for forward compatibility.
@@ -196,6 +230,18 @@ type BookshelfServiceServer interface {
 	//
 	// HTTP: GET /v1/stream/books
 	StreamBooks(*StreamBooksRequest, grpc.ServerStreamingServer[Book]) error
+	// ListShelfBooks returns the books of one genre on one shelf. Its request
+	// has an integer and an enum in the path, and an integer, an enum and a
+	// boolean in the query, so that a gateway meets every kind of conversion
+	// of a request parameter.
+	//
+	// HTTP: GET /v1/shelves/{shelf_id}/genres/{genre}/books
+	ListShelfBooks(context.Context, *ListShelfBooksRequest) (*ListBooksResponse, error)
+	// CreateReview adds a review to the book with the given id and returns it.
+	// Its body has an integer, an enum and a boolean field.
+	//
+	// HTTP: POST /v1/books/{book_id}/reviews, with the review as the body.
+	CreateReview(context.Context, *CreateReviewRequest) (*Review, error)
 	mustEmbedUnimplementedBookshelfServiceServer()
 }
 
@@ -226,6 +272,12 @@ func (UnimplementedBookshelfServiceServer) ArchiveBook(context.Context, *Archive
 }
 func (UnimplementedBookshelfServiceServer) StreamBooks(*StreamBooksRequest, grpc.ServerStreamingServer[Book]) error {
 	return status.Error(codes.Unimplemented, "method StreamBooks not implemented")
+}
+func (UnimplementedBookshelfServiceServer) ListShelfBooks(context.Context, *ListShelfBooksRequest) (*ListBooksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListShelfBooks not implemented")
+}
+func (UnimplementedBookshelfServiceServer) CreateReview(context.Context, *CreateReviewRequest) (*Review, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateReview not implemented")
 }
 func (UnimplementedBookshelfServiceServer) mustEmbedUnimplementedBookshelfServiceServer() {}
 func (UnimplementedBookshelfServiceServer) testEmbeddedByValue()                          {}
@@ -367,6 +419,42 @@ func _BookshelfService_StreamBooks_Handler(srv interface{}, stream grpc.ServerSt
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type BookshelfService_StreamBooksServer = grpc.ServerStreamingServer[Book]
 
+func _BookshelfService_ListShelfBooks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListShelfBooksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookshelfServiceServer).ListShelfBooks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookshelfService_ListShelfBooks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookshelfServiceServer).ListShelfBooks(ctx, req.(*ListShelfBooksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BookshelfService_CreateReview_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateReviewRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookshelfServiceServer).CreateReview(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookshelfService_CreateReview_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookshelfServiceServer).CreateReview(ctx, req.(*CreateReviewRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // BookshelfService_ServiceDesc is the grpc.ServiceDesc for BookshelfService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -397,6 +485,14 @@ var BookshelfService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ArchiveBook",
 			Handler:    _BookshelfService_ArchiveBook_Handler,
+		},
+		{
+			MethodName: "ListShelfBooks",
+			Handler:    _BookshelfService_ListShelfBooks_Handler,
+		},
+		{
+			MethodName: "CreateReview",
+			Handler:    _BookshelfService_CreateReview_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"google.golang.org/protobuf/compiler/protogen"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// The full names of the options in proto/statusmap/v1/options.proto.
+const (
+	domainOption            = "statusmap.v1.domain"
+	defaultHTTPStatusOption = "statusmap.v1.default_http_status"
+	httpStatusOption        = "statusmap.v1.http_status"
+)
+
+// catalog is an enum with the domain option.
+type catalog struct {
+	enum   *protogen.Enum
+	domain string
+	errors []*catalogError
+}
+
+// catalogError is one value of a catalog other than its zero value.
+type catalogError struct {
+	value      *protogen.EnumValue
+	reason     string // e.g. BOOK_NOT_FOUND
+	goName     string // e.g. BookNotFound
+	httpStatus int
+}
+
+// options reads the statusmap options of descriptors.
+//
+// The plugin deliberately does not link the Go code generated from
+// options.proto: it finds the extensions in the request's own descriptors,
+// by full name. So it builds even while the generated code is deleted and
+// regenerated (.ci/proto-check does exactly that, in the same buf run), and
+// it reads what the .proto being compiled declares, whatever version of
+// statusmap this binary was built from.
+type options struct {
+	types             *protoregistry.Types
+	domain            protoreflect.ExtensionType
+	defaultHTTPStatus protoreflect.ExtensionType
+	httpStatus        protoreflect.ExtensionType
+}
+
+// newOptions finds the options among the request's files. It returns nil
+// when no file of the request imports options.proto: then no enum can be a
+// catalog.
+func newOptions(gen *protogen.Plugin) (*options, error) {
+	o := &options{types: new(protoregistry.Types)}
+	found := map[protoreflect.FullName]*protoreflect.ExtensionType{
+		domainOption:            &o.domain,
+		defaultHTTPStatusOption: &o.defaultHTTPStatus,
+		httpStatusOption:        &o.httpStatus,
+	}
+	n := 0
+	for _, f := range gen.Files {
+		exts := f.Desc.Extensions()
+		for i := range exts.Len() {
+			xd := exts.Get(i)
+			slot, ok := found[xd.FullName()]
+			if !ok {
+				continue
+			}
+			xt := dynamicpb.NewExtensionType(xd)
+			if err := o.types.RegisterExtension(xt); err != nil {
+				return nil, err
+			}
+			*slot = xt
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return nil, nil
+	case len(found):
+		return o, nil
+	}
+	return nil, errors.New("statusmap/v1/options.proto is incomplete: it must declare " +
+		domainOption + ", " + defaultHTTPStatusOption + " and " + httpStatusOption)
+}
+
+// read returns the value of extension xt in opts and whether it is set.
+// The options were parsed before the extensions were known, so their
+// values are unknown fields: parse them again with a resolver that knows.
+func (o *options) read(opts proto.Message, xt protoreflect.ExtensionType) (protoreflect.Value, bool, error) {
+	if opts == nil || !opts.ProtoReflect().IsValid() {
+		return protoreflect.Value{}, false, nil
+	}
+	b, err := proto.Marshal(opts)
+	if err != nil {
+		return protoreflect.Value{}, false, err
+	}
+	m := opts.ProtoReflect().New().Interface()
+	if err := (proto.UnmarshalOptions{Resolver: o.types}).Unmarshal(b, m); err != nil {
+		return protoreflect.Value{}, false, err
+	}
+	// The extension's containing message is the request's copy of
+	// descriptor.proto, not the one linked into this binary, so
+	// proto.GetExtension would not match it: find the field by name.
+	var (
+		value protoreflect.Value
+		found bool
+	)
+	m.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.FullName() == xt.TypeDescriptor().FullName() {
+			value, found = v, true
+		}
+		return !found
+	})
+	return value, found, nil
+}
+
+// reasonPattern is AIP-193's form of ErrorInfo.reason: UPPER_SNAKE_CASE, at
+// most 63 characters.
+var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,61}[A-Z0-9]$`)
+
+// readCatalogs returns the catalogs of the files to generate, by file, and
+// every problem found, each as "file:line:column: message", all at once so
+// that a catalog of a hundred errors is fixed in one round.
+func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
+	o, err := newOptions(gen)
+	if err != nil || o == nil {
+		return nil, err
+	}
+	var problems []string
+	report := func(f *protogen.File, d protoreflect.Descriptor, format string, args ...any) {
+		problems = append(problems, position(f, d)+": "+fmt.Sprintf(format, args...))
+	}
+
+	byFile := make(map[*protogen.File][]*catalog)
+	// The generated names of a Go package, and the (domain, reason) pairs of
+	// the whole request: either one declared twice is an error.
+	type declared struct {
+		file  *protogen.File
+		value *protogen.EnumValue
+	}
+	goNames := make(map[protogen.GoImportPath]map[string]declared)
+	reasons := make(map[[2]string]declared)
+
+	for _, f := range gen.Files {
+		if !f.Generate {
+			continue
+		}
+		for _, enum := range allEnums(f) {
+			c, err := o.readCatalog(f, enum, report)
+			if err != nil {
+				return nil, err
+			}
+			if c == nil {
+				continue
+			}
+			byFile[f] = append(byFile[f], c)
+			names := goNames[f.GoImportPath]
+			if names == nil {
+				names = make(map[string]declared)
+				goNames[f.GoImportPath] = names
+			}
+			for _, e := range c.errors {
+				here := declared{f, e.value}
+				key := [2]string{c.domain, e.reason}
+				if prev, ok := reasons[key]; ok {
+					report(f, e.value.Desc, "duplicate reason %s in domain %q: %s already declares it (%s)",
+						e.reason, c.domain, prev.value.Desc.FullName(), position(prev.file, prev.value.Desc))
+					continue
+				}
+				reasons[key] = here
+				if prev, ok := names[e.goName]; ok {
+					report(f, e.value.Desc, "reason %s gives the Go names Error%s and Is%s, which %s (%s) already gives in package %s",
+						e.reason, e.goName, e.goName, prev.value.Desc.FullName(), position(prev.file, prev.value.Desc), f.GoImportPath)
+					continue
+				}
+				names[e.goName] = here
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	return byFile, nil
+}
+
+// readCatalog returns the catalog that enum declares, or nil when it is not
+// one. Problems go to report; the error is for a request that cannot be
+// read at all.
+func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
+	report func(*protogen.File, protoreflect.Descriptor, string, ...any)) (*catalog, error) {
+	enumOpts := enum.Desc.Options()
+	domain, hasDomain, err := o.read(enumOpts, o.domain)
+	if err != nil {
+		return nil, err
+	}
+	def, hasDefault, err := o.read(enumOpts, o.defaultHTTPStatus)
+	if err != nil {
+		return nil, err
+	}
+
+	statuses := make([]int, len(enum.Values))
+	hasStatus := make([]bool, len(enum.Values))
+	anyStatus := false
+	for i, v := range enum.Values {
+		s, ok, err := o.read(v.Desc.Options(), o.httpStatus)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			statuses[i], hasStatus[i], anyStatus = int(s.Int()), true, true
+		}
+	}
+
+	if !hasDomain {
+		if hasDefault || anyStatus {
+			report(f, enum.Desc, "enum %s has statusmap options but no (%s): a catalog needs its error domain, such as \"library.example.com\"",
+				enum.Desc.FullName(), domainOption)
+		}
+		return nil, nil
+	}
+	c := &catalog{enum: enum, domain: strings.TrimSpace(domain.String())}
+	if c.domain == "" || c.domain != domain.String() {
+		report(f, enum.Desc, "enum %s: (%s) %q is not a domain name", enum.Desc.FullName(), domainOption, domain.String())
+	}
+	defaultStatus := 0
+	if hasDefault {
+		defaultStatus = int(def.Int())
+		if !isErrorStatus(defaultStatus) {
+			report(f, enum.Desc, "enum %s: (%s) %d is not an error status (400 to 599)", enum.Desc.FullName(), defaultHTTPStatusOption, defaultStatus)
+		}
+	}
+
+	prefix := enumValuePrefix(string(enum.Desc.Name()))
+	for i, v := range enum.Values {
+		name := string(v.Desc.Name())
+		if v.Desc.Number() == 0 {
+			// The zero value is what an unset field reads as: "no error".
+			if hasStatus[i] {
+				report(f, v.Desc, "%s is the zero value, which is not an error: remove its (%s)", name, httpStatusOption)
+			}
+			continue
+		}
+		e := &catalogError{value: v, reason: strings.TrimPrefix(name, prefix), httpStatus: statuses[i]}
+		switch {
+		case !hasStatus[i] && !hasDefault:
+			report(f, v.Desc, "%s has no (%s) and enum %s has no (%s)", name, httpStatusOption, enum.Desc.Name(), defaultHTTPStatusOption)
+			continue
+		case !hasStatus[i]:
+			e.httpStatus = defaultStatus
+		case !isErrorStatus(e.httpStatus):
+			report(f, v.Desc, "%s: (%s) %d is not an error status (400 to 599)", name, httpStatusOption, e.httpStatus)
+			continue
+		}
+		if !reasonPattern.MatchString(e.reason) {
+			report(f, v.Desc, "%s: reason %q is not an AIP-193 reason (UPPER_SNAKE_CASE, at most 63 characters)", name, e.reason)
+			continue
+		}
+		e.goName = camelCase(e.reason)
+		c.errors = append(c.errors, e)
+	}
+	return c, nil
+}
+
+// allEnums returns the file's enums, those nested in messages included, in
+// the order they are declared.
+func allEnums(f *protogen.File) []*protogen.Enum {
+	enums := append([]*protogen.Enum(nil), f.Enums...)
+	var walk func([]*protogen.Message)
+	walk = func(msgs []*protogen.Message) {
+		for _, m := range msgs {
+			enums = append(enums, m.Enums...)
+			walk(m.Messages)
+		}
+	}
+	walk(f.Messages)
+	return enums
+}
+
+// position is a descriptor's place in its .proto file, "file:line:column",
+// 1-based as compilers print it. Without source info it is the file and
+// the descriptor's full name.
+func position(f *protogen.File, d protoreflect.Descriptor) string {
+	loc := f.Desc.SourceLocations().ByDescriptor(d)
+	if loc.Path == nil {
+		return fmt.Sprintf("%s (%s)", f.Desc.Path(), d.FullName())
+	}
+	return fmt.Sprintf("%s:%d:%d", f.Desc.Path(), loc.StartLine+1, loc.StartColumn+1)
+}
+
+// enumValuePrefix is the prefix buf's ENUM_VALUE_PREFIX lint rule asks
+// enum values to have: the enum's name in UPPER_SNAKE_CASE and "_"
+// (LibraryError: LIBRARY_ERROR_).
+func enumValuePrefix(enumName string) string {
+	var b strings.Builder
+	for i, r := range enumName {
+		if i > 0 && isUpper(r) && (!isUpper(rune(enumName[i-1])) || i+1 < len(enumName) && isLower(rune(enumName[i+1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteString(strings.ToUpper(string(r)))
+	}
+	return b.String() + "_"
+}
+
+func isUpper(r rune) bool { return r >= 'A' && r <= 'Z' }
+func isLower(r rune) bool { return r >= 'a' && r <= 'z' }
+
+// camelCase turns a reason into the Go name of its helpers:
+// BOOK_NOT_FOUND is BookNotFound, HTTP2_RESET is Http2Reset.
+func camelCase(reason string) string {
+	var b strings.Builder
+	for word := range strings.SplitSeq(reason, "_") {
+		if word == "" {
+			continue
+		}
+		b.WriteString(word[:1])
+		b.WriteString(strings.ToLower(word[1:]))
+	}
+	return b.String()
+}
+
+func isErrorStatus(s int) bool { return s >= 400 && s <= 599 }
+
+// enumValueDeprecated reports whether a value is marked deprecated.
+func enumValueDeprecated(v *protogen.EnumValue) bool {
+	opts, ok := v.Desc.Options().(*descriptorpb.EnumValueOptions)
+	return ok && opts.GetDeprecated()
+}
