@@ -1,0 +1,334 @@
+// Command statusmap-openapi rewrites the OpenAPI documents that
+// grpc-gateway's protoc-gen-openapiv2 (OpenAPI 2.0) or gnostic's
+// protoc-gen-openapi (OpenAPI 3.x) generate, so that they say what a
+// statusmap gateway answers: POST 201, DELETE 204, every documented error
+// status with its description, its headers and the configured error body.
+//
+//	go run github.com/statusmap/statusmap/cmd/statusmap-openapi [flags] FILE...
+//
+// It writes the rewritten documents to standard output, or with -w rewrites
+// the files in place, as gofmt does; with no FILE it reads standard input.
+// A file that is not an OpenAPI 2.0 or 3.x document is an error and is left
+// untouched.
+//
+// The flags mirror the gateway's options, and the command builds the same
+// gateway.Gateway a server would (gateway.New) and calls its OpenAPI method,
+// so that a document and a server built from the same options agree:
+//
+//	-format status|google|problem   gateway.WithFormat
+//	-success METHOD=STATUS          gateway.WithSuccessStatus (repeatable)
+//	-rpc-success /pkg.Svc/Rpc=STATUS gateway.WithRPCSuccessStatus (repeatable)
+//	-no-success-statuses            gateway.WithoutSuccessStatuses
+//	-www-authenticate CHALLENGE     gateway.WithAuthChallenges (repeatable)
+//	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
+//	-errors 400,404,...             gateway.WithErrorStatuses
+//
+// A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
+// `Basic realm="proxy", charset="UTF-8"`.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// run is the command, with its arguments and streams: 0 on success, 1 if a
+// file could not be rewritten, 2 for bad flags.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("statusmap-openapi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: statusmap-openapi [flags] [FILE...]")
+		fs.PrintDefaults()
+	}
+	var (
+		write       = fs.Bool("w", false, "write the result to each FILE instead of standard output")
+		list        = fs.Bool("l", false, "list the files whose rewritten form differs from them")
+		format      = fs.String("format", "status", "error body format: status, google or problem")
+		noSuccess   = fs.Bool("no-success-statuses", false, "answer every success with 200")
+		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: every documented one)")
+		success     listFlag
+		rpcSuccess  listFlag
+		wwwAuth     listFlag
+		proxyAuth   listFlag
+		gatewayOpts []gateway.Option
+	)
+	fs.Var(&success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
+	fs.Var(&rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
+	fs.Var(&wwwAuth, "www-authenticate", "an RFC 9110 challenge of a 401 (repeatable)")
+	fs.Var(&proxyAuth, "proxy-authenticate", "an RFC 9110 challenge of a 407 (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "statusmap-openapi: "+format+"\n", a...)
+		return 2
+	}
+
+	switch *format {
+	case "status":
+		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatStatus))
+	case "google":
+		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatGoogle))
+	case "problem":
+		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatProblem))
+	default:
+		return usage("-format %q: want status, google or problem", *format)
+	}
+	for _, s := range success {
+		method, status, err := keyStatus(s, false)
+		if err != nil {
+			return usage("-success %q: %v", s, err)
+		}
+		gatewayOpts = append(gatewayOpts, gateway.WithSuccessStatus(method, status))
+	}
+	for _, s := range rpcSuccess {
+		rpc, status, err := keyStatus(s, true)
+		if err != nil {
+			return usage("-rpc-success %q: %v", s, err)
+		}
+		gatewayOpts = append(gatewayOpts, gateway.WithRPCSuccessStatus(rpc, status))
+	}
+	if *noSuccess {
+		gatewayOpts = append(gatewayOpts, gateway.WithoutSuccessStatuses())
+	}
+	if len(wwwAuth) > 0 {
+		challenges, err := parseChallenges(wwwAuth)
+		if err != nil {
+			return usage("-www-authenticate: %v", err)
+		}
+		gatewayOpts = append(gatewayOpts, gateway.WithAuthChallenges(challenges...))
+	}
+	if len(proxyAuth) > 0 {
+		challenges, err := parseChallenges(proxyAuth)
+		if err != nil {
+			return usage("-proxy-authenticate: %v", err)
+		}
+		gatewayOpts = append(gatewayOpts, gateway.WithProxyAuthChallenges(challenges...))
+	}
+	var openAPIOpts []gateway.OpenAPIOption
+	if *errorList != "" {
+		var statuses []int
+		for _, f := range strings.Split(*errorList, ",") {
+			s, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				return usage("-errors %q: %q is not a status", *errorList, f)
+			}
+			statuses = append(statuses, s)
+		}
+		openAPIOpts = append(openAPIOpts, gateway.WithErrorStatuses(statuses...))
+	}
+	g, err := gateway.New(gatewayOpts...)
+	if err != nil {
+		return usage("%v", err)
+	}
+	if *write && fs.NArg() == 0 {
+		return usage("-w needs a FILE")
+	}
+	// A bad OpenAPI option is a usage error too, not one per file.
+	if _, err := g.OpenAPI([]byte(`{"swagger":"2.0"}`), openAPIOpts...); err != nil {
+		return usage("%v", err)
+	}
+
+	if fs.NArg() == 0 {
+		doc, err := io.ReadAll(stdin)
+		if err == nil {
+			doc, err = g.OpenAPI(doc, openAPIOpts...)
+		}
+		if err == nil {
+			_, err = stdout.Write(doc)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "statusmap-openapi: <standard input>: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	code := 0
+	for _, name := range fs.Args() {
+		if err := rewriteFile(g, openAPIOpts, name, *write, *list, stdout); err != nil {
+			fmt.Fprintf(stderr, "statusmap-openapi: %s: %v\n", name, err)
+			code = 1
+		}
+	}
+	return code
+}
+
+// rewriteFile rewrites one file: to stdout, in place (write), or only
+// names it when it would change (list).
+func rewriteFile(g *gateway.Gateway, opts []gateway.OpenAPIOption, name string, write, list bool, stdout io.Writer) error {
+	doc, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	out, err := g.OpenAPI(doc, opts...)
+	if err != nil {
+		return err
+	}
+	changed := !bytes.Equal(doc, out)
+	if list && changed {
+		if _, err := fmt.Fprintln(stdout, name); err != nil {
+			return err
+		}
+	}
+	switch {
+	case write:
+		if changed {
+			return replaceFile(name, out)
+		}
+		return nil
+	case list:
+		return nil
+	}
+	_, err = stdout.Write(out)
+	return err
+}
+
+// replaceFile writes data to name through a temporary file in the same
+// folder, renamed over it, so that a failure leaves the file as it was.
+func replaceFile(name string, data []byte) error {
+	info, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// keyStatus splits "KEY=STATUS", where KEY is an HTTP method, or with rpc
+// a full method name.
+func keyStatus(s string, rpc bool) (string, int, error) {
+	key, value, ok := strings.Cut(s, "=")
+	if !ok || key == "" {
+		return "", 0, errors.New("want KEY=STATUS")
+	}
+	status, err := strconv.Atoi(value)
+	if err != nil || status < 200 || status > 299 {
+		return "", 0, fmt.Errorf("%q is not a 2xx status", value)
+	}
+	if rpc {
+		service, method, ok := strings.Cut(strings.TrimPrefix(key, "/"), "/")
+		if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+			return "", 0, fmt.Errorf("%q is not a full method name such as /pkg.Service/Method", key)
+		}
+		return "/" + service + "/" + method, status, nil
+	}
+	key = strings.ToUpper(key)
+	if !isMethod(key) {
+		return "", 0, fmt.Errorf("%q is not an HTTP method", key)
+	}
+	return key, status, nil
+}
+
+func isMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// parseChallenges reads each flag value as one challenge: a scheme, then a
+// token68 or comma-separated name=value parameters (values plain or
+// quoted). The gateway's options check the result against RFC 9110.
+func parseChallenges(values []string) ([]*statusmapv1.AuthChallenge, error) {
+	var out []*statusmapv1.AuthChallenge
+	for _, v := range values {
+		scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+		if scheme == "" {
+			return nil, fmt.Errorf("%q: no scheme", v)
+		}
+		c := &statusmapv1.AuthChallenge{Scheme: scheme}
+		rest = strings.TrimSpace(rest)
+		switch {
+		case rest == "":
+		case !strings.Contains(strings.TrimRight(rest, "="), "="):
+			c.Token68 = rest
+		default:
+			params, err := parseParams(rest)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %v", v, err)
+			}
+			c.Params = params
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func parseParams(s string) ([]*statusmapv1.AuthParam, error) {
+	var params []*statusmapv1.AuthParam
+	for s != "" {
+		name, rest, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, fmt.Errorf("parameter %q has no value", s)
+		}
+		p := &statusmapv1.AuthParam{Name: strings.TrimSpace(name)}
+		rest = strings.TrimLeft(rest, " ")
+		if strings.HasPrefix(rest, `"`) {
+			var b strings.Builder
+			i := 1
+			for ; i < len(rest) && rest[i] != '"'; i++ {
+				if rest[i] == '\\' && i+1 < len(rest) {
+					i++
+				}
+				b.WriteByte(rest[i])
+			}
+			if i >= len(rest) {
+				return nil, fmt.Errorf("unterminated quoted value of %q", p.Name)
+			}
+			p.Value = b.String()
+			rest = rest[i+1:]
+		} else {
+			end := strings.IndexByte(rest, ',')
+			if end < 0 {
+				end = len(rest)
+			}
+			p.Value = strings.TrimSpace(rest[:end])
+			rest = rest[end:]
+		}
+		params = append(params, p)
+		rest = strings.TrimSpace(rest)
+		if rest != "" && !strings.HasPrefix(rest, ",") {
+			return nil, fmt.Errorf("unexpected %q after parameter %q", rest, p.Name)
+		}
+		s = strings.TrimSpace(strings.TrimPrefix(rest, ","))
+	}
+	return params, nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// generated is the example service's document as protoc-gen-openapiv2
+// writes it; rewritten is its committed rewrite with the default options.
+const (
+	generated = "../../examples/proto/bookshelf/v1/bookshelf.swagger.json"
+	rewritten = "../../examples/openapi/bookshelf.statusmap.swagger.json"
+)
+
+func runCommand(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestStdout(t *testing.T) {
+	want, err := os.ReadFile(rewritten)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCommand(t, "", generated)
+	if code != 0 || out != string(want) {
+		t.Errorf("exit %d, stderr %q; output equal to %s: %v", code, errOut, rewritten, out == string(want))
+	}
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCommand(t, string(input))
+	if code != 0 || out != string(want) {
+		t.Errorf("from standard input: exit %d; output equal: %v", code, out == string(want))
+	}
+}
+
+func TestWriteInPlace(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "api.swagger.json")
+	bad := filepath.Join(dir, "not-openapi.json")
+	notOpenAPI := []byte(`{"hello": "world"}`)
+	if err := os.WriteFile(good, input, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, notOpenAPI, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, _ := runCommand(t, "", "-l", good, bad)
+	if code != 1 || out != good+"\n" {
+		t.Errorf("-l: exit %d, output %q; want 1 and the changed file", code, out)
+	}
+	code, out, errOut := runCommand(t, "", "-w", "-format", "problem", "-success", "put=202", "-rpc-success", "/bookshelf.v1.BookshelfService/GetBook=203", good, bad)
+	if code != 1 || out != "" {
+		t.Errorf("-w: exit %d, output %q; want 1 (one bad file) and nothing on stdout", code, out)
+	}
+	if !strings.Contains(errOut, bad) || !strings.Contains(errOut, "not an OpenAPI document") {
+		t.Errorf("stderr %q; want the bad file named and why", errOut)
+	}
+	got, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"202": {`, `"203": {`, `"#/definitions/statusmap.v1.Problem"`, `"application/problem+json"`} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("rewritten file lacks %s", want)
+		}
+	}
+	if info, err := os.Stat(good); err != nil || info.Mode().Perm() != 0o640 {
+		t.Errorf("mode after -w: %v, %v; want 0640 kept", info.Mode(), err)
+	}
+	if left, _ := os.ReadFile(bad); !bytes.Equal(left, notOpenAPI) {
+		t.Errorf("the bad file was changed: %s", left)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d files in the folder; want no temporary file left", len(entries))
+	}
+	// Rewriting its own output again changes nothing.
+	code, out, _ = runCommand(t, "", "-l", "-format", "problem", "-success", "PUT=202", "-rpc-success", "/bookshelf.v1.BookshelfService/GetBook=203", good)
+	if code != 0 || out != "" {
+		t.Errorf("-l after -w: exit %d, output %q; want no change", code, out)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCommand(t, string(input),
+		"-errors", "404,401",
+		"-www-authenticate", `Bearer realm="books", scope="read"`,
+		"-proxy-authenticate", "Basic realm=proxy",
+		"-no-success-statuses")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`Bearer realm=\"books\", scope=\"read\"`, `"statusmap.NotFound"`, `"statusmap.Unauthorized"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s", want)
+		}
+	}
+	if strings.Contains(out, `"statusmap.BadRequest"`) || strings.Contains(out, `"201"`) {
+		t.Errorf("output lists an error status not asked for, or a 201 with -no-success-statuses")
+	}
+
+	for _, args := range [][]string{
+		{"-format", "xml"},
+		{"-success", "POST=404"},
+		{"-success", "FETCH=200"},
+		{"-rpc-success", "/a.B/C"},
+		{"-rpc-success", "CreateBook=201"},
+		{"-errors", "404,abc"},
+		{"-errors", "200"},
+		{"-www-authenticate", `Bearer realm="unterminated`},
+		{"-w"},
+		{"-no-such-flag"},
+	} {
+		if code, _, errOut := runCommand(t, string(input), args...); code != 2 || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}

@@ -1,0 +1,190 @@
+package gateway_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+)
+
+// bookshelfDoc is a trimmed OpenAPI 2.0 document as protoc-gen-openapiv2
+// writes it: POST and DELETE operations and the generator's default error.
+const bookshelfDoc = `{
+  "swagger": "2.0",
+  "info": {"title": "bookshelf/v1/bookshelf.proto", "version": "version not set"},
+  "produces": ["application/json"],
+  "paths": {
+    "/v1/books": {
+      "post": {
+        "operationId": "BookshelfService_CreateBook",
+        "responses": {
+          "200": {"description": "A successful response.", "schema": {"$ref": "#/definitions/v1Book"}},
+          "default": {"description": "An unexpected error response.", "schema": {"$ref": "#/definitions/rpcStatus"}}
+        }
+      }
+    },
+    "/v1/books/{id}": {
+      "delete": {
+        "operationId": "BookshelfService_DeleteBook",
+        "responses": {
+          "200": {"description": "A successful response.", "schema": {"type": "object", "properties": {}}},
+          "default": {"description": "An unexpected error response.", "schema": {"$ref": "#/definitions/rpcStatus"}}
+        }
+      }
+    }
+  },
+  "definitions": {
+    "protobufAny": {"type": "object", "properties": {"@type": {"type": "string"}}, "additionalProperties": true},
+    "rpcStatus": {"type": "object", "properties": {"code": {"type": "integer", "format": "int32"}, "message": {"type": "string"}, "details": {"type": "array", "items": {"type": "object", "$ref": "#/definitions/protobufAny"}}}},
+    "v1Book": {"type": "object", "properties": {"id": {"type": "string"}}}
+  }
+}`
+
+// swagger is the part of a rewritten document the tests read.
+type swagger struct {
+	Paths map[string]map[string]struct {
+		Responses map[string]struct {
+			Ref string `json:"$ref"`
+		} `json:"responses"`
+	} `json:"paths"`
+	Responses map[string]struct {
+		Description string `json:"description"`
+		Schema      struct {
+			Ref string `json:"$ref"`
+		} `json:"schema"`
+		Headers map[string]struct {
+			Description string `json:"description"`
+		} `json:"headers"`
+	} `json:"responses"`
+}
+
+func rewrite(t *testing.T, g *gateway.Gateway, opts ...gateway.OpenAPIOption) swagger {
+	t.Helper()
+	out, err := g.OpenAPI([]byte(bookshelfDoc), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc swagger
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func responseCodes(doc swagger, path, method string) string {
+	var keys []string
+	for k := range doc.Paths[path][method].Responses {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, " ")
+}
+
+// TestOpenAPIFollowsTheOptions: the document comes from the same options
+// as the runtime.
+func TestOpenAPIFollowsTheOptions(t *testing.T) {
+	g, err := gateway.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := rewrite(t, g)
+	if got, want := responseCodes(doc, "/v1/books", "post"), "201 400 401 403 404 405 406 407 408 409 500 501 502 503 504 default"; got != want {
+		t.Errorf("default POST responses %q; want %q", got, want)
+	}
+	if got := responseCodes(doc, "/v1/books/{id}", "delete"); !strings.HasPrefix(got, "204 400") {
+		t.Errorf("default DELETE responses %q; want 204 and the errors", got)
+	}
+	for _, e := range statusmap.Documented() {
+		if e.HTTPStatus < 400 {
+			continue
+		}
+		name := "statusmap." + strings.ReplaceAll(strings.ReplaceAll(e.Reason, " ", ""), "-", "")
+		if got := doc.Responses[name].Description; got != e.Description {
+			t.Errorf("%s: description %q; want %q verbatim", name, got, e.Description)
+		}
+	}
+
+	g, err = gateway.New(
+		gateway.WithFormat(gateway.FormatGoogle),
+		gateway.WithRPCSuccessStatus("/bookshelf.v1.BookshelfService/CreateBook", http.StatusAccepted),
+		gateway.WithAuthChallenges(&statusmapv1.AuthChallenge{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "books"}}}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc = rewrite(t, g, gateway.WithErrorStatuses(404, 401, 429))
+	if got, want := responseCodes(doc, "/v1/books", "post"), "202 401 404 429 default"; got != want {
+		t.Errorf("POST responses %q; want %q", got, want)
+	}
+	if got := doc.Responses["statusmap.NotFound"].Schema.Ref; got != "#/definitions/statusmap.v1.GoogleErrorBody" {
+		t.Errorf("google format body %q", got)
+	}
+	if got := doc.Responses["statusmap.Unauthorized"].Headers["WWW-Authenticate"].Description; !strings.Contains(got, `Basic realm="books"`) {
+		t.Errorf("WWW-Authenticate description %q; want the configured challenge", got)
+	}
+	if doc.Responses["statusmap.TooManyRequests"].Headers["Retry-After"].Description == "" {
+		t.Errorf("429 has no Retry-After header")
+	}
+
+	g, err = gateway.New(gateway.WithoutSuccessStatuses())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := responseCodes(rewrite(t, g, gateway.WithErrorStatuses()), "/v1/books", "post"); got != "200 default" {
+		t.Errorf("WithoutSuccessStatuses, no error statuses: POST responses %q; want 200 default", got)
+	}
+}
+
+func TestOpenAPIRefuses(t *testing.T) {
+	g, err := gateway.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.OpenAPI([]byte(`{"openapi": "2.5"}`)); err == nil || !strings.Contains(err.Error(), "unsupported document") {
+		t.Errorf("openapi 2.5: got %v; want unsupported document", err)
+	}
+	if _, err := g.OpenAPI([]byte(bookshelfDoc), gateway.WithErrorStatuses(302)); err == nil || !strings.Contains(err.Error(), "302") {
+		t.Errorf("WithErrorStatuses(302): got %v; want an error naming 302", err)
+	}
+	if _, err := g.OpenAPI([]byte(bookshelfDoc), nil); err == nil {
+		t.Errorf("a nil option: got no error")
+	}
+}
+
+// The document and the mux come from one Gateway, so they cannot drift.
+func ExampleGateway_OpenAPI() {
+	g, err := gateway.New(gateway.WithFormat(gateway.FormatProblem))
+	if err != nil {
+		panic(err)
+	}
+	// mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+	doc, err := g.OpenAPI([]byte(bookshelfDoc), gateway.WithErrorStatuses(404, 409))
+	if err != nil {
+		panic(err)
+	}
+	var rewritten struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &rewritten); err != nil {
+		panic(err)
+	}
+	for _, op := range []struct{ path, method string }{{"/v1/books", "post"}, {"/v1/books/{id}", "delete"}} {
+		var keys []string
+		for k := range rewritten.Paths[op.path][op.method].Responses {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Println(strings.ToUpper(op.method), op.path, keys)
+	}
+	// Output:
+	// POST /v1/books [201 404 409 default]
+	// DELETE /v1/books/{id} [204 404 409 default]
+}

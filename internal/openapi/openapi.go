@@ -1,0 +1,196 @@
+// Package openapi rewrites the OpenAPI documents that grpc-gateway users
+// generate (OpenAPI 2.0 from protoc-gen-openapiv2, OpenAPI 3.x from gnostic's
+// protoc-gen-openapi) so that they describe what a statusmap gateway
+// answers: its success statuses, its error statuses with their headers, and
+// its error bodies.
+//
+// It knows nothing of the gateway package: gateway.Gateway.OpenAPI
+// translates its configuration into a Config. The output is a function of
+// the input and the Config alone; keys the rewrite does not touch keep their
+// order, so that the output differs from the input only where it must.
+package openapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Format is the shape of the error bodies.
+type Format int
+
+const (
+	// FormatStatus is google.rpc.Status: {"code", "message", "details"}.
+	FormatStatus Format = iota
+	// FormatGoogle is the AIP-193 envelope, statusmap.v1.GoogleErrorBody.
+	FormatGoogle
+	// FormatProblem is an RFC 9457 problem, statusmap.v1.Problem, as
+	// application/problem+json.
+	FormatProblem
+)
+
+// ErrorStatus is an error status every operation lists.
+type ErrorStatus struct {
+	// Status is the HTTP status, 400 to 599.
+	Status int
+	// Description is the response's description, written verbatim.
+	Description string
+}
+
+// Config is what the rewrite needs to know of a gateway's configuration.
+type Config struct {
+	// Format is the format of the error bodies. Whatever it is, a request
+	// whose Accept header prefers application/problem+json gets a problem.
+	Format Format
+	// SuccessDisabled answers every success with 200.
+	SuccessDisabled bool
+	// SuccessByMethod is the success status of each HTTP method (upper
+	// case); a method without one answers 200.
+	SuccessByMethod map[string]int
+	// SuccessByRPC is the success status of RPCs by full method name
+	// ("/bookshelf.v1.BookshelfService/CreateBook"); it overrides
+	// SuccessByMethod. An operation is the RPC's when its operationId is
+	// <Service>_<Method>, possibly followed by a number (an additional
+	// binding), as both generators write it.
+	SuccessByRPC map[string]int
+	// Errors are the error statuses every operation lists, in any order.
+	Errors []ErrorStatus
+	// WWWAuthenticate and ProxyAuthenticate are the challenges of a 401
+	// and a 407, quoted in the headers' descriptions.
+	WWWAuthenticate   string
+	ProxyAuthenticate string
+}
+
+// Rewrite returns doc rewritten for cfg, in doc's own encoding: JSON for a
+// JSON document, YAML otherwise. doc must be an OpenAPI 2.0 or 3.0/3.1
+// document; anything else is an error. The same doc and cfg always give the
+// same bytes.
+func Rewrite(doc []byte, cfg Config) ([]byte, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	var (
+		root any
+		yd   yamlDoc
+		err  error
+	)
+	asJSON := isJSON(doc)
+	if asJSON {
+		root, err = decodeJSON(doc)
+	} else {
+		root, yd, err = decodeYAML(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	top, ok := root.(*object)
+	if !ok {
+		return nil, errors.New("not an OpenAPI document: the top level is not an object")
+	}
+	v, err := versionOf(top)
+	if err != nil {
+		return nil, err
+	}
+	if err := (&rewriter{cfg: cfg, v: v, root: top}).run(); err != nil {
+		return nil, err
+	}
+	if asJSON {
+		return encodeJSON(top)
+	}
+	return encodeYAML(top, yd)
+}
+
+func (cfg Config) validate() error {
+	if cfg.Format < FormatStatus || cfg.Format > FormatProblem {
+		return fmt.Errorf("openapi: unknown format %d", cfg.Format)
+	}
+	for m, s := range cfg.SuccessByMethod {
+		if s < 200 || s > 299 {
+			return fmt.Errorf("openapi: success status %d of %s is not a 2xx status", s, m)
+		}
+	}
+	for rpc, s := range cfg.SuccessByRPC {
+		if s < 200 || s > 299 {
+			return fmt.Errorf("openapi: success status %d of %s is not a 2xx status", s, rpc)
+		}
+		if _, _, ok := splitRPC(rpc); !ok {
+			return fmt.Errorf("openapi: %q is not a full method name such as /pkg.Service/Method", rpc)
+		}
+	}
+	seen := map[int]bool{}
+	for _, e := range cfg.Errors {
+		if e.Status < 400 || e.Status > 599 {
+			return fmt.Errorf("openapi: error status %d is not a 4xx or 5xx status", e.Status)
+		}
+		if seen[e.Status] {
+			return fmt.Errorf("openapi: error status %d listed twice", e.Status)
+		}
+		seen[e.Status] = true
+	}
+	return nil
+}
+
+// version is the document's OpenAPI major version: 2 or 3.
+type version int
+
+func versionOf(top *object) (version, error) {
+	if v, ok := top.get("swagger"); ok {
+		if s, _ := v.(string); s == "2.0" {
+			return 2, nil
+		}
+		return 0, fmt.Errorf("unsupported document: swagger %v; want 2.0", describe(v))
+	}
+	if v, ok := top.get("openapi"); ok {
+		if s, _ := v.(string); strings.HasPrefix(s, "3.0.") || strings.HasPrefix(s, "3.1.") {
+			return 3, nil
+		}
+		return 0, fmt.Errorf("unsupported document: openapi %v; want 3.0.x or 3.1.x", describe(v))
+	}
+	return 0, errors.New("not an OpenAPI document: it has neither a swagger nor an openapi member")
+}
+
+func describe(v any) string {
+	switch t := v.(type) {
+	case string:
+		return strconv.Quote(t)
+	case number:
+		return string(t) + " (a number, not a string)"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+// splitRPC splits "/pkg.Service/Method" into "Service" and "Method".
+func splitRPC(rpc string) (service, method string, ok bool) {
+	full, method, ok := strings.Cut(strings.TrimPrefix(rpc, "/"), "/")
+	if !ok || full == "" || method == "" || strings.Contains(method, "/") {
+		return "", "", false
+	}
+	service = full[strings.LastIndexByte(full, '.')+1:]
+	return service, method, service != ""
+}
+
+// reasonName is the name of a shared response: the reason phrase without
+// spaces ("NotFound"), or "Error418" for a status without one.
+func reasonName(status int) string {
+	var b strings.Builder
+	for _, r := range http.StatusText(status) {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "Error" + strconv.Itoa(status)
+	}
+	return b.String()
+}
+
+// sortedErrors returns the configured error statuses in numeric order.
+func (cfg Config) sortedErrors() []ErrorStatus {
+	errs := append([]ErrorStatus(nil), cfg.Errors...)
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Status < errs[j].Status })
+	return errs
+}

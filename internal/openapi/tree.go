@@ -1,0 +1,254 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// The document is held as a tree of plain values that keeps the order of
+// every object's keys, so that what the rewrite does not touch comes out as
+// it went in: *object, []any, string, number, bool and nil.
+
+// object is a JSON object (a YAML mapping) whose keys keep their order.
+type object struct {
+	keys []string
+	vals map[string]any
+}
+
+func newObject() *object { return &object{vals: map[string]any{}} }
+
+// obj builds an object from alternating keys and values, in that order.
+func obj(kv ...any) *object {
+	o := newObject()
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.set(kv[i].(string), kv[i+1])
+	}
+	return o
+}
+
+func (o *object) get(key string) (any, bool) {
+	if o == nil {
+		return nil, false
+	}
+	v, ok := o.vals[key]
+	return v, ok
+}
+
+// object returns the value of key if it is an object.
+func (o *object) object(key string) *object {
+	v, _ := o.get(key)
+	m, _ := v.(*object)
+	return m
+}
+
+// str returns the value of key if it is a string.
+func (o *object) str(key string) string {
+	v, _ := o.get(key)
+	s, _ := v.(string)
+	return s
+}
+
+// set replaces the value of key in place, or appends key.
+func (o *object) set(key string, v any) {
+	if _, ok := o.vals[key]; !ok {
+		o.keys = append(o.keys, key)
+	}
+	o.vals[key] = v
+}
+
+func (o *object) delete(key string) {
+	if _, ok := o.vals[key]; !ok {
+		return
+	}
+	delete(o.vals, key)
+	for i, k := range o.keys {
+		if k == key {
+			o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
+			return
+		}
+	}
+}
+
+// ensure returns the object under key, adding an empty one if there is
+// none.
+func (o *object) ensure(key string) (*object, error) {
+	v, ok := o.get(key)
+	if !ok {
+		m := newObject()
+		o.set(key, m)
+		return m, nil
+	}
+	m, isObject := v.(*object)
+	if !isObject {
+		return nil, fmt.Errorf("%q is not an object", key)
+	}
+	return m, nil
+}
+
+// number is a JSON number, kept as its literal so that it is written back
+// exactly as read.
+type number string
+
+// maxDepth bounds the nesting of a document, so that a hostile one cannot
+// exhaust the stack.
+const maxDepth = 1000
+
+// decodeJSON reads one JSON value, keeping key order and number literals.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	v, err := decodeValue(dec, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON: data after the document")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, errors.New("invalid JSON: nested too deeply")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			o := newObject()
+			for dec.More() {
+				keyTok, err := dec.Token()
+				if err != nil {
+					return nil, fmt.Errorf("invalid JSON: %w", err)
+				}
+				key := keyTok.(string) // the decoder allows nothing else here
+				if _, dup := o.vals[key]; dup {
+					return nil, fmt.Errorf("invalid JSON: duplicate key %q", key)
+				}
+				v, err := decodeValue(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				o.set(key, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, fmt.Errorf("invalid JSON: %w", err)
+			}
+			return o, nil
+		case '[':
+			items := []any{}
+			for dec.More() {
+				v, err := decodeValue(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				items = append(items, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, fmt.Errorf("invalid JSON: %w", err)
+			}
+			return items, nil
+		}
+		return nil, fmt.Errorf("invalid JSON: unexpected %v", t)
+	case json.Number:
+		return number(t), nil
+	default: // string, bool, nil
+		return t, nil
+	}
+}
+
+// encodeJSON writes v as protoc-gen-openapiv2 writes its documents
+// (encoding/json's Encoder with a two-space indent): a document it wrote
+// comes out byte for byte as it went in.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, v, ""); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+func writeJSON(buf *bytes.Buffer, v any, indent string) error {
+	switch t := v.(type) {
+	case *object:
+		if len(t.keys) == 0 {
+			buf.WriteString("{}")
+			return nil
+		}
+		inner := indent + "  "
+		buf.WriteString("{\n")
+		for i, k := range t.keys {
+			buf.WriteString(inner)
+			writeJSONString(buf, k)
+			buf.WriteString(": ")
+			if err := writeJSON(buf, t.vals[k], inner); err != nil {
+				return err
+			}
+			if i < len(t.keys)-1 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(indent)
+		buf.WriteByte('}')
+	case []any:
+		if len(t) == 0 {
+			buf.WriteString("[]")
+			return nil
+		}
+		inner := indent + "  "
+		buf.WriteString("[\n")
+		for i, item := range t {
+			buf.WriteString(inner)
+			if err := writeJSON(buf, item, inner); err != nil {
+				return err
+			}
+			if i < len(t)-1 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(indent)
+		buf.WriteByte(']')
+	case string:
+		writeJSONString(buf, t)
+	case number:
+		if !json.Valid([]byte(t)) {
+			return fmt.Errorf("%q is not a JSON number", string(t))
+		}
+		buf.WriteString(string(t))
+	case bool:
+		if t {
+			buf.WriteString("true")
+		} else {
+			buf.WriteString("false")
+		}
+	case nil:
+		buf.WriteString("null")
+	default:
+		return fmt.Errorf("cannot write %T as JSON", v)
+	}
+	return nil
+}
+
+// writeJSONString writes s as encoding/json does, HTML characters escaped.
+func writeJSONString(buf *bytes.Buffer, s string) {
+	b, _ := json.Marshal(s) // a string always marshals
+	buf.Write(b)
+}
+
+// isJSON reports whether data looks like a JSON document rather than YAML:
+// its first significant byte opens an object.
+func isJSON(data []byte) bool {
+	trimmed := strings.TrimLeft(string(data), " \t\r\n\ufeff")
+	return strings.HasPrefix(trimmed, "{")
+}
