@@ -1,0 +1,96 @@
+// Decodes every error body the tour wrote (go run ./examples/tour -bodies
+// DIR; BODIES_DIR=DIR) and checks it against what the gRPC server answered.
+// Run by .ci/clients.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { STATUS_CODES } from "node:http";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { toJson, type JsonValue } from "@bufbuild/protobuf";
+import { AnySchema } from "@bufbuild/protobuf/wkt";
+import { decodeError, registry, type Kind } from "./errors.js";
+
+// A case as the tour writes it in cases.json (examples/tour/bodies.go).
+interface Case {
+  format: string;
+  kind: Kind;
+  request: string;
+  what: string;
+  body: string;
+  httpStatus: number;
+  contentType: string;
+  source: string;
+  code: number;
+  codeName: string;
+  message: string;
+  detailTypes: string[];
+  details: JsonValue[];
+}
+
+const dir = process.env["BODIES_DIR"];
+if (!dir) {
+  throw new Error("set BODIES_DIR to the directory written by: go run ./examples/tour -bodies DIR");
+}
+const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as Case[];
+
+test("the tour wrote bodies in all three formats", () => {
+  for (const format of ["status", "google", "problem"]) {
+    const n = cases.filter((c) => c.format === format).length;
+    // 14 documented error statuses, problem+json by Accept, two streams.
+    assert.ok(n >= 17, `${n} ${format} bodies; want at least 17`);
+  }
+});
+
+test("the registry holds no statusmap type", () => {
+  assert.equal(registry.getMessage("statusmap.v1.HttpStatus"), undefined);
+  assert.notEqual(registry.getMessage("google.rpc.RetryInfo"), undefined);
+});
+
+// The checks below could pass on anything if decoding were lenient: show
+// that it is not.
+test("decoding is strict", () => {
+  const pinned = { code: 5, message: "x", details: [{ "@type": "type.googleapis.com/statusmap.v1.HttpStatus", code: 404 }] };
+  assert.throws(() => decodeError("status", pinned), /statusmap\.v1\.HttpStatus/);
+  assert.throws(() => decodeError("status", { code: 5, message: "x", extra: 1 }), /extra/);
+  assert.throws(() => decodeError("problem", { status: 404, grpc_code_typo: "NOT_FOUND" }), /grpc_code_typo/);
+  assert.throws(() => decodeError("stream", { code: 5 }), /not \{"error"/);
+});
+
+for (const format of ["status", "google", "problem"]) {
+  describe(`${format} format`, () => {
+    for (const c of cases.filter((c) => c.format === format)) {
+      test(`${c.httpStatus} ${c.request} (${c.what}) as ${c.kind}`, () => {
+        const text = readFileSync(join(dir, c.body), "utf8");
+        let got;
+        try {
+          got = decodeError(c.kind, JSON.parse(text) as JsonValue);
+        } catch (e) {
+          assert.fail(`cannot decode ${c.body} as ${c.kind}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+
+        assert.equal(got.code, c.code, "gRPC code");
+        assert.equal(got.message, c.message, "message");
+        assert.deepEqual(
+          got.details.map((d) => d.typeUrl),
+          c.detailTypes,
+          "detail types",
+        );
+        // Each detail, unpacked with the registry and written back as JSON,
+        // is the detail the server sent.
+        assert.deepEqual(
+          got.details.map((d) => toJson(AnySchema, d, { registry })),
+          c.details,
+          "details",
+        );
+        if (c.kind === "google" || c.kind === "problem") {
+          assert.equal(got.httpStatus, c.httpStatus, "HTTP status in the body");
+        }
+        if (c.kind === "problem") {
+          assert.equal(got.title, STATUS_CODES[c.httpStatus], "problem title");
+          assert.match(c.contentType, /^application\/problem\+json/, "Content-Type");
+        }
+      });
+    }
+  });
+}
