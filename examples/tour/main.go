@@ -14,6 +14,13 @@
 // lines to try by hand:
 //
 //	go run ./examples/tour -serve
+//
+// With -bodies DIR it also sends the requests through a gateway in each body
+// format and writes every error body into DIR, with the code, message and
+// details a client must read from it (DIR/cases.json), for the client tests
+// in examples/clients:
+//
+//	go run ./examples/tour -bodies /tmp/bodies
 package main
 
 import (
@@ -44,6 +51,7 @@ func main() {
 	serve := flag.Bool("serve", false, "keep the servers running on fixed ports and print curl lines")
 	httpAddr := flag.String("http", "127.0.0.1:8080", "with -serve: the gateway's address")
 	grpcAddr := flag.String("grpc", "127.0.0.1:9090", "with -serve: the gRPC server's address")
+	bodiesDir := flag.String("bodies", "", "also write every error body, in each body format, and what it must decode to, into this directory")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -53,6 +61,9 @@ func main() {
 		err = serveForever(ctx, *httpAddr, *grpcAddr, os.Stdout)
 	} else {
 		err = tour(ctx, os.Stdout, steps)
+		if err == nil && *bodiesDir != "" {
+			err = writeBodies(ctx, *bodiesDir, steps, os.Stdout)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tour:", err)
@@ -70,6 +81,12 @@ type servers struct {
 // start runs the upstream REST API, the gRPC server and the gateway on the
 // given addresses ("127.0.0.1:0" picks a free port).
 func start(httpAddr, grpcAddr string) (*servers, error) {
+	return startWith(httpAddr, grpcAddr, nil, nil)
+}
+
+// startWith is start with options for the gateway and for its connection
+// to the gRPC server.
+func startWith(httpAddr, grpcAddr string, gatewayOpts []gateway.Option, dialOpts []grpc.DialOption) (*servers, error) {
 	var stops []func()
 	stopAll := func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -108,11 +125,11 @@ func start(httpAddr, grpcAddr string) (*servers, error) {
 	stops = append(stops, grpcServer.Stop, client.CloseIdleConnections)
 
 	// The gateway: one line installs statusmap.
-	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
+	mux := runtime.NewServeMux(gateway.ServeMuxOptions(gatewayOpts...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	stops = append(stops, cancel)
 	err = bookshelfv1.RegisterBookshelfServiceHandlerFromEndpoint(ctx, mux, grpcLis.Addr().String(),
-		[]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())})
+		append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dialOpts...))
 	if err != nil {
 		stopAll()
 		return nil, err
@@ -167,7 +184,7 @@ var steps = []step{
 	{"no such book", "GET", "/v1/books/42", "", nil, 404},
 	{"wrong method (routing)", "POST", "/v1/books/1", "", nil, 405},
 	{"XML asked for (pinned 406)", "GET", "/v1/books/1", "", []string{"Accept", "application/xml"}, 406},
-	{"upstream proxy wants credentials", "GET", "/v1/books/proxied", "", nil, 407},
+	{"archive proxy wants credentials", "GET", "/v1/books/proxied", "", nil, 407},
 	{"upstream call canceled", "GET", "/v1/books/abandoned", "", nil, 408},
 	{"create an existing book", "POST", "/v1/books", `{"id":"1","title":"Again"}`, nil, 409},
 	{"plain Go error", "GET", "/v1/books/corrupt", "", nil, 500},
@@ -197,7 +214,7 @@ func tour(ctx context.Context, out io.Writer, steps []step) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\tREQUEST\tSTATUS\tgRPC CODE\tHEADERS\tBODY")
 	var failures []string
-	var rateLimited *http.Response
+	var rateLimited, notFound *http.Response
 	for i, s := range steps {
 		resp, body, err := send(ctx, client, srv.gatewayURL, s)
 		if err != nil {
@@ -215,6 +232,10 @@ func tour(ctx context.Context, out io.Writer, steps []step) error {
 		if s.path == "/v1/books/hot" {
 			rateLimited = resp
 			rateLimited.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		if s.path == "/v1/books/42" && notFound == nil {
+			notFound = resp
+			notFound.Body = io.NopCloser(strings.NewReader(string(body)))
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%d %s\t%s\t%s\t%s\n", mark, s.method, s.path, resp.StatusCode, http.StatusText(resp.StatusCode),
 			grpcCode(resp, body), interestingHeaders(resp.Header), excerpt(body, 60))
@@ -235,6 +256,18 @@ func tour(ctx context.Context, out io.Writer, steps []step) error {
 			}
 		}
 		fmt.Fprintln(out)
+	}
+	// The error catalog's side of it: the shelf answered with the generated
+	// bookshelfv1.ErrorBookNotFound, and a REST client recognises it with
+	// the generated bookshelfv1.IsBookNotFound, as a gRPC client would.
+	if notFound != nil {
+		err := gateway.ErrorFromResponse(notFound)
+		isBookNotFound := bookshelfv1.IsBookNotFound(err)
+		fmt.Fprintf(out, "ErrorFromResponse(404 response): bookshelfv1.IsBookNotFound = %v (reason %s, domain %s)\n",
+			isBookNotFound, bookshelfv1.ReasonBookNotFound, bookshelfv1.BookshelfErrorDomain)
+		if !isBookNotFound {
+			failures = append(failures, "GET /v1/books/42: ErrorFromResponse's error is not bookshelfv1.IsBookNotFound")
+		}
 	}
 
 	if len(failures) > 0 {

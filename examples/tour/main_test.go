@@ -38,7 +38,7 @@ func TestTour(t *testing.T) {
 	for _, header := range []string{
 		"Allow: GET, PUT, PATCH, DELETE",
 		`WWW-Authenticate: Bearer realm="api"`,
-		`Proxy-Authenticate: Basic realm="upstream"`,
+		`Proxy-Authenticate: Basic realm="bookshelf-archive"`,
 		"Retry-After: 30",
 		"Content-Type: application/problem+json",
 	} {

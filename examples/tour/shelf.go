@@ -11,6 +11,7 @@ import (
 
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -30,7 +31,7 @@ import (
 //
 //	private    needs "Authorization: Bearer owner" (401 without, 403 for others)
 //	remote-*   lives in an upstream REST API, which is down (502)
-//	proxied    lives behind the upstream's authenticating proxy (407)
+//	proxied    lives behind the service's own authenticating proxy (407)
 //	abandoned  its upstream call was canceled (408)
 //	corrupt    fails with a plain Go error (500)
 //	slow       its upstream call timed out (504)
@@ -61,7 +62,7 @@ func (s *shelf) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*
 	}
 	switch {
 	case !validID.MatchString(id):
-		return nil, status.Errorf(codes.InvalidArgument, "book id %q must be 1 to 40 lower-case letters, digits or dashes", id)
+		return nil, bookshelfv1.ErrorInvalidBookId("book id %q must be 1 to 40 lower-case letters, digits or dashes", id)
 	case id == "private":
 		switch auth := strings.Join(md.Get("authorization"), ""); auth {
 		case "":
@@ -70,8 +71,19 @@ func (s *shelf) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*
 		default:
 			return nil, status.Error(codes.PermissionDenied, "only the owner may read this book")
 		}
-	case strings.HasPrefix(id, "remote-"), id == "proxied":
+	case strings.HasPrefix(id, "remote-"):
 		return s.fetchUpstream(ctx, id)
+	case id == "proxied":
+		// The service's own 407, with its own challenge. (An upstream's
+		// 407 describes the upstream's proxy, not one the client uses:
+		// gateway.ErrorFromResponse folds it into a 502.)
+		return nil, statusmap.NewPinned(&statusmapv1.HttpStatus{
+			Code: http.StatusProxyAuthRequired,
+			Challenges: []*statusmapv1.AuthChallenge{{
+				Scheme: "Basic",
+				Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "bookshelf-archive"}},
+			}},
+		}, "the archive proxy wants credentials").Err()
 	case id == "abandoned":
 		return nil, context.Canceled
 	case id == "corrupt":
@@ -93,7 +105,10 @@ func (s *shelf) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*
 	if book, ok := s.books[id]; ok {
 		return book, nil
 	}
-	return nil, status.Errorf(codes.NotFound, "no book %q", id)
+	// The catalog's error (bookshelf.proto, BookshelfError): 404 with
+	// ErrorInfo{BOOK_NOT_FOUND, bookshelf.example.com}, which a client
+	// recognises with bookshelfv1.IsBookNotFound, over gRPC or over HTTP.
+	return nil, bookshelfv1.ErrorBookNotFound("no book %q", id)
 }
 
 // notAcceptable pins 406: no gRPC code means "I cannot produce what you
@@ -123,12 +138,12 @@ func (s *shelf) fetchUpstream(ctx context.Context, id string) (*bookshelfv1.Book
 func (s *shelf) CreateBook(ctx context.Context, req *bookshelfv1.CreateBookRequest) (*bookshelfv1.Book, error) {
 	book := req.GetBook()
 	if !validID.MatchString(book.GetId()) {
-		return nil, status.Errorf(codes.InvalidArgument, "book id %q is not valid", book.GetId())
+		return nil, bookshelfv1.ErrorInvalidBookId("book id %q is not valid", book.GetId())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.books[book.GetId()]; ok {
-		return nil, status.Errorf(codes.AlreadyExists, "book %q already exists", book.GetId())
+		return nil, bookshelfv1.ErrorBookAlreadyExists("book %q already exists", book.GetId())
 	}
 	s.books[book.GetId()] = book
 	return book, nil
@@ -138,7 +153,7 @@ func (s *shelf) DeleteBook(ctx context.Context, req *bookshelfv1.DeleteBookReque
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.books[req.GetId()]; !ok {
-		return nil, status.Errorf(codes.NotFound, "no book %q", req.GetId())
+		return nil, bookshelfv1.ErrorBookNotFound("no book %q", req.GetId())
 	}
 	delete(s.books, req.GetId())
 	return &emptypb.Empty{}, nil
@@ -155,4 +170,34 @@ func (s *shelf) StreamBooks(req *bookshelfv1.StreamBooksRequest, stream grpc.Ser
 		return err
 	}
 	return nil
+}
+
+// ListShelfBooks lists the books of a genre on a shelf. The tour has one
+// shelf, 1, whose books have no genre: any other shelf is not found, and a
+// genre lists nothing. It exists for its typed request parameters (an
+// int64 and an enum in the path; an int32, an enum and a bool in the
+// query), which the gateway converts before the call.
+func (s *shelf) ListShelfBooks(ctx context.Context, req *bookshelfv1.ListShelfBooksRequest) (*bookshelfv1.ListBooksResponse, error) {
+	if req.GetShelfId() != 1 {
+		return nil, bookshelfv1.ErrorShelfNotFound("no shelf %d", req.GetShelfId())
+	}
+	if req.GetPageSize() < 0 {
+		return nil, status.Errorf(codes.InvalidArgument, "page_size %d is negative", req.GetPageSize())
+	}
+	return &bookshelfv1.ListBooksResponse{}, nil
+}
+
+// CreateReview reviews a book on the shelf and returns the review. Its body
+// has an int32, an enum and a bool field.
+func (s *shelf) CreateReview(ctx context.Context, req *bookshelfv1.CreateReviewRequest) (*bookshelfv1.Review, error) {
+	s.mu.Lock()
+	_, ok := s.books[req.GetBookId()]
+	s.mu.Unlock()
+	if !ok {
+		return nil, bookshelfv1.ErrorBookNotFound("no book %q", req.GetBookId())
+	}
+	if r := req.GetReview().GetRating(); r < 1 || r > 5 {
+		return nil, status.Errorf(codes.InvalidArgument, "rating %d is not 1 to 5", r)
+	}
+	return req.GetReview(), nil
 }
