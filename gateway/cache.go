@@ -127,7 +127,7 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 			}
 		}
 		start := len(buf)
-		out, err := opts.MarshalAppend(buf, detail)
+		out, err := appendDetailJSON(opts, buf, detail)
 		if err != nil {
 			buf = appendRawAny(buf, detail)
 			continue

@@ -196,9 +196,10 @@ func (g *Gateway) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int,
 		}
 		h[name] = []string{value}
 	case http.StatusMethodNotAllowed:
-		if allow := formatAllow(pin.GetAllowedMethods()); allow != "" {
-			h["Allow"] = []string{allow}
-		}
+		// RFC 9110 requires Allow on every 405; an empty value says the
+		// resource allows no method at all (the service refused the one
+		// method the mux routes for the path).
+		h["Allow"] = []string{formatAllow(pin.GetAllowedMethods())}
 	}
 	if seconds, ok := retryAfter(sp.GetDetails()); ok {
 		h["Retry-After"] = []string{seconds}

@@ -238,12 +238,12 @@ func TestErrorFromResponseAIP193Challenge(t *testing.T) {
 	body := `{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}`
 	r := fakeResponse(401, "application/json", body, "WWW-Authenticate", `Bearer realm="https://accounts.google.com/", error="invalid_token"`)
 	rec := httptest.NewRecorder()
-	gateway.WriteError(rec, nil, gateway.ErrorFromResponse(r))
+	gateway.WriteError(rec, nil, passThrough.ErrorFromResponse(r))
 	if got := rec.Header().Get("WWW-Authenticate"); got != `Bearer realm="https://accounts.google.com/", error="invalid_token"` {
 		t.Errorf("re-served challenge %q", got)
 	}
 	r = fakeResponse(401, "application/json", body, "WWW-Authenticate", `Bearer realm="api"`)
-	if pin := statusmap.PinOf(gateway.ErrorFromResponse(r)); pin != nil {
+	if pin := statusmap.PinOf(passThrough.ErrorFromResponse(r)); pin != nil {
 		t.Errorf("the default challenge became a pin: %v", pin)
 	}
 }

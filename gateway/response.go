@@ -1,9 +1,6 @@
 package gateway
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"io"
 	"math"
 	"net/http"
@@ -18,11 +15,7 @@ import (
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
-	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // DefaultMaxErrorBody is how much of a body ErrorFromResponse reads: 1 MiB.
@@ -35,102 +28,180 @@ const maxExcerpt = 200
 type upstreamConfig struct {
 	// maxBody is how much of a body is read.
 	maxBody int64
+	// passThrough keeps an upstream's 401, 405 and 407 as they are instead
+	// of folding them into a 502.
+	passThrough bool
 }
 
 func defaultUpstreamConfig() upstreamConfig {
 	return upstreamConfig{maxBody: DefaultMaxErrorBody}
 }
 
+// UpstreamDomain is the ErrorInfo domain of the reasons below.
+const UpstreamDomain = "statusmap.dev"
+
+// The ErrorInfo reasons of an upstream's 401, 407 and 405 that
+// ErrorFromResponse folded into a 502 (see ErrorFromResponse). Test for
+// them with statusmap.HasReason(err, gateway.UpstreamDomain, reason).
+const (
+	ReasonUpstreamUnauthenticated   = "UPSTREAM_UNAUTHENTICATED"
+	ReasonUpstreamProxyAuthRequired = "UPSTREAM_PROXY_AUTHENTICATION_REQUIRED"
+	ReasonUpstreamMethodNotAllowed  = "UPSTREAM_METHOD_NOT_ALLOWED"
+)
+
 // ErrorFromResponse is the package-level ErrorFromResponse with this
-// Gateway's options.
+// Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
+// WithMapper's table for the code of a body that states none.
 func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
-	return ErrorFromResponseLimit(resp, g.cfg.upstream.maxBody)
+	return readError(resp, g.cfg.upstream, g.cfg.mapper)
 }
 
 // ErrorFromResponse turns an HTTP response into a gRPC error: nil for a 2xx,
-// otherwise a status whose code comes from the body when the body says it
-// (and from statusmap.Code otherwise), whose message and details are the
-// body's, and whose exact HTTP status is pinned, so that
-// statusmap.HTTPStatusOf returns resp.StatusCode. A gRPC service that calls
-// a REST backend can return it as it is, and its own gateway answers with
-// the backend's status.
+// otherwise a status with the body's code, message and details, whose exact
+// HTTP status is pinned, so that statusmap.HTTPStatusOf returns
+// resp.StatusCode. A gRPC service that calls a REST backend can return it
+// as it is, and its own gateway answers with the backend's status.
 //
 // It reads the three formats a statusmap gateway writes (giving back the
-// status that went in, proto-equal), connect's and twirp's error bodies,
-// the {"error_code", "error_msg", "request_id"} bodies of Huawei Cloud APIs,
-// and anything else (an HTML page from a proxy, plain text, truncated JSON)
-// as a status whose message names the HTTP status and quotes a short, safe
-// excerpt. A 1xx or 3xx response, which is not an error status, is Unknown
-// and unpinned. A Retry-After header becomes a RetryInfo and a 405's Allow
-// header the pin's allowed methods, when the body has none.
+// status that went in; the exact status, a 405's methods and a 401's or
+// 407's challenges come from the status line and the headers), connect's
+// and twirp's bodies, and the error bodies of REST APIs by the conventions
+// they use: RFC 9457 problems (ASP.NET's ValidationProblemDetails
+// included), Kubernetes' Status, AWS's {"__type", "message"}, OAuth's
+// {"error", "error_description"}, bodies that nest an "error" object
+// (Stripe, Microsoft, Huawei), Spring Boot's and FastAPI's, and the
+// {"message"} and {"errors": [...]} bodies of GitHub, AWS API Gateway,
+// JSON:API and most others. The code is always a gRPC code: only
+// statusmap's formats, connect and twirp state one, and for every other
+// body it is statusmap.Code of the HTTP status (a "code": 404 is never
+// read as a gRPC code). The message is the body's human one; a body that
+// has none (an HTML page from a proxy, plain text, truncated or unknown
+// JSON) gives a message that names the HTTP status and quotes a short,
+// safe excerpt. What else the body says becomes google.rpc details: an
+// API's own error code an ErrorInfo reason, field errors a BadRequest, a
+// documentation link a Help. A request id (from the body, or the
+// X-Request-Id, X-Amzn-RequestId, Request-Id or X-Correlation-Id header)
+// becomes a RequestInfo, and Retry-After (seconds or an HTTP-date, counted
+// from the response's Date) a RetryInfo, unless the body has one.
 //
-// It reads at most DefaultMaxErrorBody bytes and does not close the body.
+// An upstream's 401, 405 and 407 are not the client's: its credentials,
+// its proxy, its resource. By default they are folded into 502 Bad Gateway
+// (code Unavailable), with an ErrorInfo of domain UpstreamDomain and reason
+// ReasonUpstreamUnauthenticated, ReasonUpstreamMethodNotAllowed or
+// ReasonUpstreamProxyAuthRequired whose metadata keep what the upstream
+// said: "httpStatus", "grpcCode", "message", and "wwwAuthenticate",
+// "proxyAuthenticate" or "allow". A gateway that answers with the error
+// then writes no challenge and no Allow. Every other status travels
+// exactly. A service that relays its client's own credentials upstream
+// makes a Gateway with WithUpstreamPassThrough and calls its
+// ErrorFromResponse to keep them as they are, challenges and Allow
+// included.
+//
+// A 1xx or 3xx response, which is not an error status, is Unknown and
+// unpinned. It reads at most DefaultMaxErrorBody bytes and does not close
+// the body.
 func ErrorFromResponse(resp *http.Response) error {
-	return ErrorFromResponseLimit(resp, DefaultMaxErrorBody)
+	return readError(resp, defaultUpstreamConfig(), nil)
 }
 
 // ErrorFromResponseLimit is ErrorFromResponse reading at most maxBytes of
 // the body (DefaultMaxErrorBody when maxBytes is not positive).
 func ErrorFromResponseLimit(resp *http.Response, maxBytes int64) error {
+	cfg := defaultUpstreamConfig()
+	if maxBytes > 0 {
+		cfg.maxBody = maxBytes
+	}
+	return readError(resp, cfg, nil)
+}
+
+func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper) error {
 	if resp == nil {
 		return status.Error(codes.Unknown, "statusmap: no HTTP response")
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+	if wire.IsSuccessStatus(resp.StatusCode) {
 		return nil
 	}
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxErrorBody
+	body, truncated := readBounded(resp.Body, cfg.maxBody)
+	r := &reading{httpStatus: resp.StatusCode, header: resp.Header, problem: isProblemType(resp.Header.Get("Content-Type"))}
+	d, ok := decodeErrorBody(r, body, truncated)
+	if !ok || d.message == "" && !d.ours {
+		d.message = fallbackMessage(resp.StatusCode, body, truncated)
+	}
+	if d.requestID == "" {
+		d.requestID = requestIDFromHeader(resp.Header)
+	}
+	sp := d.build(resp.StatusCode, mapper, responseHost(resp))
+	return finishStatus(sp, resp, d.ours, cfg, mapper).Err()
+}
+
+// readBounded reads at most maxBytes of a body. truncated tells a body cut
+// short, by the bound or by a read error.
+func readBounded(body io.Reader, maxBytes int64) (b []byte, truncated bool) {
+	if body == nil {
+		return nil, false
 	}
 	maxBytes = min(maxBytes, math.MaxInt64-1) // maxBytes+1 below must not wrap
-	var body []byte
-	truncated := false
-	if resp.Body != nil {
-		var err error
-		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
-		if int64(len(body)) > maxBytes {
-			body, truncated = body[:maxBytes], true
-		}
-		if err != nil {
-			// What was read is still worth decoding; say why it stops.
-			truncated = true
+	b, err := io.ReadAll(io.LimitReader(body, maxBytes+1))
+	if int64(len(b)) > maxBytes {
+		b, truncated = b[:maxBytes], true
+	}
+	if err != nil {
+		// What was read is still worth decoding; say why it stops.
+		truncated = true
+	}
+	return b, truncated
+}
+
+// requestIDHeaders are the headers APIs put a request id in, in the order
+// they are looked at.
+var requestIDHeaders = [...]string{"X-Request-Id", "X-Amzn-Requestid", "Request-Id", "X-Correlation-Id"}
+
+func requestIDFromHeader(h http.Header) string {
+	for _, name := range requestIDHeaders {
+		if id := headerText(h.Get(name)); id != "" {
+			return id
 		}
 	}
-	sp, ours := decodeErrorBody(resp.StatusCode, resp.Header, body, truncated)
-	return finishStatus(sp, resp, ours).Err()
+	return ""
+}
+
+// responseHost is the host that answered, the domain of an API's own
+// error codes.
+func responseHost(resp *http.Response) string {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return ""
+	}
+	return headerText(resp.Request.URL.Hostname())
 }
 
 // finishStatus makes the decoded status agree with the response: an error
-// code, the exact status pinned, and what the headers add. ours tells a body
-// in one of the gateway's formats.
-func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status {
+// code, the exact status pinned (or an upstream's 401, 405 or 407 folded),
+// and what the headers add. ours tells a body in one of the gateway's
+// formats.
+func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamConfig, mapper *statusmap.Mapper) *status.Status {
 	httpStatus := resp.StatusCode
-	if httpStatus < 400 || httpStatus > 599 {
+	if !wire.IsErrorStatus(httpStatus) {
 		// Not an error status: nothing to pin. Keep the message.
 		sp.Code = int32(codes.Unknown)
 		return status.FromProto(sp)
 	}
-	if sp.Code == int32(codes.OK) {
-		sp.Code = int32(statusmap.Code(httpStatus))
+	if sp.Code == int32(codes.OK) || sp.Code > int32(codes.Unauthenticated) {
+		sp.Code = int32(mapper.Code(httpStatus))
 	}
 	if _, ok := retryAfter(sp.Details); !ok {
-		if seconds, err := strconv.ParseInt(strings.TrimSpace(resp.Header.Get("Retry-After")), 10, 64); err == nil && seconds >= 0 {
-			if a, err := anypb.New(&errdetails.RetryInfo{RetryDelay: durationpb.New(durationFromSeconds(seconds))}); err == nil {
-				sp.Details = append(sp.Details, a)
-			}
+		if delay, ok := retryAfterHeader(resp.Header, time.Now()); ok {
+			appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 		}
+	}
+	if reason, ok := foldReason(httpStatus); ok && !cfg.passThrough {
+		return fold(sp, resp.Header, reason)
 	}
 	pin := wire.FindPin(sp.Details)
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
 	var challenges []*statusmapv1.AuthChallenge
 	if len(pin.GetChallenges()) == 0 {
-		var values []string
-		switch httpStatus {
-		case http.StatusUnauthorized:
-			values = resp.Header.Values("Www-Authenticate")
-		case http.StatusProxyAuthRequired:
-			values = resp.Header.Values("Proxy-Authenticate")
-		}
+		values := challengeValues(resp.Header, httpStatus)
 		// A gateway's default challenge (a statusmap gateway writes one on
 		// every 401 and 407) says nothing the status does not: reading it
 		// into a pin would only make a round trip differ from what went in.
@@ -139,7 +210,13 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 			challenges = parseChallenges(values)
 		}
 	}
-	current := statusmap.HTTPStatus(codes.Code(sp.Code)) // what the status alone says
+	// What the status alone says, by the default table and by the
+	// Gateway's: a pin is needed unless both give the response's status.
+	code := codes.Code(sp.Code)
+	current := statusmap.HTTPStatus(code)
+	if mapped := mapper.HTTPStatus(code); mapped != current {
+		current = 0
+	}
 	if pin != nil {
 		current = int(pin.GetCode())
 	}
@@ -147,13 +224,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 		return status.FromProto(sp)
 	}
 	// Replace any pin with one that says the response's status.
-	kept := sp.Details[:0]
-	for _, d := range sp.Details {
-		if !wire.IsPin(d) {
-			kept = append(kept, d)
-		}
-	}
-	sp.Details = kept
+	sp.Details = withoutPins(sp.Details)
 	newPin := &statusmapv1.HttpStatus{Code: int32(httpStatus)}
 	if pin != nil {
 		newPin.AllowedMethods, newPin.Challenges = pin.GetAllowedMethods(), pin.GetChallenges()
@@ -170,10 +241,113 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool) *status.Status
 			}
 		}
 	}
-	if a, err := anypb.New(newPin); err == nil {
-		sp.Details = append(sp.Details, a)
-	}
+	appendDetail(sp, newPin)
 	return status.FromProto(sp)
+}
+
+// challengeValues are the challenge header's values of a 401 or a 407.
+func challengeValues(h http.Header, httpStatus int) []string {
+	switch httpStatus {
+	case http.StatusUnauthorized:
+		return h.Values("Www-Authenticate")
+	case http.StatusProxyAuthRequired:
+		return h.Values("Proxy-Authenticate")
+	}
+	return nil
+}
+
+// foldReason is the ErrorInfo reason of an upstream status that is not the
+// client's to act on.
+func foldReason(httpStatus int) (string, bool) {
+	switch httpStatus {
+	case http.StatusUnauthorized:
+		return ReasonUpstreamUnauthenticated, true
+	case http.StatusProxyAuthRequired:
+		return ReasonUpstreamProxyAuthRequired, true
+	case http.StatusMethodNotAllowed:
+		return ReasonUpstreamMethodNotAllowed, true
+	}
+	return "", false
+}
+
+// fold turns an upstream's 401, 405 or 407 into a 502 that keeps, in an
+// ErrorInfo, everything the upstream said: its status, the code and
+// message read from its body, and its challenges or Allow (from the
+// headers, else from a pin in the body). The pin says 502, so no gateway
+// writes a challenge or an Allow for it.
+func fold(sp *spb.Status, h http.Header, reason string) *status.Status {
+	pin := wire.FindPin(sp.Details)
+	httpStatus := 0
+	meta := map[string]string{"grpcCode": canonicalNames[sp.Code]}
+	header, key, fromPin := "", "", ""
+	switch reason {
+	case ReasonUpstreamUnauthenticated:
+		httpStatus, header, key, fromPin = http.StatusUnauthorized, "Www-Authenticate", "wwwAuthenticate", formatChallenges(pin.GetChallenges())
+	case ReasonUpstreamProxyAuthRequired:
+		httpStatus, header, key, fromPin = http.StatusProxyAuthRequired, "Proxy-Authenticate", "proxyAuthenticate", formatChallenges(pin.GetChallenges())
+	default:
+		httpStatus, header, key, fromPin = http.StatusMethodNotAllowed, "Allow", "allow", formatAllow(pin.GetAllowedMethods())
+	}
+	meta["httpStatus"] = strconv.Itoa(httpStatus)
+	if v := headerValue(h.Values(header)); v != "" {
+		meta[key] = v
+	} else if fromPin != "" {
+		meta[key] = fromPin
+	}
+	upstream := "upstream answered " + strconv.Itoa(httpStatus) + " " + http.StatusText(httpStatus)
+	if sp.Message != "" {
+		meta["message"] = bounded(sp.Message)
+		if !strings.HasPrefix(sp.Message, "HTTP "+strconv.Itoa(httpStatus)) {
+			upstream += ": " + sp.Message
+		} else if _, excerpt, ok := strings.Cut(sp.Message, ": "); ok {
+			upstream += ": " + excerpt // the fallback message already names the status
+		}
+	}
+	sp.Message = upstream
+	sp.Code = int32(codes.Unavailable)
+	sp.Details = withoutPins(sp.Details)
+	appendDetail(sp, &errdetails.ErrorInfo{Reason: reason, Domain: UpstreamDomain, Metadata: meta})
+	appendDetail(sp, &statusmapv1.HttpStatus{Code: http.StatusBadGateway})
+	return status.FromProto(sp)
+}
+
+// headerValue joins a header's values as one, made fit for a proto string
+// and bounded as the gateway bounds the headers it writes.
+func headerValue(values []string) string {
+	v := strings.Join(values, ", ")
+	if len(v) > maxHeaderValue {
+		v = v[:maxHeaderValue]
+	}
+	return strings.TrimSpace(strings.ToValidUTF8(strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, v), ""))
+}
+
+// retryAfterHeader reads Retry-After (RFC 9110, section 10.2.3) as a
+// delay: delay-seconds, or an HTTP-date counted from the response's Date
+// header (from now when there is none). A date in the past is no delay.
+func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if seconds, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if seconds < 0 {
+			return 0, false
+		}
+		return durationFromSeconds(seconds), true
+	}
+	when, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if date, err := http.ParseTime(h.Get("Date")); err == nil {
+		now = date
+	}
+	return max(when.Sub(now), 0), true
 }
 
 // isDefaultChallenge reports whether values is the challenge a statusmap
@@ -194,22 +368,6 @@ func durationFromSeconds(seconds int64) time.Duration {
 		seconds = maxSeconds
 	}
 	return time.Duration(seconds) * time.Second
-}
-
-// decodeErrorBody recognises the body's format and decodes it. ours is
-// true for the gateway's own formats.
-func decodeErrorBody(httpStatus int, header http.Header, body []byte, truncated bool) (sp *spb.Status, ours bool) {
-	var obj map[string]json.RawMessage
-	trimmed := bytes.TrimSpace(body)
-	if !truncated && len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &obj) == nil {
-		if sp, ours, ok := decodeKnownJSON(httpStatus, header, obj); ok {
-			return sp, ours
-		}
-	}
-	return &spb.Status{
-		Code:    int32(statusmap.Code(httpStatus)),
-		Message: fallbackMessage(httpStatus, body, truncated),
-	}, false
 }
 
 // fallbackMessage names the status and quotes a short excerpt of the body,
@@ -238,230 +396,4 @@ func fallbackMessage(httpStatus int, body []byte, truncated bool) string {
 		}
 	}
 	return msg
-}
-
-// str and num read a member of a decoded object.
-func str(obj map[string]json.RawMessage, key string) (string, bool) {
-	var s string
-	raw, ok := obj[key]
-	return s, ok && json.Unmarshal(raw, &s) == nil
-}
-
-func num(obj map[string]json.RawMessage, key string) (int64, bool) {
-	var n int64
-	raw, ok := obj[key]
-	return n, ok && json.Unmarshal(raw, &n) == nil
-}
-
-func object(obj map[string]json.RawMessage, key string) (map[string]json.RawMessage, bool) {
-	var o map[string]json.RawMessage
-	raw, ok := obj[key]
-	return o, ok && json.Unmarshal(raw, &o) == nil
-}
-
-func decodeKnownJSON(httpStatus int, header http.Header, obj map[string]json.RawMessage) (sp *spb.Status, ours, ok bool) {
-	// AIP-193: {"error": {"code": 404, "message", "status": "NOT_FOUND", "details"}}.
-	if inner, ok := object(obj, "error"); ok {
-		if name, ok := str(inner, "status"); ok {
-			code, known := parseCodeName(name)
-			if !known {
-				code = statusmap.Code(httpStatus)
-			}
-			msg, _ := str(inner, "message")
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true, true
-		}
-		// grpc-gateway's stream error chunk: {"error": {"code": 5, "message", "details"}}.
-		if code, ok := num(inner, "code"); ok && code >= 0 && code <= math.MaxInt32 {
-			msg, _ := str(inner, "message")
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(inner["details"])}, true, true
-		}
-		// Some APIs nest {"error": {"code": "APIGW.0301", "message": ...}}.
-		if errorCode, ok := str(inner, "code"); ok {
-			msg, _ := str(inner, "message")
-			return withErrorCode(httpStatus, header, msg, errorCode, ""), false, true
-		}
-	}
-	// RFC 9457, with or without our extension members.
-	if _, ok := num(obj, "status"); ok {
-		_, hasType := obj["type"]
-		_, hasTitle := obj["title"]
-		if hasType || hasTitle {
-			code := statusmap.Code(httpStatus)
-			name, ours := str(obj, "grpcCode")
-			if ours {
-				if c, known := parseCodeName(name); known {
-					code = c
-				}
-			}
-			msg, ok := str(obj, "detail")
-			if !ok {
-				msg, _ = str(obj, "title")
-			}
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, ours, true
-		}
-	}
-	// grpc-gateway: {"code": 5, "message", "details"}. A number is a gRPC
-	// code only if it is one, or if the body has the details array that
-	// FormatStatus writes: {"code": 404, "message": "Not Found"} is a REST
-	// API's own code, kept as an ErrorInfo reason.
-	if code, ok := num(obj, "code"); ok {
-		_, hasDetails := obj["details"]
-		msg, _ := str(obj, "message")
-		if code >= 0 && (code <= int64(codes.Unauthenticated) || hasDetails && code <= math.MaxInt32) {
-			return &spb.Status{Code: int32(code), Message: msg, Details: decodeDetails(obj["details"])}, true, true
-		}
-		return withErrorCode(httpStatus, header, msg, strconv.FormatInt(code, 10), ""), false, true
-	}
-	if name, ok := str(obj, "code"); ok {
-		// twirp: {"code": "not_found", "msg", "meta"}.
-		if msg, ok := str(obj, "msg"); ok {
-			return decodeTwirp(httpStatus, name, msg, obj), false, true
-		}
-		// connect: {"code": "not_found", "message", "details": [{"type", "value"}]}.
-		msg, _ := str(obj, "message")
-		code, known := parseCodeName(name)
-		if !known {
-			// An API's own code, such as "BOOK_LOCKED": keep it.
-			return withErrorCode(httpStatus, header, msg, name, ""), false, true
-		}
-		return &spb.Status{Code: int32(code), Message: msg, Details: decodeConnectDetails(obj["details"])}, false, true
-	}
-	// Huawei Cloud: {"error_code": "APIGW.0301", "error_msg", "request_id"}.
-	if errorCode, ok := str(obj, "error_code"); ok {
-		msg, _ := str(obj, "error_msg")
-		requestID, _ := str(obj, "request_id")
-		return withErrorCode(httpStatus, header, msg, errorCode, requestID), false, true
-	}
-	return nil, false, false
-}
-
-// withErrorCode keeps an API's own error code as an ErrorInfo reason and
-// its request id (from the body, or X-Request-Id) as a RequestInfo.
-func withErrorCode(httpStatus int, header http.Header, msg, errorCode, requestID string) *spb.Status {
-	sp := &spb.Status{Code: int32(statusmap.Code(httpStatus)), Message: msg}
-	if a, err := anypb.New(&errdetails.ErrorInfo{Reason: errorCode}); err == nil {
-		sp.Details = append(sp.Details, a)
-	}
-	if requestID == "" {
-		requestID = header.Get("X-Request-Id")
-	}
-	if requestID != "" {
-		if a, err := anypb.New(&errdetails.RequestInfo{RequestId: requestID}); err == nil {
-			sp.Details = append(sp.Details, a)
-		}
-	}
-	return sp
-}
-
-// twirpCodes are twirp's codes that are not gRPC's names.
-var twirpCodes = map[string]codes.Code{
-	"malformed": codes.InvalidArgument,
-	"bad_route": codes.Unimplemented,
-}
-
-func decodeTwirp(httpStatus int, name, msg string, obj map[string]json.RawMessage) *spb.Status {
-	code, known := parseCodeName(name)
-	if c, ok := twirpCodes[name]; ok {
-		code, known = c, true
-	}
-	if !known {
-		code = statusmap.Code(httpStatus)
-	}
-	sp := &spb.Status{Code: int32(code), Message: msg}
-	var meta map[string]string
-	if raw, ok := obj["meta"]; (ok && json.Unmarshal(raw, &meta) == nil && len(meta) > 0) || !known {
-		if a, err := anypb.New(&errdetails.ErrorInfo{Reason: strings.ToUpper(name), Domain: "twirp", Metadata: meta}); err == nil {
-			sp.Details = append(sp.Details, a)
-		}
-	}
-	return sp
-}
-
-// decodeDetails reads a JSON array of google.protobuf.Any. A detail the
-// gateway could not render, written as {"@type", "@bytes": base64}, comes
-// back as it was; one that is neither is kept as a
-// google.protobuf.Value holding its JSON, so that nothing is dropped.
-func decodeDetails(raw json.RawMessage) []*anypb.Any {
-	var items []json.RawMessage
-	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
-		return nil
-	}
-	details := make([]*anypb.Any, 0, len(items))
-	for _, item := range items {
-		details = append(details, decodeDetail(item))
-	}
-	return details
-}
-
-func decodeDetail(item json.RawMessage) *anypb.Any {
-	a := new(anypb.Any)
-	if protojson.Unmarshal(item, a) == nil {
-		return restoreUndecodable(a)
-	}
-	var typed struct {
-		Type  string  `json:"@type"`
-		Bytes *string `json:"@bytes"`
-	}
-	if json.Unmarshal(item, &typed) == nil && typed.Type != "" && typed.Bytes != nil {
-		if value, err := base64.StdEncoding.DecodeString(*typed.Bytes); err == nil {
-			return &anypb.Any{TypeUrl: typed.Type, Value: value}
-		}
-	}
-	return jsonAsValue(item)
-}
-
-// jsonAsValue keeps arbitrary JSON as a google.protobuf.Value detail.
-func jsonAsValue(item json.RawMessage) *anypb.Any {
-	v := new(structpb.Value)
-	if protojson.Unmarshal(item, v) != nil {
-		v = structpb.NewStringValue(string(item))
-	}
-	a, err := anypb.New(v)
-	if err != nil {
-		return &anypb.Any{}
-	}
-	return a
-}
-
-// restoreUndecodable turns StreamErrorHandler's stand-in for a detail
-// protojson could not write back into that detail.
-func restoreUndecodable(a *anypb.Any) *anypb.Any {
-	if !wire.HasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {
-		return a
-	}
-	var info errdetails.ErrorInfo
-	if proto.Unmarshal(a.GetValue(), &info) != nil || info.GetReason() != undecodableReason || info.GetDomain() != undecodableDomain {
-		return a
-	}
-	typeURL, err1 := base64.StdEncoding.DecodeString(info.GetMetadata()["type_url"])
-	value, err2 := base64.StdEncoding.DecodeString(info.GetMetadata()["value"])
-	if err1 != nil || err2 != nil {
-		return a
-	}
-	return &anypb.Any{TypeUrl: string(typeURL), Value: value}
-}
-
-// decodeConnectDetails reads connect's details: {"type": "google.rpc.RetryInfo",
-// "value": base64 without padding}.
-func decodeConnectDetails(raw json.RawMessage) []*anypb.Any {
-	var items []struct {
-		Type  string `json:"type"`
-		Value string `json:"value"`
-	}
-	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
-		return nil
-	}
-	details := make([]*anypb.Any, 0, len(items))
-	for _, item := range items {
-		value, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(item.Value, "="))
-		if err != nil || item.Type == "" {
-			// Not decodable: keep what it said, as text.
-			if a, err := anypb.New(structpb.NewStringValue(item.Type + ": " + item.Value)); err == nil {
-				details = append(details, a)
-			}
-			continue
-		}
-		details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/" + item.Type, Value: value})
-	}
-	return details
 }

@@ -86,3 +86,42 @@ func ExampleErrorFromResponse() {
 	// Aborted version mismatch 409
 	// 409 Conflict
 }
+
+// An upstream's 401 is not the client's: by default ErrorFromResponse
+// folds it into a 502 that keeps the upstream's challenge in an ErrorInfo.
+// A service that relays its client's own credentials passes it through.
+func ExampleGateway_ErrorFromResponse() {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"token expired"}`)
+	}))
+	defer upstream.Close()
+	get := func() *http.Response {
+		resp, err := http.Get(upstream.URL)
+		if err != nil {
+			panic(err)
+		}
+		return resp
+	}
+
+	resp := get()
+	err := gateway.ErrorFromResponse(resp)
+	resp.Body.Close()
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err), statusmap.HasReason(err, gateway.UpstreamDomain, gateway.ReasonUpstreamUnauthenticated))
+
+	relay, err := gateway.New(gateway.WithUpstreamPassThrough(true))
+	if err != nil {
+		panic(err)
+	}
+	resp = get()
+	err = relay.ErrorFromResponse(resp)
+	resp.Body.Close()
+	rec := httptest.NewRecorder()
+	relay.WriteError(rec, nil, err)
+	fmt.Println(status.Code(err), rec.Code, rec.Header().Get("WWW-Authenticate"))
+	// Output:
+	// Unavailable 502 true
+	// Unauthenticated 401 Bearer error="invalid_token"
+}

@@ -18,8 +18,9 @@ import (
 )
 
 // FuzzErrorFromResponse reads arbitrary responses: no panic, nil exactly
-// for 2xx, never an OK code otherwise, and the exact status pinned for
-// every 4xx and 5xx.
+// for 2xx, otherwise a gRPC code from 1 to 16, the exact status pinned for
+// every 4xx and 5xx (a 401, 405 or 407 folded into a 502), and a status
+// that the gateway writes again with that HTTP status.
 func FuzzErrorFromResponse(f *testing.F) {
 	f.Add(404, "application/json", []byte(`{"code":5,"message":"x","details":[{"@type":"type.googleapis.com/acme.X","value":"AQI="}]}`), "")
 	f.Add(429, "application/json", []byte(`{"code":"resource_exhausted","message":"m","details":[{"type":"google.rpc.RetryInfo","value":"CgIIHg"}]}`), "3")
@@ -27,11 +28,18 @@ func FuzzErrorFromResponse(f *testing.F) {
 	f.Add(503, "application/json", []byte(`{"error":{"code":503,"message":"m","status":"UNAVAILABLE","details":[{}]}}`), "-1")
 	f.Add(502, "text/html", []byte("<html>\x00\xff</html>"), "")
 	f.Add(302, "", []byte(nil), "")
+	f.Add(401, "application/json", []byte(`{"error":"invalid_token","error_description":"expired"}`), `Bearer realm="x"`)
+	f.Add(404, "application/json", []byte(`{"kind":"Status","apiVersion":"v1","code":404,"reason":"NotFound","details":{"causes":[{"field":"a"}],"retryAfterSeconds":-3}}`), "Sun, 06 Nov 1994 08:49:37 GMT")
+	f.Add(422, "application/problem+json", []byte(`{"title":"t","errors":{"a":["b"]},"invalid-params":[{"name":"c"}],"traceId":"\u0000"}`), "")
+	f.Add(422, "application/json", []byte(`{"detail":[{"loc":["body",0,"x"],"msg":"m"}]}`), "")
+	f.Add(400, "application/json", []byte(`{"errors":[{"source":{"pointer":"/data/attributes/a~1b"},"detail":"d"}],"message":""}`), "id")
+	f.Add(409, "application/json", []byte(`{"error":{"code":"c","param":"p","innerError":{"request-id":"r"}}}`), "")
 	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, header string) {
 		resp := &http.Response{
 			StatusCode: code,
-			Header:     http.Header{"Content-Type": {contentType}, "Retry-After": {header}, "Allow": {header}, "X-Request-Id": {header}},
-			Body:       io.NopCloser(strings.NewReader(string(body))),
+			Header: http.Header{"Content-Type": {contentType}, "Retry-After": {header}, "Allow": {header}, "X-Request-Id": {header},
+				"Www-Authenticate": {header}, "Proxy-Authenticate": {header}, "Date": {header}},
+			Body: io.NopCloser(strings.NewReader(string(body))),
 		}
 		err := gateway.ErrorFromResponseLimit(resp, 4096)
 		if code >= 200 && code <= 299 {
@@ -41,15 +49,27 @@ func FuzzErrorFromResponse(f *testing.F) {
 			return
 		}
 		st, ok := status.FromError(err)
-		if err == nil || !ok || st.Code() == codes.OK {
+		if err == nil || !ok || st.Code() == codes.OK || st.Code() > codes.Unauthenticated {
 			t.Fatalf("%d: %v", code, err)
 		}
+		want := code
+		if code == 401 || code == 405 || code == 407 {
+			want = 502
+			if st.Code() != codes.Unavailable {
+				t.Fatalf("folded %d: %v", code, st.Code())
+			}
+		}
 		got := statusmap.HTTPStatusOf(err)
-		if code >= 400 && code <= 599 && got != code {
-			t.Fatalf("HTTPStatusOf = %d; want %d", got, code)
+		if code >= 400 && code <= 599 && got != want {
+			t.Fatalf("HTTPStatusOf = %d; want %d", got, want)
 		}
 		if (code < 400 || code > 599) && got != 500 {
 			t.Fatalf("status %d read as %d", code, got)
+		}
+		for _, d := range st.Proto().GetDetails() {
+			if _, err := proto.Marshal(d); err != nil {
+				t.Fatalf("detail %v does not marshal: %v", d, err)
+			}
 		}
 		if !utf8.ValidString(st.Message()) && !utf8.Valid(body) {
 			// A message taken from a body is as valid as the body's JSON
@@ -59,11 +79,17 @@ func FuzzErrorFromResponse(f *testing.F) {
 			}
 			t.Fatalf("excerpt is not valid UTF-8: %q", st.Message())
 		}
+		rec := httptest.NewRecorder()
+		gateway.WriteError(rec, nil, err)
+		if rec.Code != got {
+			t.Fatalf("written again as %d; HTTPStatusOf %d", rec.Code, got)
+		}
 	})
 }
 
 // FuzzRoundTrip writes arbitrary statuses in every format and reads them
-// back: what went in comes out, proto-equal.
+// back: what went in comes out, proto-equal, but for a code outside 0 to
+// 16, which the HTTP status replaces.
 func FuzzRoundTrip(f *testing.F) {
 	f.Add(int32(5), "not found", "type.googleapis.com/acme.v1.Thing", []byte{1, 2, 3}, uint8(0))
 	f.Add(int32(99), "\"quoted\" \\ \n", "example.com/x.Y", []byte(nil), uint8(1))
@@ -79,9 +105,14 @@ func FuzzRoundTrip(f *testing.F) {
 		formats := []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem}
 		rec := httptest.NewRecorder()
 		newGateway(gateway.WithFormat(formats[int(which)%len(formats)])).WriteError(rec, nil, in.Err())
-		out := gateway.ErrorFromResponse(rec.Result())
-		if !proto.Equal(status.Convert(out).Proto(), in.Proto()) {
-			t.Fatalf("round trip changed the status:\n got %v\nwant %v\nbody %s", status.Convert(out).Proto(), in.Proto(), rec.Body)
+		out := passThrough.ErrorFromResponse(rec.Result())
+		want := proto.Clone(in.Proto()).(*spb.Status)
+		if code > int32(codes.Unauthenticated) {
+			// Not a gRPC code: read back, the HTTP status decides.
+			want.Code = int32(statusmap.Code(rec.Code))
+		}
+		if !proto.Equal(status.Convert(out).Proto(), want) {
+			t.Fatalf("round trip changed the status:\n got %v\nwant %v\nbody %s", status.Convert(out).Proto(), want, rec.Body)
 		}
 	})
 }

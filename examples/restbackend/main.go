@@ -3,8 +3,10 @@
 // gateway.ErrorFromResponse(resp): a gRPC error with the backend's code,
 // message and details, and its exact HTTP status pinned. The status crosses
 // the gRPC hop, and the gateway in front answers its own HTTP clients with
-// the backend's very status, 405 and 502 included, which no gRPC code
-// could carry alone.
+// the backend's very status (409 and 502 here, which no gRPC code could
+// carry alone), except an upstream's 401, 405 and 407, which describe the
+// upstream and not the client's request: those become 502, with the
+// upstream's status, message and headers kept in an ErrorInfo.
 //
 //	go run ./examples/restbackend
 package main

@@ -15,8 +15,9 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		`book 1: gRPC OK "", HTTPStatusOf 200`,
 		"gateway: 200 OK",
-		`book 2: gRPC Unimplemented "book 2 is read-only", HTTPStatusOf 405`,
-		"gateway: 405 Method Not Allowed, Allow: GET, PUT",
+		// The upstream's 405 (and its Allow) describes the upstream's
+		// resource, not the gateway's: it is folded into a 502.
+		`book 2: gRPC Unavailable "upstream answered 405 Method Not Allowed: book 2 is read-only", HTTPStatusOf 502`,
 		`book 3: gRPC Aborted "book 3 changed meanwhile", HTTPStatusOf 409`,
 		"gateway: 409 Conflict",
 		`book 4: gRPC Unavailable "HTTP 502 Bad Gateway: <html><h1>502 Bad Gateway</h1></html>", HTTPStatusOf 502`,

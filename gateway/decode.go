@@ -1,0 +1,318 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/statusmap/statusmap/internal/wire"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// An error body is read by a table of conventions, one per family of APIs
+// (decode_*.go). Each convention claims a body by members that only its
+// family writes together, so at most one claims any body and their order
+// does not matter: TestConventionsAreExclusive runs every convention on
+// every documented body of every other. A JSON object no convention claims
+// is read by the conventions most APIs share (decodeMessageFamily), and
+// anything else (HTML, text, truncated or unknown JSON) is quoted.
+
+// A convention reads the error bodies of one family of APIs.
+type convention struct {
+	name string
+	// decode reads the body, or reports false when the body is not in the
+	// convention. It only reads.
+	decode func(*reading) (decoded, bool)
+}
+
+// conventions is the table. Adding a row needs documented bodies in
+// decode_test.go's exclusivity table.
+var conventions = [...]convention{
+	{"grpc-gateway status", decodeStatusBody},
+	{"AIP-193", decodeGoogleBody},
+	{"grpc-gateway stream chunk", decodeStreamChunk},
+	{"statusmap problem", decodeOurProblem},
+	{"RFC 9457 problem", decodeForeignProblem},
+	{"connect", decodeConnect},
+	{"twirp", decodeTwirp},
+	{"Huawei Cloud", decodeSeedFamily},
+	{"Kubernetes Status", decodeKubernetes},
+	{"AWS JSON", decodeAWS},
+	{"error object", decodeErrorObject},
+	{"OAuth 2.0", decodeOAuth},
+	{"FastAPI", decodeFastAPI},
+	{"Spring Boot", decodeSpring},
+}
+
+// reading is one response body being read.
+type reading struct {
+	httpStatus int
+	header     http.Header
+	// obj is the body's top-level JSON object.
+	obj map[string]json.RawMessage
+	// problem tells a Content-Type of application/problem+json, which says
+	// what the body is even when its members do not.
+	problem bool
+}
+
+// decoded is what a convention found in a body; build turns it into a
+// status.
+type decoded struct {
+	// code is the gRPC code the body states, when hasCode: only statusmap's
+	// own formats and the RPC protocols (connect, twirp) state one. Without
+	// it the HTTP status decides.
+	code    codes.Code
+	hasCode bool
+	// ours tells statusmap's own formats, whose default challenges say
+	// nothing the status does not.
+	ours    bool
+	message string
+	// details are the body's own google.protobuf.Any details.
+	details []*anypb.Any
+	// reason, domain and metadata make an ErrorInfo when reason is set. An
+	// empty domain is the responding host's.
+	reason, domain string
+	metadata       map[string]string
+	requestID      string
+	violations     []*errdetails.BadRequest_FieldViolation
+	helpURL        string
+	retryDelay     time.Duration
+	hasRetry       bool
+}
+
+// Bounds on what one body adds to a status.
+const (
+	maxViolations = 100
+	maxText       = 1024 // one reason, field, metadata value or id
+)
+
+// decodeErrorBody reads a body by the conventions, or quotes it.
+func decodeErrorBody(r *reading, body []byte, truncated bool) (decoded, bool) {
+	trimmed := bytes.TrimSpace(body)
+	if truncated || len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &r.obj) != nil {
+		return decoded{}, false
+	}
+	for _, c := range conventions {
+		if d, ok := c.decode(r); ok {
+			return d, true
+		}
+	}
+	return decodeMessageFamily(r)
+}
+
+// isProblemType reports whether a Content-Type is application/problem+json.
+func isProblemType(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mediaType == problemMediaType
+}
+
+// build makes the status: the body's code or the HTTP status's, the
+// message, the body's details, and what the convention found as the
+// google.rpc details that say it (ErrorInfo, BadRequest, Help,
+// RequestInfo, RetryInfo).
+func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *spb.Status {
+	code := mapper.Code(httpStatus)
+	if d.hasCode && d.code != codes.OK && d.code <= codes.Unauthenticated {
+		code = d.code
+	}
+	sp := &spb.Status{Code: int32(code), Message: d.message, Details: d.details}
+	if d.reason != "" {
+		domain := d.domain
+		if domain == "" {
+			domain = host
+		}
+		appendDetail(sp, &errdetails.ErrorInfo{Reason: d.reason, Domain: domain, Metadata: d.metadata})
+	}
+	if len(d.violations) > 0 {
+		appendDetail(sp, &errdetails.BadRequest{FieldViolations: d.violations})
+	}
+	if d.helpURL != "" {
+		appendDetail(sp, &errdetails.Help{Links: []*errdetails.Help_Link{{Description: "documentation", Url: d.helpURL}}})
+	}
+	if d.requestID != "" && !hasDetail(sp.Details, "google.rpc.RequestInfo") {
+		appendDetail(sp, &errdetails.RequestInfo{RequestId: d.requestID})
+	}
+	if d.hasRetry && !hasDetail(sp.Details, retryInfoFullName) {
+		appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(d.retryDelay)})
+	}
+	return sp
+}
+
+// appendDetail adds m to the status's details. Every string in m comes
+// from decoded JSON or from text(), so it is valid UTF-8 and marshalling
+// cannot fail; should it, the detail is left out rather than the status.
+func appendDetail(sp *spb.Status, m proto.Message) {
+	if a, err := anypb.New(m); err == nil {
+		sp.Details = append(sp.Details, a)
+	}
+}
+
+// hasDetail reports whether a detail of the type is among details.
+func hasDetail(details []*anypb.Any, fullName string) bool {
+	for _, d := range details {
+		if wire.HasFullName(d.GetTypeUrl(), fullName) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeByName reads a gRPC code's name (parseCodeName's spellings), never a
+// number and never a code outside 0 to 16.
+func codeByName(name string) (codes.Code, bool) {
+	if name == "" || name[0] >= '0' && name[0] <= '9' {
+		return 0, false
+	}
+	c, ok := parseCodeName(name)
+	return c, ok && c <= codes.Unauthenticated
+}
+
+// The readers of members. A member of the wrong JSON type is absent.
+
+func str(obj map[string]json.RawMessage, key string) (string, bool) {
+	raw, ok := obj[key]
+	if !ok || len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
+}
+
+// text is str bounded and trimmed, empty when absent.
+func text(obj map[string]json.RawMessage, key string) string {
+	s, _ := str(obj, key)
+	return bounded(strings.TrimSpace(s))
+}
+
+// integer reads a JSON number that is an integer.
+func integer(obj map[string]json.RawMessage, key string) (int64, bool) {
+	raw, ok := obj[key]
+	if !ok {
+		return 0, false
+	}
+	var n int64
+	return n, json.Unmarshal(raw, &n) == nil
+}
+
+func object(obj map[string]json.RawMessage, key string) (map[string]json.RawMessage, bool) {
+	raw, ok := obj[key]
+	if !ok || len(raw) == 0 || raw[0] != '{' {
+		return nil, false
+	}
+	var o map[string]json.RawMessage
+	return o, json.Unmarshal(raw, &o) == nil
+}
+
+// objects reads an array member, keeping its object elements (at most
+// maxViolations of them).
+func objects(obj map[string]json.RawMessage, key string) ([]map[string]json.RawMessage, bool) {
+	raw, ok := obj[key]
+	if !ok || len(raw) == 0 || raw[0] != '[' {
+		return nil, false
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return nil, false
+	}
+	var out []map[string]json.RawMessage
+	for _, item := range items {
+		var o map[string]json.RawMessage
+		if len(out) < maxViolations && len(item) > 0 && item[0] == '{' && json.Unmarshal(item, &o) == nil {
+			out = append(out, o)
+		}
+	}
+	return out, true
+}
+
+// onlyKeys reports whether obj has no member outside keys: an RPC
+// protocol's body has exactly its members, which tells it from a REST API
+// body that happens to share one.
+func onlyKeys(obj map[string]json.RawMessage, keys ...string) bool {
+	for k := range obj {
+		found := false
+		for _, want := range keys {
+			if k == want {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// scalarText reads a string, or a number as its text: an API's own error
+// code is either.
+func scalarText(obj map[string]json.RawMessage, key string) string {
+	if s := text(obj, key); s != "" {
+		return s
+	}
+	if n, ok := integer(obj, key); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	return ""
+}
+
+// bounded cuts s to maxText bytes at a rune boundary.
+func bounded(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	cut := maxText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
+// headerText makes a header value fit for a proto string: valid UTF-8, no
+// control characters, bounded.
+func headerText(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(v, "\ufffd"))
+	return bounded(strings.TrimSpace(v))
+}
+
+// violation is a field violation, or nil when there is no field.
+func violation(field, description, reason string) *errdetails.BadRequest_FieldViolation {
+	if field == "" {
+		return nil
+	}
+	return &errdetails.BadRequest_FieldViolation{Field: bounded(field), Description: description, Reason: bounded(reason)}
+}
+
+// appendViolation adds v when it is not nil and the list has room.
+func appendViolation(list []*errdetails.BadRequest_FieldViolation, v *errdetails.BadRequest_FieldViolation) []*errdetails.BadRequest_FieldViolation {
+	if v == nil || len(list) >= maxViolations {
+		return list
+	}
+	return append(list, v)
+}
+
+// addMetadata sets a metadata entry when the value is not empty.
+func (d *decoded) addMetadata(key, value string) {
+	if value == "" {
+		return
+	}
+	if d.metadata == nil {
+		d.metadata = make(map[string]string)
+	}
+	d.metadata[key] = value
+}

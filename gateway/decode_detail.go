@@ -1,0 +1,136 @@
+package gateway
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"github.com/statusmap/statusmap/internal/wire"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// keptJSONTypeURL is the type URL of a detail read from JSON whose type
+// this binary does not know: the JSON object, "@type" member and all, held
+// in a google.protobuf.Struct. Protobuf resolvers look only at the name
+// after the last slash, so every reader still decodes it as a Struct (a
+// gRPC client sees the object and its type); the host part tells the
+// gateway to write it back as the object it was (appendDetailJSON), so the
+// detail reaches the next HTTP client as itself rather than wrapped.
+//
+// A Struct holds JSON numbers as doubles, which is exact for what protojson
+// writes (64-bit integers are written as strings).
+const keptJSONTypeURL = "json.statusmap.dev/google.protobuf.Struct"
+
+// codeOf is n as a gRPC code, or OK when n is not one.
+func codeOf(n int64) codes.Code {
+	if n < 0 || n > int64(codes.Unauthenticated) {
+		return codes.OK
+	}
+	return codes.Code(n)
+}
+
+// decodeDetails reads a JSON array of google.protobuf.Any, as statusmap's
+// formats write it. Nothing is dropped: a detail of a type this binary
+// does not link is kept as its JSON (keptJSONTypeURL), one the writer could
+// not render ({"@type", "@bytes": base64}) comes back as it was, and an
+// element that is not an Any at all is kept as a google.protobuf.Value.
+func decodeDetails(raw json.RawMessage) []*anypb.Any {
+	var items []json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
+		return nil
+	}
+	details := make([]*anypb.Any, 0, len(items))
+	for _, item := range items {
+		details = append(details, decodeDetail(item))
+	}
+	return details
+}
+
+func decodeDetail(item json.RawMessage) *anypb.Any {
+	a := new(anypb.Any)
+	if protojson.Unmarshal(item, a) == nil {
+		return restoreUndecodable(a)
+	}
+	var typed struct {
+		Type  string  `json:"@type"`
+		Bytes *string `json:"@bytes"`
+	}
+	if json.Unmarshal(item, &typed) == nil && typed.Type != "" {
+		if typed.Bytes != nil {
+			if value, err := base64.StdEncoding.DecodeString(*typed.Bytes); err == nil {
+				return &anypb.Any{TypeUrl: typed.Type, Value: value}
+			}
+		}
+		if kept, ok := keepJSON(item); ok {
+			return kept
+		}
+	}
+	return jsonAsValue(item)
+}
+
+// keepJSON holds a JSON object with an "@type" member as a keptJSONTypeURL
+// detail.
+func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
+	s := new(structpb.Struct)
+	if protojson.Unmarshal(item, s) != nil {
+		return nil, false
+	}
+	value, err := proto.MarshalOptions{Deterministic: true}.Marshal(s)
+	if err != nil {
+		return nil, false
+	}
+	return &anypb.Any{TypeUrl: keptJSONTypeURL, Value: value}, true
+}
+
+// appendDetailJSON appends one detail as protojson with opts writes it,
+// except a detail kept from JSON (keptJSONTypeURL), which is written as the
+// object it was read from. The body writers call it for every detail.
+func appendDetailJSON(opts protojson.MarshalOptions, buf []byte, detail *anypb.Any) ([]byte, error) {
+	if detail.GetTypeUrl() == keptJSONTypeURL {
+		s := new(structpb.Struct)
+		if proto.Unmarshal(detail.GetValue(), s) == nil {
+			if t, ok := s.GetFields()["@type"].GetKind().(*structpb.Value_StringValue); ok && t.StringValue != "" {
+				if out, err := opts.MarshalAppend(buf, s); err == nil {
+					return out, nil
+				}
+			}
+		}
+	}
+	return opts.MarshalAppend(buf, detail)
+}
+
+// jsonAsValue keeps arbitrary JSON as a google.protobuf.Value detail.
+func jsonAsValue(item json.RawMessage) *anypb.Any {
+	v := new(structpb.Value)
+	if protojson.Unmarshal(item, v) != nil {
+		v = structpb.NewStringValue(strings.ToValidUTF8(string(item), "\ufffd"))
+	}
+	a, err := anypb.New(v)
+	if err != nil {
+		return &anypb.Any{}
+	}
+	return a
+}
+
+// restoreUndecodable turns StreamErrorHandler's stand-in for a detail
+// protojson could not write back into that detail.
+func restoreUndecodable(a *anypb.Any) *anypb.Any {
+	if !wire.HasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {
+		return a
+	}
+	var info errdetails.ErrorInfo
+	if proto.Unmarshal(a.GetValue(), &info) != nil || info.GetReason() != undecodableReason || info.GetDomain() != undecodableDomain {
+		return a
+	}
+	typeURL, err1 := base64.StdEncoding.DecodeString(info.GetMetadata()["type_url"])
+	value, err2 := base64.StdEncoding.DecodeString(info.GetMetadata()["value"])
+	if err1 != nil || err2 != nil {
+		return a
+	}
+	return &anypb.Any{TypeUrl: string(typeURL), Value: value}
+}

@@ -1,0 +1,87 @@
+package gateway
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// The RPC protocols over HTTP whose codes are gRPC's by name.
+
+// decodeConnect reads connect's unary error body:
+// {"code": "not_found", "message": "...", "details": [{"type", "value", "debug"}]}
+// (connectrpc.com/docs/protocol, "Error end-of-stream" and unary errors).
+// A code connect does not define is an API's own, kept as the ErrorInfo
+// reason.
+func decodeConnect(r *reading) (decoded, bool) {
+	name, ok := str(r.obj, "code")
+	if !ok || !onlyKeys(r.obj, "code", "message", "details") {
+		return decoded{}, false
+	}
+	msg, _ := str(r.obj, "message")
+	d := decoded{message: msg, details: decodeConnectDetails(r.obj["details"])}
+	if d.code, d.hasCode = codeByName(name); !d.hasCode {
+		d.reason = bounded(name)
+	}
+	return d, true
+}
+
+// decodeConnectDetails reads connect's details: {"type": "google.rpc.RetryInfo",
+// "value": base64 without padding}.
+func decodeConnectDetails(raw json.RawMessage) []*anypb.Any {
+	var items []struct {
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
+		return nil
+	}
+	details := make([]*anypb.Any, 0, len(items))
+	for _, item := range items {
+		value, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(item.Value, "="))
+		if err != nil || item.Type == "" {
+			// Not decodable: keep what it said, as text.
+			if a, err := anypb.New(structpb.NewStringValue(item.Type + ": " + item.Value)); err == nil {
+				details = append(details, a)
+			}
+			continue
+		}
+		details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/" + item.Type, Value: value})
+	}
+	return details
+}
+
+// twirpCodes are twirp's codes that are not gRPC's names.
+var twirpCodes = map[string]codes.Code{
+	"malformed": codes.InvalidArgument,
+	"bad_route": codes.Unimplemented,
+}
+
+// decodeTwirp reads twirp's error body: {"code": "not_found", "msg": "...",
+// "meta": {"k": "v"}} (twitchtv.github.io/twirp/docs/spec_v7.html). The
+// meta and a code twirp does not define are kept in an ErrorInfo of domain
+// "twirp".
+func decodeTwirp(r *reading) (decoded, bool) {
+	name, ok := str(r.obj, "code")
+	if !ok || !onlyKeys(r.obj, "code", "msg", "meta") {
+		return decoded{}, false
+	}
+	msg, ok := str(r.obj, "msg")
+	if !ok {
+		return decoded{}, false
+	}
+	d := decoded{message: msg}
+	d.code, d.hasCode = codeByName(name)
+	if c, ok := twirpCodes[name]; ok {
+		d.code, d.hasCode = c, true
+	}
+	var meta map[string]string
+	if raw, ok := r.obj["meta"]; ok && json.Unmarshal(raw, &meta) == nil && len(meta) > 0 || !d.hasCode {
+		d.reason, d.domain, d.metadata = bounded(strings.ToUpper(name)), "twirp", meta
+	}
+	return d, true
+}
