@@ -55,12 +55,6 @@ type icValidationError struct{ field, reason string }
 
 func (e *icValidationError) Error() string { return "invalid " + e.field + ": " + e.reason }
 
-// icCyclicError wraps itself, as a buggy error type might.
-type icCyclicError struct{}
-
-func (e *icCyclicError) Error() string { return "cyclic" }
-func (e *icCyclicError) Unwrap() error { return e }
-
 // --- The service ---------------------------------------------------------
 
 // icBookshelf answers GetBook and StreamBooks with the error its map holds
