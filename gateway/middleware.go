@@ -114,9 +114,8 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 // raw from binary ("-bin") header metadata, so that a success carries them
 // as an error does (see fieldValue), and has the writer check every header
 // value when some metadata value could not be one.
-func (b *binding) encodeBinaryHeaders(ctx context.Context, rw *responseWriter) {
-	md, ok := runtime.ServerMetadataFromContext(ctx)
-	if !ok || len(md.HeaderMD) == 0 {
+func (b *binding) encodeBinaryHeaders(ctx context.Context, md runtime.ServerMetadata, rw *responseWriter) {
+	if len(md.HeaderMD) == 0 {
 		return
 	}
 	var binary map[string][]string

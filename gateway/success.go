@@ -37,15 +37,19 @@ func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, ms
 		if rw.streamKey == nil {
 			rw.streamKey = ctx
 			b.g.streams.Store(ctx, rw)
-			b.encodeBinaryHeaders(ctx, rw)
+			md, _ := runtime.ServerMetadataFromContext(ctx)
+			b.encodeBinaryHeaders(ctx, md, rw)
 		}
 		return nil
 	}
 	if rw.streamKey != nil || rw.wroteHeader {
 		return nil
 	}
-	b.encodeBinaryHeaders(ctx, rw)
-	httpStatus := b.g.successStatus(ctx, rw.method)
+	// One look-up of the metadata serves both uses: a context walk is most
+	// of what statusmap adds to a success.
+	md, _ := runtime.ServerMetadataFromContext(ctx)
+	b.encodeBinaryHeaders(ctx, md, rw)
+	httpStatus := b.g.successStatus(ctx, md, rw.method)
 	if !bodyAllowed(httpStatus) && !isEmptyMessage(msg) {
 		// A message with content keeps it, with 200: nothing is thrown
 		// away.
@@ -66,20 +70,22 @@ func isEmptyMessage(msg proto.Message) bool {
 
 // successStatus picks the status: the handler's own choice, then the RPC's,
 // then the method's.
-func (g *Gateway) successStatus(ctx context.Context, method string) int {
-	if md, ok := runtime.ServerMetadataFromContext(ctx); ok {
-		if vs := md.HeaderMD.Get(wire.SuccessStatusKey); len(vs) > 0 {
-			if s, err := strconv.Atoi(vs[len(vs)-1]); err == nil && wire.IsSuccessStatus(s) {
-				return s
-			}
+func (g *Gateway) successStatus(ctx context.Context, md runtime.ServerMetadata, method string) int {
+	if vs := md.HeaderMD[wire.SuccessStatusKey]; len(vs) > 0 {
+		if s, err := strconv.Atoi(vs[len(vs)-1]); err == nil && wire.IsSuccessStatus(s) {
+			return s
 		}
 	}
 	if g.cfg.success.disabled {
 		return http.StatusOK
 	}
-	if rpc, ok := runtime.RPCMethod(ctx); ok {
-		if s, ok := g.cfg.success.byRPC[rpc]; ok {
-			return s
+	// Without per-RPC statuses the context walk that finds the RPC is
+	// spared.
+	if len(g.cfg.success.byRPC) > 0 {
+		if rpc, ok := runtime.RPCMethod(ctx); ok {
+			if s, ok := g.cfg.success.byRPC[rpc]; ok {
+				return s
+			}
 		}
 	}
 	if s, ok := g.cfg.success.byMethod[method]; ok {
