@@ -73,6 +73,10 @@ type config struct {
 	success           successConfig
 	onWriteError      func(*http.Request, error)
 	upstream          upstreamConfig
+	// rules are WithRules' options; translate is what errorStatus passes
+	// statusmap.Translate: the mapper, then the rules.
+	rules     []statusmap.Option
+	translate []statusmap.Option
 }
 
 // The challenges of a 401 and a 407 whose status pins none, unless
@@ -105,6 +109,7 @@ func newConfig(opts []Option) (config, error) {
 			errs = append(errs, err)
 		}
 	}
+	cfg.translate = append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)
 	return cfg, errors.Join(errs...)
 }
 
@@ -192,6 +197,24 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 		}
 	}
 	return true
+}
+
+// WithRules translates errors that are not gRPC statuses with the same
+// options as statusmap's interceptors (WithErrorCode, WithErrorAs, WithRule,
+// WithUnknownMessage, ...). Give it the options your interceptors get:
+// handlers registered in process (grpc-gateway's RegisterXHandlerServer)
+// skip gRPC interceptors, and their errors reach the gateway untranslated,
+// so that a sentinel error mapped to NotFound is a 404 either way.
+func WithRules(opts ...statusmap.Option) Option {
+	return func(c *config) error {
+		for i, o := range opts {
+			if o == nil {
+				return fmt.Errorf("gateway: WithRules: option %d is nil", i)
+			}
+		}
+		c.rules = append(c.rules[:len(c.rules):len(c.rules)], opts...)
+		return nil
+	}
 }
 
 // WithRedaction replaces the message of every 5xx response with the reason

@@ -20,7 +20,7 @@ import (
 // Every search of the chain here is bounded (errchain): an error that wraps
 // itself must not hang or crash the server, and errors.As and
 // status.FromError would.
-func (g *Gateway) errorStatus(err error) (*spb.Status, int, *statusmapv1.HttpStatus) {
+func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int, *statusmapv1.HttpStatus) {
 	override := 0
 	if statusErr, ok := errchain.Find[*runtime.HTTPStatusError](err); ok {
 		// grpc-gateway's own override. Only an error status is honoured, so
@@ -42,11 +42,12 @@ func (g *Gateway) errorStatus(err error) (*spb.Status, int, *statusmapv1.HttpSta
 		sp = &spb.Status{Code: int32(codes.Unknown), Message: "unknown error"}
 		httpStatus = http.StatusInternalServerError
 	default:
-		// Not a status: translate it as the interceptors would (context
-		// errors, an HTTPStatus or StatusCode method pinned, else Unknown
-		// with its text), with the HTTP status HTTPStatusOf gives it.
-		httpStatus = g.cfg.mapper.HTTPStatusOf(err)
-		sp = errchain.Status(statusmap.Translate(context.Background(), err, statusmap.WithMapper(g.cfg.mapper))).Proto()
+		// Not a status: an in-process handler's error (grpc-gateway's
+		// RegisterXHandlerServer skips gRPC interceptors) or a plain
+		// net/http handler's. Translate it as the interceptors would, with
+		// the rules given to WithRules: context errors, an HTTPStatus or
+		// StatusCode method pinned, the user's rules, else Unknown.
+		sp = errchain.Status(statusmap.Translate(ctx, err, g.cfg.translate...)).Proto()
 	}
 	if sp.GetCode() == int32(codes.OK) {
 		// An error handler was given a success: it is still an error.
@@ -87,7 +88,7 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 // requires, forwarded metadata, the body, and trailers. mux is nil outside
 // a grpc-gateway mux. It returns the error of writing the body.
 func (g *Gateway) writeError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) error {
-	sp, httpStatus, pin := g.errorStatus(err)
+	sp, httpStatus, pin := g.errorStatus(ctx, err)
 	return g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, pin)
 }
 

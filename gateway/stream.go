@@ -25,7 +25,7 @@ import (
 // writes it ({"error": {...}}).
 func (b *binding) handleStreamError(ctx context.Context, err error) *status.Status {
 	g := b.g
-	sp, httpStatus, pin := g.errorStatus(err)
+	sp, httpStatus, pin := g.errorStatus(ctx, err)
 	g.redactStatus(sp, httpStatus)
 	if v, ok := g.streams.Load(ctx); ok {
 		if rw := v.(*responseWriter); !rw.wroteHeader {

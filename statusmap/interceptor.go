@@ -79,8 +79,11 @@ func WithMapper(m *Mapper) Option {
 
 // WithUnknownMessage answers errors that no rule translates with msg
 // instead of their own text, which may hold internals (file names, SQL, an
-// upstream's address). The original error goes to report, so that it is not
-// lost; report may be nil only if losing it is really meant.
+// upstream's address). It covers context errors too: a wrapped
+// context.Canceled or context.DeadlineExceeded keeps its code but is sent
+// with the context's own text only ("context deadline exceeded"), not the
+// wrapper's. The original error goes to report, so that it is not lost;
+// report may be nil only if losing it is really meant.
 func WithUnknownMessage(msg string, report func(ctx context.Context, err error)) Option {
 	return func(c *interceptorConfig) {
 		c.hideUnknown = true
@@ -168,14 +171,28 @@ func (c *interceptorConfig) translate(ctx context.Context, err error) error {
 	}
 	switch {
 	case chainIs(err, context.Canceled):
-		return status.Error(codes.Canceled, err.Error())
+		return c.contextError(ctx, codes.Canceled, context.Canceled, err)
 	case chainIs(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, err.Error())
+		return c.contextError(ctx, codes.DeadlineExceeded, context.DeadlineExceeded, err)
 	}
 	if httpStatus, ok := statusCodeInChain(err); ok {
 		return pinned(&statusmapv1.HttpStatus{Code: int32(httpStatus)}, c.mapper.Code(httpStatus), err.Error()).Err()
 	}
 	return c.unknown(ctx, err)
+}
+
+// contextError answers a context error. Its text is the error's own, which
+// for a wrapped one may hold internals (`Get "http://10.0.3.7/internal":
+// context deadline exceeded`); with WithUnknownMessage only the context's
+// own text is sent, and the original goes to the report function.
+func (c *interceptorConfig) contextError(ctx context.Context, code codes.Code, base, err error) error {
+	if c.hideUnknown {
+		if c.reportUnknown != nil && err != base {
+			c.reportUnknown(ctx, err)
+		}
+		return status.Error(code, base.Error())
+	}
+	return status.Error(code, err.Error())
 }
 
 // unknown answers an error no rule translates.

@@ -175,3 +175,33 @@ func BenchmarkUnaryInterceptorError(b *testing.B) {
 		}
 	})
 }
+
+// TestUnknownMessageCoversContextErrors: a wrapped context error keeps its
+// code, but with WithUnknownMessage only the context's own text reaches the
+// client; the wrapper's (here an internal URL) goes to the report.
+func TestUnknownMessageCoversContextErrors(t *testing.T) {
+	for _, tc := range []struct {
+		base error
+		code codes.Code
+	}{
+		{context.DeadlineExceeded, codes.DeadlineExceeded},
+		{context.Canceled, codes.Canceled},
+	} {
+		wrapped := fmt.Errorf("Get %q: %w", "http://10.0.3.7/internal", tc.base)
+		var reported []error
+		err := statusmap.Translate(context.Background(), wrapped, statusmap.WithUnknownMessage("internal error", func(_ context.Context, err error) {
+			reported = append(reported, err)
+		}))
+		st := status.Convert(err)
+		if st.Code() != tc.code || st.Message() != tc.base.Error() {
+			t.Errorf("%v: got %v %q; want %v %q", tc.base, st.Code(), st.Message(), tc.code, tc.base.Error())
+		}
+		if len(reported) != 1 || reported[0] != wrapped {
+			t.Errorf("%v: reported %v; want the wrapped error", tc.base, reported)
+		}
+		// Without the option the text is the error's own, as before.
+		if got := status.Convert(statusmap.Translate(context.Background(), wrapped)).Message(); got != wrapped.Error() {
+			t.Errorf("%v without the option: message %q", tc.base, got)
+		}
+	}
+}
