@@ -1,8 +1,13 @@
 package gateway
 
 import (
+	"mime"
+	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 )
 
 // problemMediaType is RFC 9457's media type.
@@ -55,4 +60,57 @@ func quality(params string) float64 {
 		return q
 	}
 	return 1
+}
+
+// acceptsAnyProduced reports whether r's Accept header names a media type
+// the mux can produce: a wildcard, the default marshaler's type, a type a
+// marshaler is registered for (runtime.WithMarshalerOption), or
+// application/problem+json. No Accept header accepts anything. available
+// lists what the gateway can produce, for the 406's message.
+func acceptsAnyProduced(mux *runtime.ServeMux, r *http.Request) (ok bool, available []string) {
+	values := r.Header.Values("Accept")
+	if len(values) == 0 {
+		return true, nil
+	}
+	probe := &http.Request{Header: http.Header{}}
+	_, fallback := runtime.MarshalerForRequest(mux, probe)
+	defaultType := strings.ToLower(fallback.ContentType(nil))
+	if mediaType, _, err := mime.ParseMediaType(defaultType); err == nil {
+		defaultType = mediaType
+	}
+	available = []string{defaultType, problemMediaType}
+	n := 0
+	for _, header := range values {
+		for header != "" && n < maxAcceptRanges {
+			var part string
+			part, header, _ = strings.Cut(header, ",")
+			n++
+			mediaType, params, _ := strings.Cut(part, ";")
+			mediaType = strings.ToLower(strings.TrimSpace(mediaType))
+			if mediaType == "" || quality(params) == 0 {
+				continue
+			}
+			major, _, _ := strings.Cut(mediaType, "/")
+			switch {
+			case mediaType == "*/*", mediaType == defaultType, mediaType == problemMediaType,
+				mediaType == major+"/*" && (strings.HasPrefix(defaultType, major+"/") || major == "application"):
+				return true, nil
+			}
+			probe.Header["Accept"] = []string{mediaType}
+			if _, out := runtime.MarshalerForRequest(mux, probe); !sameMarshaler(out, fallback) {
+				return true, nil // a marshaler is registered for it
+			}
+		}
+	}
+	return false, available
+}
+
+// sameMarshaler compares two marshalers without panicking on a type that
+// is not comparable (such a one is taken as different).
+func sameMarshaler(a, b runtime.Marshaler) bool {
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	if ta != tb || ta == nil || !ta.Comparable() {
+		return ta == nil && tb == nil
+	}
+	return a == b
 }

@@ -47,6 +47,9 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
+		if b.g.cfg.notAcceptable && b.refuseUnacceptable(w, r) {
+			return
+		}
 		rw := &responseWriter{ResponseWriter: w, method: r.Method, req: r}
 		if r.Method == http.MethodPost && isFormPost(r) && !b.routesPost(r) {
 			// grpc-gateway routed this form POST to a GET binding (its
@@ -58,6 +61,26 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			b.g.streams.Delete(rw.streamKey)
 		}
 	}
+}
+
+// refuseUnacceptable answers 406 when WithNotAcceptable is on and r's
+// Accept names nothing the mux can produce, and reports whether it did.
+func (b *binding) refuseUnacceptable(w http.ResponseWriter, r *http.Request) bool {
+	mux := b.theMux()
+	if mux == nil {
+		return false
+	}
+	ok, available := acceptsAnyProduced(mux, r)
+	if ok {
+		return false
+	}
+	sp := &spb.Status{
+		Code:    int32(statusmap.Code(http.StatusNotAcceptable)),
+		Message: "none of the media types in Accept can be produced; available: " + strings.Join(available, ", "),
+	}
+	_, marshaler := runtime.MarshalerForRequest(mux, r)
+	b.g.reportWriteError(r, b.g.writeStatus(r.Context(), mux, marshaler, w, r, sp, http.StatusNotAcceptable, nil))
+	return true
 }
 
 // routesPost reports whether the mux has a POST binding for r's path,

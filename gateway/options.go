@@ -69,6 +69,7 @@ type config struct {
 	proxyAuthenticate string
 	redact            bool
 	pinInBody         bool
+	notAcceptable     bool
 	problemType       func(httpStatus int, code codes.Code) string
 	success           successConfig
 	onWriteError      func(*http.Request, error)
@@ -224,6 +225,20 @@ func WithRules(opts ...statusmap.Option) Option {
 func WithRedaction(redact bool) Option {
 	return func(c *config) error {
 		c.redact = redact
+		return nil
+	}
+}
+
+// WithNotAcceptable answers 406 Not Acceptable, before any backend is
+// called, a request whose Accept header names none of the media types the
+// gateway can produce (the mux's default marshaler's type, the types of
+// marshalers registered with runtime.WithMarshalerOption, and
+// application/problem+json) and no wildcard. The message lists the types it
+// can produce. Off by default, as grpc-gateway answers such a request in its
+// default marshaler's type.
+func WithNotAcceptable(on bool) Option {
+	return func(c *config) error {
+		c.notAcceptable = on
 		return nil
 	}
 }
