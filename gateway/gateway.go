@@ -24,6 +24,8 @@ type Gateway struct {
 	// cache.go). Both belong to this Gateway alone.
 	buffers sync.Pool
 	details *detailCache
+	// writers pools the middleware's response writers.
+	writers sync.Pool
 	// streams finds a stream's response writer from the context grpc-gateway
 	// passes its stream error handler, which is given nothing else (see
 	// stream.go). An entry lives as long as its request.

@@ -136,3 +136,19 @@ func (w *responseWriter) Flush() {
 
 // Unwrap lets http.ResponseController reach the server's writer.
 func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// getWriter and putWriter pool the middleware's writers. A writer is put
+// back when its handler has returned, after which net/http forbids using
+// the ResponseWriter; it is cleared first so that it keeps no request, body
+// or stream alive.
+func (g *Gateway) getWriter() *responseWriter {
+	if rw, ok := g.writers.Get().(*responseWriter); ok {
+		return rw
+	}
+	return new(responseWriter)
+}
+
+func (g *Gateway) putWriter(rw *responseWriter) {
+	*rw = responseWriter{}
+	g.writers.Put(rw)
+}
