@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"iter"
 	"mime"
 	"net/http"
 	"reflect"
@@ -17,27 +18,37 @@ const problemMediaType = "application/problem+json"
 // read, so that a hostile header costs a bounded amount of work.
 const maxAcceptRanges = 32
 
+// mediaRanges yields the media ranges of Accept header values, lower-cased,
+// with their quality, at most maxAcceptRanges of them.
+func mediaRanges(accept []string) iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		n := 0
+		for _, header := range accept {
+			for header != "" && n < maxAcceptRanges {
+				var part string
+				part, header, _ = strings.Cut(header, ",")
+				n++
+				mediaType, params, _ := strings.Cut(part, ";")
+				if !yield(strings.ToLower(strings.TrimSpace(mediaType)), quality(params)) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // prefersProblem reports whether an Accept header prefers
 // application/problem+json to every other JSON media range it accepts: its
 // quality is positive and no lower than that of application/json,
 // application/* or */*.
 func prefersProblem(accept []string) bool {
 	problemQ, otherQ := -1.0, -1.0
-	n := 0
-	for _, header := range accept {
-		for header != "" && n < maxAcceptRanges {
-			var part string
-			part, header, _ = strings.Cut(header, ",")
-			n++
-			mediaType, params, _ := strings.Cut(part, ";")
-			mediaType = strings.ToLower(strings.TrimSpace(mediaType))
-			q := quality(params)
-			switch mediaType {
-			case problemMediaType:
-				problemQ = max(problemQ, q)
-			case "application/json", "application/*", "*/*":
-				otherQ = max(otherQ, q)
-			}
+	for mediaType, q := range mediaRanges(accept) {
+		switch mediaType {
+		case problemMediaType:
+			problemQ = max(problemQ, q)
+		case "application/json", "application/*", "*/*":
+			otherQ = max(otherQ, q)
 		}
 	}
 	return problemQ > 0 && problemQ >= otherQ
@@ -79,27 +90,19 @@ func acceptsAnyProduced(mux *runtime.ServeMux, r *http.Request) (ok bool, availa
 		defaultType = mediaType
 	}
 	available = []string{defaultType, problemMediaType}
-	n := 0
-	for _, header := range values {
-		for header != "" && n < maxAcceptRanges {
-			var part string
-			part, header, _ = strings.Cut(header, ",")
-			n++
-			mediaType, params, _ := strings.Cut(part, ";")
-			mediaType = strings.ToLower(strings.TrimSpace(mediaType))
-			if mediaType == "" || quality(params) == 0 {
-				continue
-			}
-			major, _, _ := strings.Cut(mediaType, "/")
-			switch {
-			case mediaType == "*/*", mediaType == defaultType, mediaType == problemMediaType,
-				mediaType == major+"/*" && (strings.HasPrefix(defaultType, major+"/") || major == "application"):
-				return true, nil
-			}
-			probe.Header["Accept"] = []string{mediaType}
-			if _, out := runtime.MarshalerForRequest(mux, probe); !sameMarshaler(out, fallback) {
-				return true, nil // a marshaler is registered for it
-			}
+	for mediaType, q := range mediaRanges(values) {
+		if mediaType == "" || q == 0 {
+			continue
+		}
+		major, _, _ := strings.Cut(mediaType, "/")
+		switch {
+		case mediaType == "*/*", mediaType == defaultType, mediaType == problemMediaType,
+			mediaType == major+"/*" && (strings.HasPrefix(defaultType, major+"/") || major == "application"):
+			return true, nil
+		}
+		probe.Header["Accept"] = []string{mediaType}
+		if _, out := runtime.MarshalerForRequest(mux, probe); !sameMarshaler(out, fallback) {
+			return true, nil // a marshaler is registered for it
 		}
 	}
 	return false, available
