@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"encoding/base64"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/statusmap/statusmap/internal/wire"
@@ -52,7 +51,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
-		sp.Message = strings.ToValidUTF8(sp.Message, "\ufffd")
+		sp.Message = validUTF8(sp.Message)
 	}
 	return status.FromProto(sp)
 }
