@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -28,6 +30,9 @@ type binShelf struct {
 
 func (binShelf) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
 	if err := grpc.SetHeader(ctx, metadata.Pairs("x-raw-bin", rawBin, "x-plain", "p")); err != nil {
+		return nil, err
+	}
+	if err := grpc.SetTrailer(ctx, metadata.Pairs("x-raw-bin", rawBin)); err != nil {
 		return nil, err
 	}
 	return &bookshelfv1.Book{Id: req.GetId()}, nil
@@ -159,4 +164,43 @@ func TestDeleteEmptyMessageEveryMarshaler(t *testing.T) {
 
 func jsonEmitUnpopulated() protojson.MarshalOptions {
 	return protojson.MarshalOptions{EmitUnpopulated: true}
+}
+
+// TestBinaryTrailersValid: binary trailer metadata on a success, which
+// grpc-gateway writes after the body, goes out in base64 too.
+func TestBinaryTrailersValid(t *testing.T) {
+	url := startMux(t, startBinShelf(t), gateway.ServeMuxOptions()...)
+	req, err := http.NewRequest("GET", url+"/v1/books/7", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("TE", "trailers")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(resp.Body); err != nil {
+		t.Fatalf("reading the body and trailers: %v", err)
+	}
+	resp.Body.Close()
+	if got, want := resp.Trailer.Get("Grpc-Trailer-X-Raw-Bin"), base64.RawStdEncoding.EncodeToString([]byte(rawBin)); got != want {
+		t.Errorf("trailer %q; want %q", got, want)
+	}
+}
+
+// TestOwnKeyNeverForwarded: statusmap's success-status metadata key is not
+// forwarded even by a matcher of the user's own that forwards every key.
+func TestOwnKeyNeverForwarded(t *testing.T) {
+	g := startGatewayMux(t, nil, runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
+		return "X-Md-" + key, true
+	}))
+	r := g.do(t, "PUT", "/v1/books/x", `{"id":"x","title":"accepted"}`)
+	if r.Status != 202 {
+		t.Fatalf("status %d; want the handler's 202", r.Status)
+	}
+	for name := range r.Header {
+		if strings.Contains(strings.ToLower(name), "statusmap") {
+			t.Errorf("statusmap's own key forwarded as %s: %v", name, r.Header[name])
+		}
+	}
 }

@@ -83,6 +83,7 @@ func matchMetadata(ctx context.Context, mux *runtime.ServeMux, marshaler runtime
 	if mux == nil {
 		headers = make(map[string]string, len(md.HeaderMD))
 		for key := range md.HeaderMD {
+			// outgoingHeaderMatcher drops statusmap's own key.
 			if name, ok := outgoingHeaderMatcher(key); ok && isToken(name) {
 				headers[key] = name
 			}
@@ -98,6 +99,7 @@ func matchMetadata(ctx context.Context, mux *runtime.ServeMux, marshaler runtime
 		return headers, trailers
 	}
 	headers = askMux(ctx, mux, marshaler, r, md.HeaderMD, nil)
+	delete(headers, wire.SuccessStatusKey) // never forwarded
 	if withTrailers {
 		// grpc-gateway announces trailer names without values, so each
 		// trailer key is asked about alone.
@@ -126,9 +128,6 @@ func askMux(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marsha
 	keys := make([]string, 0, len(headerMD)+len(trailerMD))
 	probe := runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}}
 	for key := range headerMD {
-		if key == wire.SuccessStatusKey {
-			continue
-		}
 		probe.HeaderMD[key] = []string{markerPrefix + strconv.Itoa(len(keys))}
 		keys = append(keys, key)
 	}
@@ -253,10 +252,25 @@ func acceptsTrailers(r *http.Request) bool {
 // allocate when every value is valid, the usual case.
 func sanitizeHeaders(h http.Header) {
 	for _, values := range h {
-		for i, v := range values {
-			if !isFieldValueSafe(v) {
-				values[i] = base64.RawStdEncoding.EncodeToString([]byte(v))
-			}
+		sanitizeValues(values)
+	}
+}
+
+// sanitizeValues is sanitizeHeaders for one field's values, in place.
+func sanitizeValues(values []string) {
+	for i, v := range values {
+		if !isFieldValueSafe(v) {
+			values[i] = base64.RawStdEncoding.EncodeToString([]byte(v))
 		}
 	}
+}
+
+// allFieldValuesSafe reports whether every value can be a field value.
+func allFieldValuesSafe(values []string) bool {
+	for _, v := range values {
+		if !isFieldValueSafe(v) {
+			return false
+		}
+	}
+	return true
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/statusmap/statusmap/internal/wire"
 	"github.com/statusmap/statusmap/statusmap"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/metadata"
 )
 
 // binding is one mux's use of a Gateway: the handlers ServeMuxOptions
@@ -57,9 +58,16 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			// path-length fallback): it is a read, and answers as one.
 			rw.method = http.MethodGet
 		}
+		defer func() {
+			// Also when the handler panics: the entry must not outlive
+			// the request.
+			if rw.streamKey != nil {
+				b.g.streams.Delete(rw.streamKey)
+			}
+		}()
 		next(rw, r, params)
-		if rw.streamKey != nil {
-			b.g.streams.Delete(rw.streamKey)
+		if rw.trailerMD != nil {
+			b.fixTrailers(rw)
 		}
 		b.g.putWriter(rw)
 	}
@@ -135,53 +143,93 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 	}
 }
 
-// encodeBinaryHeaders rewrites, in base64, the headers grpc-gateway copied
-// raw from binary ("-bin") header metadata, so that a success carries them
-// as an error does (see fieldValue), and has the writer check every header
-// value when some metadata value could not be one.
-func (b *binding) encodeBinaryHeaders(ctx context.Context, md runtime.ServerMetadata, rw *responseWriter) {
+// fixForwardedMetadata repairs what grpc-gateway forwarded from metadata
+// into a success's (or a stream's) headers through the mux's matchers,
+// which may be the user's own: binary ("-bin") values are rewritten in
+// base64, as an error carries them (see fieldValue); statusmap's own key is
+// removed, whatever name a matcher gave it; and the writer is told to check
+// every value when some metadata value could not be a header value.
+// Trailers, which grpc-gateway writes after the body, are repaired by
+// fixTrailers when the handler has returned.
+func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMetadata, rw *responseWriter) {
+	if len(md.TrailerMD) > 0 && acceptsTrailers(rw.req) {
+		rw.trailerMD, rw.ctx = md.TrailerMD, ctx
+	}
 	if len(md.HeaderMD) == 0 {
 		return
 	}
-	var binary map[string][]string
+	var fix metadata.MD
 	for key, values := range md.HeaderMD {
-		if strings.HasSuffix(key, "-bin") {
-			if binary == nil {
-				binary = make(map[string][]string)
+		if key == wire.SuccessStatusKey || strings.HasSuffix(key, "-bin") {
+			if fix == nil {
+				fix = metadata.MD{}
 			}
-			binary[key] = values
-			rw.checkHeaders = true
-			continue
+			fix[key] = values
 		}
-		for _, v := range values {
-			if !isFieldValueSafe(v) {
-				rw.checkHeaders = true
-			}
+		if !allFieldValuesSafe(values) {
+			rw.checkHeaders = true
 		}
 	}
 	mux := b.theMux()
-	if binary == nil || mux == nil {
+	if fix == nil || mux == nil {
 		return // the writer still makes every value valid
 	}
 	h := rw.Header()
-	for key, name := range askMux(ctx, mux, defaultMarshaler, nil, binary, nil) {
-		raw := md.HeaderMD[key]
-		values := h.Values(name)
-		kept := make([]string, 0, len(values))
-		for _, v := range values {
-			if i := indexOf(raw, v); i >= 0 {
-				raw = append(raw[:i:i], raw[i+1:]...)
-				continue
+	for key, name := range askMux(ctx, mux, defaultMarshaler, nil, fix, nil) {
+		replaceValues(h, name, md.HeaderMD[key], forwardedValues(key, md.HeaderMD[key]))
+	}
+}
+
+// fixTrailers is fixForwardedMetadata for the trailers of a success,
+// once grpc-gateway has written them and before net/http sends them.
+func (b *binding) fixTrailers(rw *responseWriter) {
+	h := rw.Header()
+	mux := b.theMux()
+	for key, values := range rw.trailerMD {
+		if key != wire.SuccessStatusKey && !strings.HasSuffix(key, "-bin") && allFieldValuesSafe(values) {
+			continue
+		}
+		if mux == nil {
+			for _, name := range h.Values("Trailer") {
+				sanitizeValues(h[http.CanonicalHeaderKey(name)])
 			}
-			kept = append(kept, v)
+			continue
 		}
-		h.Del(name)
-		for _, v := range kept {
-			h.Add(name, v)
+		for _, name := range askMux(rw.ctx, mux, defaultMarshaler, rw.req, nil, metadata.MD{key: nil}) {
+			replaceValues(h, name, values, forwardedValues(key, values))
 		}
-		for _, v := range md.HeaderMD[key] {
-			h.Add(name, fieldValue(key, v))
+	}
+}
+
+// forwardedValues are the values statusmap forwards for a metadata key:
+// none for its own key, each made a field value (fieldValue) otherwise.
+func forwardedValues(key string, values []string) []string {
+	if key == wire.SuccessStatusKey {
+		return nil
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = fieldValue(key, v)
+	}
+	return out
+}
+
+// replaceValues replaces, under name, the values grpc-gateway copied raw
+// (one occurrence each) with the given ones, keeping any other value.
+func replaceValues(h http.Header, name string, raw, with []string) {
+	values := h.Values(name)
+	kept := make([]string, 0, len(values)+len(with))
+	left := append([]string(nil), raw...)
+	for _, v := range values {
+		if i := indexOf(left, v); i >= 0 {
+			left = append(left[:i], left[i+1:]...)
+			continue
 		}
+		kept = append(kept, v)
+	}
+	h.Del(name)
+	for _, v := range append(kept, with...) {
+		h.Add(name, v)
 	}
 }
 

@@ -38,7 +38,7 @@ func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, ms
 			rw.streamKey = ctx
 			b.g.streams.Store(ctx, rw)
 			md, _ := runtime.ServerMetadataFromContext(ctx)
-			b.encodeBinaryHeaders(ctx, md, rw)
+			b.fixForwardedMetadata(ctx, md, rw)
 		}
 		return nil
 	}
@@ -48,7 +48,7 @@ func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, ms
 	// One look-up of the metadata serves both uses: a context walk is most
 	// of what statusmap adds to a success.
 	md, _ := runtime.ServerMetadataFromContext(ctx)
-	b.encodeBinaryHeaders(ctx, md, rw)
+	b.fixForwardedMetadata(ctx, md, rw)
 	httpStatus := b.g.successStatus(ctx, md, rw.method)
 	if !bodyAllowed(httpStatus) && !isEmptyMessage(msg) {
 		// A message with content keeps it, with 200: nothing is thrown

@@ -3,6 +3,8 @@ package gateway
 import (
 	"context"
 	"net/http"
+
+	"google.golang.org/grpc/metadata"
 )
 
 // responseWriter is the middleware's wrapper of a routed request's
@@ -25,6 +27,10 @@ type responseWriter struct {
 	// checkHeaders is set when forwarded metadata may have put a value in
 	// the header that is not a valid field value (see sanitizeHeaders).
 	checkHeaders bool
+	// trailerMD and ctx are set when grpc-gateway will forward trailer
+	// metadata after the body (see fixTrailers).
+	trailerMD metadata.MD
+	ctx       context.Context
 	// successStatus, when set, replaces the implicit 200 of a success. It
 	// is applied only when the body is written, not when it is chosen:
 	// whatever runs between (another forward-response option, the
