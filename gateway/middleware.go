@@ -58,14 +58,19 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			// path-length fallback): it is a read, and answers as one.
 			rw.method = http.MethodGet
 		}
+		returned := false
 		defer func() {
-			// Also when the handler panics: the entry must not outlive
-			// the request.
-			if rw.streamKey != nil {
+			// A handler that panics must not leave its stream's entry
+			// behind; its writer is not pooled again.
+			if !returned && rw.streamKey != nil {
 				b.g.streams.Delete(rw.streamKey)
 			}
 		}()
 		next(rw, r, params)
+		returned = true
+		if rw.streamKey != nil {
+			b.g.streams.Delete(rw.streamKey)
+		}
 		if rw.trailerMD != nil {
 			b.fixTrailers(rw)
 		}
