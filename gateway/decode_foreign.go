@@ -15,14 +15,22 @@ import (
 // "code": 404 is the HTTP status again, never a gRPC code), and what the
 // body says is kept as the google.rpc details that say it.
 
-// decodeSeedFamily reads Huawei Cloud's APIs' body:
-// {"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}.
+// decodeSeedFamily reads Huawei Cloud's APIs' body,
+// {"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."},
+// and its sibling with "message" in place of "error_msg" (Databricks:
+// {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "..."}). A string
+// error_code without either message member is not this family's.
 func decodeSeedFamily(r *reading) (decoded, bool) {
 	code := text(r.obj, "error_code")
 	if code == "" {
 		return decoded{}, false
 	}
-	msg, _ := str(r.obj, "error_msg")
+	msg, ok := str(r.obj, "error_msg")
+	if !ok {
+		if msg, ok = str(r.obj, "message"); !ok {
+			return decoded{}, false
+		}
+	}
 	return decoded{message: msg, reason: code, requestID: text(r.obj, "request_id")}, true
 }
 

@@ -153,6 +153,9 @@ var documentedBodies = []documentedBody{
 	{convention: "Huawei Cloud", source: "support.huaweicloud.com, API Gateway error codes", httpStatus: 403, header: []string{"X-Request-Id", "hdr-1"},
 		body: `{"error_code":"APIGW.0302","error_msg":"The IAM user is not authorized to access the API","request_id":"2d6b8f7f0a1a4b43"}`,
 		code: codes.PermissionDenied, message: "The IAM user is not authorized to access the API", reason: "APIGW.0302", requestID: "2d6b8f7f0a1a4b43"},
+	{convention: "Huawei Cloud", source: "docs.databricks.com, REST API error codes (the same family, with message)", httpStatus: 404,
+		body: `{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Node abc does not exist."}`,
+		code: codes.NotFound, message: "Node abc does not exist.", reason: "RESOURCE_DOES_NOT_EXIST"},
 	{convention: "Kubernetes Status", source: "kubernetes.io, API concepts (Status kind)", httpStatus: 404, body: `{
   "kind": "Status",
   "apiVersion": "v1",

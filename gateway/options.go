@@ -208,14 +208,25 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 // so that a sentinel error mapped to NotFound is a 404 either way.
 func WithRules(opts ...statusmap.Option) Option {
 	return func(c *config) error {
-		for i, o := range opts {
-			if o == nil {
-				return fmt.Errorf("gateway: WithRules: option %d is nil", i)
-			}
+		if err := checkRules(opts); err != nil {
+			return err
 		}
 		c.rules = append(c.rules[:len(c.rules):len(c.rules)], opts...)
 		return nil
 	}
+}
+
+// checkRules reports bad interceptor options as an error: statusmap's
+// constructors panic on them, a programming error in the interceptors'
+// own setup, but New reports every bad option it is given.
+func checkRules(opts []statusmap.Option) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("gateway: WithRules: %v", p)
+		}
+	}()
+	statusmap.UnaryServerInterceptor(opts...)
+	return nil
 }
 
 // WithRedaction replaces the message of every 5xx response with the reason

@@ -55,7 +55,9 @@ func TestWithRulesInProcess(t *testing.T) {
 	if got := statusmap.HTTPStatusOf(err); got != 404 {
 		t.Errorf("interceptor side: %d; want 404", got)
 	}
-	if _, err := gateway.New(gateway.WithRules(nil)); err == nil {
-		t.Error("WithRules(nil) accepted")
+	for _, bad := range [][]statusmap.Option{{nil}, {statusmap.WithRule(nil)}} {
+		if _, err := gateway.New(gateway.WithRules(bad...)); err == nil {
+			t.Errorf("WithRules(%v) accepted", bad)
+		}
 	}
 }

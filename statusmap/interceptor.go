@@ -2,6 +2,8 @@ package statusmap
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"google.golang.org/grpc"
@@ -17,6 +19,8 @@ type Option func(*interceptorConfig)
 type Rule func(err error) (*status.Status, bool)
 
 type interceptorConfig struct {
+	// errs are the bad options seen; the constructors panic with them.
+	errs          []error
 	rules         []Rule
 	mapper        *Mapper
 	hideUnknown   bool
@@ -26,12 +30,15 @@ type interceptorConfig struct {
 
 // WithRule adds a rule. Rules are tried in the order they were added, after
 // the error was found not to be a gRPC status already, and before the
-// built-in rules for context errors and HTTP status methods.
+// built-in rules for context errors and HTTP status methods. A nil rule is
+// a bad option (see UnaryServerInterceptor).
 func WithRule(rule Rule) Option {
 	return func(c *interceptorConfig) {
-		if rule != nil {
-			c.rules = append(c.rules, rule)
+		if rule == nil {
+			c.errs = append(c.errs, errors.New("statusmap: WithRule(nil)"))
+			return
 		}
+		c.rules = append(c.rules, rule)
 	}
 }
 
@@ -108,6 +115,9 @@ func WithUnknownMessage(msg string, report func(ctx context.Context, err error))
 //
 // Panics are not this interceptor's business: install a recovery
 // interceptor (go-grpc-middleware's recovery, say) outside it.
+//
+// A bad option (a nil Option, WithRule(nil)) is a programming error: the
+// constructor panics, naming it, rather than serve without it.
 func UnaryServerInterceptor(opts ...Option) grpc.UnaryServerInterceptor {
 	cfg := newInterceptorConfig(opts)
 	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
@@ -133,16 +143,22 @@ func StreamServerInterceptor(opts ...Option) grpc.StreamServerInterceptor {
 
 func newInterceptorConfig(opts []Option) *interceptorConfig {
 	cfg := &interceptorConfig{}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(cfg)
+	for i, opt := range opts {
+		if opt == nil {
+			cfg.errs = append(cfg.errs, fmt.Errorf("statusmap: option %d is nil", i))
+			continue
 		}
+		opt(cfg)
+	}
+	if len(cfg.errs) > 0 {
+		panic(errors.Join(cfg.errs...))
 	}
 	return cfg
 }
 
 // Translate is what the interceptors do to a handler's error, for code
-// that returns errors to gRPC some other way. It returns nil for nil.
+// that returns errors to gRPC some other way. It returns nil for nil, and
+// panics on a bad option as the interceptors do.
 func Translate(ctx context.Context, err error, opts ...Option) error {
 	if err == nil {
 		return nil

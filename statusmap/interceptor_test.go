@@ -95,14 +95,14 @@ func TestStreamInterceptorSuccessDoesNotAllocate(t *testing.T) {
 // walk runs in a child process so that a hang cannot spin on in this one.
 func TestTranslateRuleOnCyclicChain(t *testing.T) {
 	if which := os.Getenv("STATUSMAP_IC_CYCLIC_CHILD"); which != "" {
-		var opt statusmap.Option
+		var opts []statusmap.Option
 		switch which {
 		case "WithErrorCode":
-			opt = statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound)
+			opts = append(opts, statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound))
 		case "WithErrorAs":
-			opt = statusmap.WithErrorAs(func(*validationError) *status.Status { return status.New(codes.InvalidArgument, "x") })
+			opts = append(opts, statusmap.WithErrorAs(func(*validationError) *status.Status { return status.New(codes.InvalidArgument, "x") }))
 		}
-		err := statusmap.Translate(context.Background(), &cyclicError{}, opt)
+		err := statusmap.Translate(context.Background(), &cyclicError{}, opts...)
 		fmt.Printf("result: %v %q\n", status.Code(err), status.Convert(err).Message())
 		return
 	}
@@ -203,5 +203,29 @@ func TestUnknownMessageCoversContextErrors(t *testing.T) {
 		if got := status.Convert(statusmap.Translate(context.Background(), wrapped)).Message(); got != wrapped.Error() {
 			t.Errorf("%v without the option: message %q", tc.base, got)
 		}
+	}
+}
+
+// TestBadOptionsPanic: a nil Option or WithRule(nil) is a programming error
+// the constructors name, never an option silently dropped.
+func TestBadOptionsPanic(t *testing.T) {
+	for name, build := range map[string]func(){
+		"unary WithRule(nil)":     func() { statusmap.UnaryServerInterceptor(statusmap.WithRule(nil)) },
+		"stream nil option":       func() { statusmap.StreamServerInterceptor(nil) },
+		"Translate WithRule(nil)": func() { _ = statusmap.Translate(context.Background(), errors.New("x"), statusmap.WithRule(nil)) },
+	} {
+		func() {
+			defer func() {
+				p := recover()
+				if p == nil {
+					t.Errorf("%s: no panic", name)
+					return
+				}
+				if !strings.Contains(fmt.Sprint(p), "statusmap:") {
+					t.Errorf("%s: panic %v does not name the package", name, p)
+				}
+			}()
+			build()
+		}()
 	}
 }
