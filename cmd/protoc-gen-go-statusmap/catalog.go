@@ -12,6 +12,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/statusmap/statusmap/internal/wire"
 )
 
 // The full names of the options in proto/statusmap/v1/options.proto.
@@ -230,7 +232,7 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 	defaultStatus := 0
 	if hasDefault {
 		defaultStatus = int(def.Int())
-		if !isErrorStatus(defaultStatus) {
+		if !wire.IsErrorStatus(defaultStatus) {
 			report(f, enum.Desc, "enum %s: (%s) %d is not an error status (400 to 599)", enum.Desc.FullName(), defaultHTTPStatusOption, defaultStatus)
 		}
 	}
@@ -252,7 +254,7 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 			continue
 		case !hasStatus[i]:
 			e.httpStatus = defaultStatus
-		case !isErrorStatus(e.httpStatus):
+		case !wire.IsErrorStatus(e.httpStatus):
 			report(f, v.Desc, "%s: (%s) %d is not an error status (400 to 599)", name, httpStatusOption, e.httpStatus)
 			continue
 		}
@@ -322,8 +324,6 @@ func camelCase(reason string) string {
 	}
 	return b.String()
 }
-
-func isErrorStatus(s int) bool { return s >= 400 && s <= 599 }
 
 // enumValueDeprecated reports whether a value is marked deprecated.
 func enumValueDeprecated(v *protogen.EnumValue) bool {
