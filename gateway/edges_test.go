@@ -204,3 +204,34 @@ func TestOwnKeyNeverForwarded(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowLearnsCustomMethods: a route with a method outside the ones
+// every 405 probes (a custom HttpRule binding, HandlePath) is listed in
+// Allow once a request has used it.
+func TestAllowLearnsCustomMethods(t *testing.T) {
+	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
+	if err := mux.HandlePath("PURGE", "/cache", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
+		w.WriteHeader(http.StatusNoContent)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	get := func() string {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", "/cache", nil))
+		if rec.Code != 405 {
+			t.Fatalf("GET /cache: %d; want 405", rec.Code)
+		}
+		return rec.Header().Get("Allow")
+	}
+	if allow := get(); allow != "" {
+		t.Errorf("before any PURGE: Allow %q; want empty (the method is not known yet)", allow)
+	}
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("PURGE", "/cache", nil))
+	if rec.Code != 204 {
+		t.Fatalf("PURGE /cache: %d", rec.Code)
+	}
+	if allow := get(); allow != "PURGE" {
+		t.Errorf("after a PURGE: Allow %q; want PURGE", allow)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -26,6 +27,9 @@ type Gateway struct {
 	details *detailCache
 	// writers pools the middleware's response writers.
 	writers sync.Pool
+	// methods are the methods outside probeMethods that routed requests
+	// used (see noteMethod).
+	methods atomic.Pointer[[]string]
 	// streams finds a stream's response writer from the context grpc-gateway
 	// passes its stream error handler, which is given nothing else (see
 	// stream.go). An entry lives as long as its request.

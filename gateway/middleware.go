@@ -51,6 +51,9 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 		if b.g.cfg.notAcceptable && b.refuseUnacceptable(w, r) {
 			return
 		}
+		if !isProbeMethod(r.Method) {
+			b.g.noteMethod(r.Method)
+		}
 		rw := b.g.getWriter()
 		*rw = responseWriter{ResponseWriter: w, method: r.Method, req: r}
 		if r.Method == http.MethodPost && isFormPost(r) && !b.routesPost(r) {

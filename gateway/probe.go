@@ -3,6 +3,7 @@ package gateway
 import (
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 )
@@ -32,20 +33,63 @@ func probeOf(r *http.Request) *probeBody {
 	return p
 }
 
-// probeMethods are the methods a 405 is checked against: those that
-// google.api.HttpRule can bind.
+// probeMethods are the methods a 405 is always checked against: those
+// google.api.HttpRule names (get, put, post, delete, patch), and HEAD and
+// OPTIONS. A custom binding, or a route added with HandlePath, may use any
+// other method; the Gateway learns those from the requests routed through
+// it (Gateway.noteMethod) and probes them too.
 var probeMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
 
-// allowedMethods asks the mux which methods it routes for r's path.
-func allowedMethods(mux *runtime.ServeMux, r *http.Request) []string {
-	allowed := make([]string, 0, len(probeMethods))
+// isProbeMethod reports whether method is one of probeMethods.
+func isProbeMethod(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// allowedMethods asks the mux which methods it routes for r's path: the
+// probe methods and the other methods learned.
+func (g *Gateway) allowedMethods(mux *runtime.ServeMux, r *http.Request) []string {
+	learned := g.learnedMethods()
+	allowed := make([]string, 0, len(probeMethods)+len(learned))
 	p := newProber(r)
-	for _, method := range probeMethods {
-		if method != r.Method && p.routes(mux, method) {
-			allowed = append(allowed, method)
+	for _, methods := range [2][]string{probeMethods[:], learned} {
+		for _, method := range methods {
+			if method != r.Method && p.routes(mux, method) {
+				allowed = append(allowed, method)
+			}
 		}
 	}
 	return allowed
+}
+
+// noteMethod remembers a method outside probeMethods that a routed request
+// used, so that later 405s probe it; at most maxHeaderItems are kept.
+func (g *Gateway) noteMethod(method string) {
+	for {
+		old := g.methods.Load()
+		var known []string
+		if old != nil {
+			known = *old
+		}
+		if slices.Contains(known, method) || len(known) >= maxHeaderItems || !isToken(method) {
+			return
+		}
+		grown := append(slices.Clip(known), method)
+		if g.methods.CompareAndSwap(old, &grown) {
+			return
+		}
+	}
+}
+
+// learnedMethods returns the methods noteMethod kept.
+func (g *Gateway) learnedMethods() []string {
+	if m := g.methods.Load(); m != nil {
+		return *m
+	}
+	return nil
 }
 
 // prober sends probes for one path, reusing one request.
