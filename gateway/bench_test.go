@@ -45,7 +45,8 @@ func benchErrors(b testing.TB) map[string]error {
 	}
 }
 
-// BenchmarkErrorHandler pairs gateway.ErrorHandler with grpc-gateway's
+// BenchmarkErrorHandler pairs statusmap's error handler (through a mux built
+// with ServeMuxOptions) with grpc-gateway's
 // runtime.DefaultHTTPErrorHandler on the same errors, with the mux's default
 // marshaler and the server metadata a generated handler puts in the
 // context. Compare the pairs with benchstat, or by eye:

@@ -117,7 +117,8 @@ func jsonAsValue(item json.RawMessage) *anypb.Any {
 	return a
 }
 
-// restoreUndecodable turns StreamErrorHandler's stand-in for a detail
+// restoreUndecodable turns the stream error handler's stand-in (see
+// keepMarshalable) for a detail
 // protojson could not write back into that detail.
 func restoreUndecodable(a *anypb.Any) *anypb.Any {
 	if !wire.HasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {

@@ -19,8 +19,10 @@ const (
 	// FormatStatus is grpc-gateway's body, google.rpc.Status in the
 	// request's marshaler: {"code": 5, "message": "...", "details": [...]},
 	// where code is the gRPC code. For every error grpc-gateway can write,
-	// the body is equal by meaning to grpc-gateway's (TestPeerCases runs
-	// grpc-gateway's own error cases on both).
+	// the body is equal by meaning to grpc-gateway's but for the differences
+	// TestPeerCases lists (grpc-gateway's own error cases run on both): the
+	// pin is left out, the gateway's own request errors are made readable,
+	// and the mux's forward-response rewriter is not run on errors.
 	FormatStatus Format = iota
 	// FormatGoogle is the AIP-193 envelope:
 	// {"error": {"code": 404, "message": "...", "status": "NOT_FOUND", "details": [...]}},

@@ -1,7 +1,7 @@
 // Package statusmap translates between gRPC status codes and HTTP status
 // codes, in both directions, for services that speak both.
 //
-// The package holds three things:
+// The package holds:
 //
 //   - The documented table: the HTTP statuses an API documents, with their
 //     descriptions (Documented). It is the single source of truth; the
@@ -13,6 +13,11 @@
 //     exact HTTP status in an error detail (statusmapv1.HttpStatus), so that
 //     HTTPStatusOf returns it unchanged on the far side of any number of gRPC
 //     hops.
+//   - Server interceptors (UnaryServerInterceptor, StreamServerInterceptor,
+//     and Translate for other paths) that turn ordinary Go errors into
+//     statuses at the edge, and SetHTTPStatus for a success's status.
+//   - The runtime of error catalogs (NewReason, ReasonErrorf, HasReason),
+//     which protoc-gen-go-statusmap's generated code calls.
 //
 // The two mapping directions are deliberately not inverses of each other.
 // gRPC has 17 codes and HTTP has many more statuses: HTTPStatus(Code(405)) is
