@@ -3,39 +3,15 @@
 // Run by .ci/clients.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { STATUS_CODES } from "node:http";
-import { join } from "node:path";
 import { describe, test } from "node:test";
-import { toJson, type JsonValue } from "@bufbuild/protobuf";
+import { toJson } from "@bufbuild/protobuf";
 import { AnySchema } from "@bufbuild/protobuf/wkt";
-import { decodeError, registry, type Kind } from "./errors.js";
-
-// A case as the tour writes it in cases.json (examples/tour/bodies.go).
-interface Case {
-  format: string;
-  kind: Kind;
-  request: string;
-  what: string;
-  body: string;
-  httpStatus: number;
-  contentType: string;
-  source: string;
-  code: number;
-  codeName: string;
-  message: string;
-  detailTypes: string[];
-  details: JsonValue[];
-}
-
-const dir = process.env["BODIES_DIR"];
-if (!dir) {
-  throw new Error("set BODIES_DIR to the directory written by: go run ./examples/tour -bodies DIR");
-}
-const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as Case[];
+import { cases, formats, readBody } from "./cases.js";
+import { decodeError, registry } from "./errors.js";
 
 test("the tour wrote bodies in all three formats", () => {
-  for (const format of ["status", "google", "problem"]) {
+  for (const format of formats) {
     const n = cases.filter((c) => c.format === format).length;
     // 14 documented error statuses, problem+json by Accept, two streams.
     assert.ok(n >= 17, `${n} ${format} bodies; want at least 17`);
@@ -57,14 +33,13 @@ test("decoding is strict", () => {
   assert.throws(() => decodeError("stream", { code: 5 }), /not \{"error"/);
 });
 
-for (const format of ["status", "google", "problem"]) {
+for (const format of formats) {
   describe(`${format} format`, () => {
     for (const c of cases.filter((c) => c.format === format)) {
       test(`${c.httpStatus} ${c.request} (${c.what}) as ${c.kind}`, () => {
-        const text = readFileSync(join(dir, c.body), "utf8");
         let got;
         try {
-          got = decodeError(c.kind, JSON.parse(text) as JsonValue);
+          got = decodeError(c.kind, readBody(c));
         } catch (e) {
           assert.fail(`cannot decode ${c.body} as ${c.kind}: ${e instanceof Error ? e.message : String(e)}`);
         }
