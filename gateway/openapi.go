@@ -45,12 +45,18 @@ func WithErrorStatuses(statuses ...int) OpenAPIOption {
 // so that it says what the Gateway answers, and returns it in the input's
 // encoding (JSON or YAML). The input is what the generators write: OpenAPI
 // 2.0 from grpc-gateway's protoc-gen-openapiv2, or OpenAPI 3.0 or 3.1 from
-// gnostic's protoc-gen-openapi. Any other document is an error.
+// gnostic's protoc-gen-openapi. Any other document is an error, and so is
+// one OpenAPI already rewrote: the generator's 200s and default responses
+// are gone from it, so rewrite the generated document.
 //
 // Every operation then lists:
 //   - its success as the Gateway answers it: the per-RPC status
 //     (WithRPCSuccessStatus, matched by the operationId the generators write,
-//     Service_Method), else the method's (POST 201), else 200. DELETE's 204
+//     Service_Method, then by the numbered ones of additional bindings,
+//     Service_Method2, ...), else the method's (POST 201), else 200. A
+//     per-RPC status of a service the document describes that no operation
+//     is the RPC of is an error; one of a service it does not describe is
+//     another document's and is left be. DELETE's 204
 //     has no body when the response message declares no field; for a message
 //     with fields, 200 stays and a 204 is added for an empty one. A server
 //     stream answers 200. A handler's own statusmap.SetHTTPStatus cannot be
@@ -61,7 +67,10 @@ func WithErrorStatuses(statuses ...int) OpenAPIOption {
 //     statusmap.v1.GoogleErrorBody, or statusmap.v1.Problem), and the
 //     headers RFC 9110 asks of the status: WWW-Authenticate on 401,
 //     Proxy-Authenticate on 407, Allow on 405, Retry-After on 429 and 503.
-//   - a default response for any other error status.
+//   - a default response for any other error status (413 for a request too
+//     large, a status an error pins, one left out by WithErrorStatuses),
+//     which declares Retry-After too: the Gateway writes it with any error
+//     status whose error carries a google.rpc.RetryInfo.
 //
 // A request whose Accept header prefers application/problem+json gets a
 // problem whatever the format: a 3.x document lists it as a second media

@@ -155,6 +155,36 @@ func TestOpenAPIRefuses(t *testing.T) {
 	if _, err := g.OpenAPI([]byte(bookshelfDoc), nil); err == nil {
 		t.Errorf("a nil option: got no error")
 	}
+	out, err := g.OpenAPI([]byte(bookshelfDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.OpenAPI(out); err == nil || !strings.Contains(err.Error(), "already rewritten") {
+		t.Errorf("its own output: got %v; want it refused as already rewritten", err)
+	}
+}
+
+// TestOpenAPIRPCStatuses: a per-RPC status must find its operation in a
+// document of its service; an RPC of another service is another
+// document's, since one gateway may front services documented apart.
+func TestOpenAPIRPCStatuses(t *testing.T) {
+	g, err := gateway.New(
+		gateway.WithRPCSuccessStatus("/other.v1.OtherService/CreateThing", http.StatusAccepted),
+		gateway.WithRPCSuccessStatus("/bookshelf.v1.BookshelfService/CreateBook", http.StatusAccepted),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := responseCodes(rewrite(t, g, gateway.WithErrorStatuses()), "/v1/books", "post"); got != "202 default" {
+		t.Errorf("POST responses %q; want 202 default", got)
+	}
+	misspelt, err := gateway.New(gateway.WithRPCSuccessStatus("/bookshelf.v1.BookshelfService/CreateBok", http.StatusAccepted))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := misspelt.OpenAPI([]byte(bookshelfDoc)); err == nil || !strings.Contains(err.Error(), "/bookshelf.v1.BookshelfService/CreateBok") {
+		t.Errorf("a status of a method the service lacks: got %v; want an error naming the RPC", err)
+	}
 }
 
 // The document and the mux come from one Gateway, so they cannot drift.

@@ -7,9 +7,13 @@
 //	go run github.com/statusmap/statusmap/cmd/statusmap-openapi [flags] FILE...
 //
 // It writes the rewritten documents to standard output, or with -w rewrites
-// the files in place, as gofmt does; with no FILE it reads standard input.
-// A file that is not an OpenAPI 2.0 or 3.x document is an error and is left
-// untouched.
+// the files in place (a symbolic link's target, the link kept), as gofmt
+// does; with no FILE it reads standard input. -l lists the files the
+// rewrite changes, standard input as "<standard input>". A file that is not
+// an OpenAPI 2.0 or 3.x document as a generator wrote it (one this command
+// already rewrote included) is an error and is left untouched. So is a file
+// that describes an -rpc-success RPC's service but not the RPC; and when no
+// file describes the service at all, no file is written.
 //
 // The flags mirror the gateway's options, and the command builds the same
 // gateway.Gateway a server would (gateway.New) and calls its OpenAPI method,
@@ -40,6 +44,7 @@ import (
 	"strings"
 
 	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/internal/openapi"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 )
 
@@ -63,6 +68,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	var (
+		rpcs        []string
 		write       = fs.Bool("w", false, "write the result to each FILE instead of standard output")
 		list        = fs.Bool("l", false, "list the files whose rewritten form differs from them")
 		format      = fs.String("format", "status", "error body format: status, google or problem")
@@ -109,6 +115,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usage("-rpc-success %q: %v", s, err)
 		}
 		gatewayOpts = append(gatewayOpts, gateway.WithRPCSuccessStatus(rpc, status))
+		rpcs = append(rpcs, rpc)
 	}
 	if *noSuccess {
 		gatewayOpts = append(gatewayOpts, gateway.WithoutSuccessStatuses())
@@ -151,68 +158,100 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usage("%v", err)
 	}
 
-	if fs.NArg() == 0 {
-		doc, err := io.ReadAll(stdin)
-		if err == nil {
-			doc, err = g.OpenAPI(doc, openAPIOpts...)
-		}
-		if err == nil {
-			_, err = stdout.Write(doc)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "statusmap-openapi: <standard input>: %v\n", err)
-			return 1
-		}
-		return 0
-	}
+	// Every document is rewritten before any is written, so that an RPC
+	// status no document can use leaves them all untouched.
+	var docs []document
+	var inputs [][]byte
 	code := 0
+	if fs.NArg() == 0 {
+		docs = append(docs, document{name: stdinName, stdin: true})
+	}
 	for _, name := range fs.Args() {
-		if err := rewriteFile(g, openAPIOpts, name, *write, *list, stdout); err != nil {
-			fmt.Fprintf(stderr, "statusmap-openapi: %s: %v\n", name, err)
+		docs = append(docs, document{name: name})
+	}
+	for i := range docs {
+		d := &docs[i]
+		if d.stdin {
+			d.in, d.err = io.ReadAll(stdin)
+		} else {
+			d.in, d.err = os.ReadFile(d.name)
+		}
+		if d.err == nil {
+			inputs = append(inputs, d.in)
+			d.out, d.err = g.OpenAPI(d.in, openAPIOpts...)
+		}
+		if d.err != nil {
+			fmt.Fprintf(stderr, "statusmap-openapi: %s: %v\n", d.name, d.err)
+			code = 1
+		}
+	}
+	// An RPC of a service the document describes without it is each
+	// document's error; one of a service no document describes is the
+	// command's, since the library takes it for another document's.
+	if missing := openapi.RPCsOfNoDocument(rpcs, inputs...); len(missing) > 0 {
+		for _, rpc := range missing {
+			fmt.Fprintf(stderr, "statusmap-openapi: -rpc-success %s: no document describes a service of that name; nothing was written\n", rpc)
+		}
+		return 1
+	}
+	for _, d := range docs {
+		if d.err != nil {
+			continue
+		}
+		if err := d.emit(*write, *list, stdout); err != nil {
+			fmt.Fprintf(stderr, "statusmap-openapi: %s: %v\n", d.name, err)
 			code = 1
 		}
 	}
 	return code
 }
 
-// rewriteFile rewrites one file: to stdout, in place (write), or only
-// names it when it would change (list).
-func rewriteFile(g *gateway.Gateway, opts []gateway.OpenAPIOption, name string, write, list bool, stdout io.Writer) error {
-	doc, err := os.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	out, err := g.OpenAPI(doc, opts...)
-	if err != nil {
-		return err
-	}
-	changed := !bytes.Equal(doc, out)
+// stdinName is how standard input is named, as gofmt names it.
+const stdinName = "<standard input>"
+
+// document is one input and its rewrite, or why it has none.
+type document struct {
+	name    string
+	stdin   bool
+	in, out []byte
+	err     error
+}
+
+// emit writes the rewritten document: its name when it changes (list), in
+// place (write), or to stdout when neither.
+func (d document) emit(write, list bool, stdout io.Writer) error {
+	changed := !bytes.Equal(d.in, d.out)
 	if list && changed {
-		if _, err := fmt.Fprintln(stdout, name); err != nil {
+		if _, err := fmt.Fprintln(stdout, d.name); err != nil {
 			return err
 		}
 	}
 	switch {
 	case write:
 		if changed {
-			return replaceFile(name, out)
+			return replaceFile(d.name, d.out)
 		}
 		return nil
 	case list:
 		return nil
 	}
-	_, err = stdout.Write(out)
+	_, err := stdout.Write(d.out)
 	return err
 }
 
-// replaceFile writes data to name through a temporary file in the same
-// folder, renamed over it, so that a failure leaves the file as it was.
+// replaceFile writes data to the file name is, or links to, through a
+// temporary file beside it renamed over it, so that a failure leaves the
+// file as it was and a symbolic link stays one, as with gofmt -w.
 func replaceFile(name string, data []byte) error {
-	info, err := os.Stat(name)
+	target, err := filepath.EvalSymlinks(name)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	info, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
 		return err
 	}
@@ -228,7 +267,7 @@ func replaceFile(name string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), name)
+	return os.Rename(tmp.Name(), target)
 }
 
 // keyStatus splits "KEY=STATUS", where KEY is an HTTP method, or with rpc

@@ -87,10 +87,113 @@ func TestWriteInPlace(t *testing.T) {
 	if len(entries) != 2 {
 		t.Errorf("%d files in the folder; want no temporary file left", len(entries))
 	}
-	// Rewriting its own output again changes nothing.
-	code, out, _ = runCommand(t, "", "-l", "-format", "problem", "-success", "PUT=202", "-rpc-success", "/bookshelf.v1.BookshelfService/GetBook=203", good)
-	if code != 0 || out != "" {
-		t.Errorf("-l after -w: exit %d, output %q; want no change", code, out)
+	// Its own output is refused, with any options: what the generator
+	// wrote is gone from it.
+	code, out, errOut = runCommand(t, "", "-l", "-format", "problem", "-success", "PUT=202", "-rpc-success", "/bookshelf.v1.BookshelfService/GetBook=203", good)
+	if code != 1 || out != "" || !strings.Contains(errOut, "already rewritten by statusmap-openapi; rewrite the generated document") {
+		t.Errorf("-l after -w: exit %d, output %q, stderr %q; want 1 and the file refused as already rewritten", code, out, errOut)
+	}
+}
+
+// TestWriteThroughSymlink: -w writes the file a link points to and keeps
+// the link, as gofmt -w does.
+func TestWriteThroughSymlink(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(rewritten)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	target := filepath.Join(dir, "gen", "api.swagger.json")
+	link := filepath.Join(dir, "api.swagger.json")
+	if err := os.Mkdir(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, input, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("gen", "api.swagger.json"), link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if code, _, errOut := runCommand(t, "", "-w", link); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link is no longer a link: %v, %v", info.Mode(), err)
+	}
+	if got, _ := os.ReadFile(target); !bytes.Equal(got, want) {
+		t.Errorf("the link's target is not rewritten")
+	}
+	for d, want := range map[string]int{dir: 2, filepath.Dir(target): 1} {
+		if entries, _ := os.ReadDir(d); len(entries) != want {
+			t.Errorf("%d files in %s; want %d, no temporary file left", len(entries), d, want)
+		}
+	}
+}
+
+// TestListStandardInput: -l names standard input as gofmt does, when the
+// rewrite would change it, rather than printing the document.
+func TestListStandardInput(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCommand(t, string(input), "-l"); code != 0 || out != "<standard input>\n" {
+		t.Errorf("-l: exit %d, output %.80q, stderr %q; want <standard input>", code, out, errOut)
+	}
+}
+
+// TestRPCWithoutOperation: a per-RPC status that no operation of the files
+// is the RPC of is an error naming it, and no file is touched.
+func TestRPCWithoutOperation(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rpc := range []string{
+		"/bookshelf.v1.BookshelfService/CreateBok", // a method the service lacks
+		"/bookshelf.v1.BookshelfServic/CreateBook", // a service no file describes
+	} {
+		dir := t.TempDir()
+		a := filepath.Join(dir, "a.swagger.json")
+		b := filepath.Join(dir, "b.swagger.json")
+		for _, name := range []string{a, b} {
+			if err := os.WriteFile(name, input, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, out, errOut := runCommand(t, "", "-w", "-rpc-success", rpc+"=202", a, b)
+		if code != 1 || out != "" || !strings.Contains(errOut, rpc) {
+			t.Errorf("%s: exit %d, output %q, stderr %q; want 1 and the RPC named", rpc, code, out, errOut)
+		}
+		for _, name := range []string{a, b} {
+			if got, _ := os.ReadFile(name); !bytes.Equal(got, input) {
+				t.Errorf("%s: %s was changed", rpc, name)
+			}
+		}
+		code, out, errOut = runCommand(t, string(input), "-rpc-success", rpc+"=202")
+		if code != 1 || out != "" || !strings.Contains(errOut, rpc) {
+			t.Errorf("%s, standard input: exit %d, output %.80q, stderr %q; want 1 and the RPC named", rpc, code, out, errOut)
+		}
+	}
+}
+
+// TestByteOrderMark: a file that starts with a byte order mark is read,
+// and written back without it.
+func TestByteOrderMark(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(rewritten)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCommand(t, "\ufeff"+string(input)); code != 0 || out != string(want) {
+		t.Errorf("exit %d, stderr %q; output equal to %s: %v", code, errOut, rewritten, out == string(want))
 	}
 }
 

@@ -11,6 +11,7 @@
 package openapi
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -66,31 +67,14 @@ type Config struct {
 
 // Rewrite returns doc rewritten for cfg, in doc's own encoding: JSON for a
 // JSON document, YAML otherwise. doc must be an OpenAPI 2.0 or 3.0/3.1
-// document; anything else is an error. The same doc and cfg always give the
-// same bytes.
+// document as a generator wrote it; anything else, a document Rewrite
+// already rewrote included, is an error. The same doc and cfg always give
+// the same bytes.
 func Rewrite(doc []byte, cfg Config) ([]byte, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	var (
-		root any
-		yd   yamlDoc
-		err  error
-	)
-	asJSON := isJSON(doc)
-	if asJSON {
-		root, err = decodeJSON(doc)
-	} else {
-		root, yd, err = decodeYAML(doc)
-	}
-	if err != nil {
-		return nil, err
-	}
-	top, ok := root.(*object)
-	if !ok {
-		return nil, errors.New("not an OpenAPI document: the top level is not an object")
-	}
-	v, err := versionOf(top)
+	top, v, yd, asJSON, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +85,54 @@ func Rewrite(doc []byte, cfg Config) ([]byte, error) {
 		return encodeJSON(top)
 	}
 	return encodeYAML(top, yd)
+}
+
+// byteOrderMark is UTF-8's, which some editors put at the start of a file.
+// It is read past and not written back.
+const byteOrderMark = "\ufeff"
+
+// decode reads an OpenAPI document: its top-level object, its version, and
+// whether it is JSON (else YAML, with what yd keeps of it).
+func decode(doc []byte) (top *object, v version, yd yamlDoc, asJSON bool, err error) {
+	doc = bytes.TrimPrefix(doc, []byte(byteOrderMark))
+	var root any
+	asJSON = isJSON(doc)
+	if asJSON {
+		root, err = decodeJSON(doc)
+	} else {
+		root, yd, err = decodeYAML(doc)
+	}
+	if err != nil {
+		return nil, 0, yd, asJSON, err
+	}
+	top, ok := root.(*object)
+	if !ok {
+		return nil, 0, yd, asJSON, errors.New("not an OpenAPI document: the top level is not an object")
+	}
+	v, err = versionOf(top)
+	return top, v, yd, asJSON, err
+}
+
+// RPCsOfNoDocument returns, sorted, those of rpcs ("/pkg.Service/Method")
+// whose service no operation of any of docs belongs to. Rewrite takes such
+// an RPC's status for another document's and leaves it be; a command given
+// both the RPCs and all the documents can tell its user that the status
+// does nothing. A doc that cannot be read describes no service.
+func RPCsOfNoDocument(rpcs []string, docs ...[]byte) []string {
+	var ids []string
+	for _, doc := range docs {
+		if top, v, _, _, err := decode(doc); err == nil {
+			ids = append(ids, operationIDs(top, v)...)
+		}
+	}
+	var out []string
+	for _, rpc := range rpcs {
+		if service, _, ok := splitRPC(rpc); !ok || !describesService(ids, service) {
+			out = append(out, rpc)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (cfg Config) validate() error {

@@ -35,16 +35,18 @@ var formatNames = map[Format]string{FormatStatus: "status", FormatGoogle: "googl
 
 // TestGolden rewrites documents as the generators write them and compares
 // the result with the committed golden files (go test -update rewrites
-// them). It also checks that the rewrite is byte-stable and idempotent.
+// them). It also checks that the rewrite is byte-stable, and that its
+// output is not rewritten again (TestAlreadyRewritten says why).
 func TestGolden(t *testing.T) {
 	testCases := []struct {
 		input   string
 		formats []Format
+		noRPC   bool // the document lacks testConfig's RPC, not its service
 	}{
-		{"openapiv2.swagger.json", []Format{FormatStatus, FormatGoogle, FormatProblem}},
-		{"edge.swagger.json", []Format{FormatStatus}},
-		{"nodefaults.swagger.json", []Format{FormatProblem}},
-		{"gnostic.openapi.yaml", []Format{FormatStatus, FormatGoogle, FormatProblem}},
+		{"openapiv2.swagger.json", []Format{FormatStatus, FormatGoogle, FormatProblem}, false},
+		{"edge.swagger.json", []Format{FormatStatus}, false},
+		{"nodefaults.swagger.json", []Format{FormatProblem}, true},
+		{"gnostic.openapi.yaml", []Format{FormatStatus, FormatGoogle, FormatProblem}, false},
 	}
 	for _, tc := range testCases {
 		input, err := os.ReadFile(filepath.Join("testdata", tc.input))
@@ -55,17 +57,20 @@ func TestGolden(t *testing.T) {
 			name, ext, _ := strings.Cut(tc.input, ".")
 			golden := filepath.Join("testdata", "golden", name+"."+formatNames[f]+"."+ext)
 			t.Run(filepath.Base(golden), func(t *testing.T) {
-				got, err := Rewrite(input, testConfig(f))
+				cfg := testConfig(f)
+				if tc.noRPC {
+					cfg.SuccessByRPC = nil
+				}
+				got, err := Rewrite(input, cfg)
 				if err != nil {
 					t.Fatal(err)
 				}
-				again, err := Rewrite(input, testConfig(f))
+				again, err := Rewrite(input, cfg)
 				if err != nil || !bytes.Equal(got, again) {
 					t.Errorf("a second rewrite of the same input differs (err %v)", err)
 				}
-				twice, err := Rewrite(got, testConfig(f))
-				if err != nil || !bytes.Equal(got, twice) {
-					t.Errorf("rewriting the output again changes it (err %v)", err)
+				if _, err := Rewrite(got, cfg); err == nil || !strings.Contains(err.Error(), "already rewritten") {
+					t.Errorf("rewriting the output again: got error %v; want it refused as already rewritten", err)
 				}
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -202,7 +207,10 @@ func TestErrorResponses(t *testing.T) {
 	if got := shared.object("statusmap.NotFound").str("description"); got != "The server could not find the requested page." {
 		t.Errorf("404 description %q; want the configured one verbatim", got)
 	}
-	for status, header := range map[string]string{"Unauthorized": "WWW-Authenticate", "ProxyAuthenticationRequired": "Proxy-Authenticate", "MethodNotAllowed": "Allow", "ServiceUnavailable": "Retry-After"} {
+	for status, header := range map[string]string{"Unauthorized": "WWW-Authenticate", "ProxyAuthenticationRequired": "Proxy-Authenticate", "MethodNotAllowed": "Allow", "ServiceUnavailable": "Retry-After",
+		// The gateway writes Retry-After with any status whose error
+		// carries a RetryInfo, listed or not.
+		"Error": "Retry-After"} {
 		if shared.object("statusmap."+status).object("headers").object(header) == nil {
 			t.Errorf("%s has no %s header", status, header)
 		}
@@ -262,5 +270,131 @@ func TestConfigRefused(t *testing.T) {
 				t.Errorf("got error %v; want one saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// twoGets is a document with an RPC whose name is another's plus a digit,
+// Get2, beside Get and Get's additional binding, which protoc-gen-openapiv2
+// names Get2 too when no RPC Get2 exists.
+const twoGets = `{
+  "swagger": "2.0",
+  "paths": {
+    "/a": {"get": {"operationId": "Svc_Get", "responses": {"200": {"description": "A successful response."}}}},
+    "/b": {"get": {"operationId": "Svc_Get2", "responses": {"200": {"description": "A successful response."}}}},
+    "/c": {"get": {"operationId": "Svc_Get23", "responses": {"200": {"description": "A successful response."}}}},
+    "/d": {"get": {"operationId": "Svc_List3", "responses": {"200": {"description": "A successful response."}}}},
+    "/e": {"get": {"operationId": "Svc_List", "responses": {"200": {"description": "A successful response."}}}}
+  }
+}`
+
+// TestRPCStatusExactNameFirst: an operation is first the RPC whose
+// operationId it is; only then the numbered additional binding of one.
+func TestRPCStatusExactNameFirst(t *testing.T) {
+	cfg := Config{SuccessByRPC: map[string]int{"/p.Svc/Get": 203, "/p.Svc/Get2": 206, "/p.Svc/List": 202}}
+	root := rewriteTree(t, twoGets, cfg)
+	for path, want := range map[string]string{
+		"/a": "203 default", // Get itself
+		"/b": "206 default", // the RPC Get2, not Get's second binding
+		"/c": "206 default", // Get2's third binding: the longest name that fits
+		"/d": "202 default", // List's third binding
+		"/e": "202 default",
+	} {
+		if got := responseKeys(root, path, "get"); got != want {
+			t.Errorf("%s: got responses %q; want %q", path, got, want)
+		}
+	}
+	// Without a status of its own, Svc_Get2 is Get's additional binding.
+	root = rewriteTree(t, twoGets, Config{SuccessByRPC: map[string]int{"/p.Svc/Get": 203}})
+	if got := responseKeys(root, "/b", "get"); got != "203 default" {
+		t.Errorf("Get's binding Svc_Get2: got responses %q; want 203 default", got)
+	}
+}
+
+// TestRPCWithoutOperation: a per-RPC status of a service the document
+// describes must find its operation; one of a service it does not describe
+// belongs to another document.
+func TestRPCWithoutOperation(t *testing.T) {
+	input, err := os.ReadFile("testdata/openapiv2.swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testCases := []struct {
+		name string
+		cfg  Config
+		want string // "" for no error
+	}{
+		{"misspelt method", Config{SuccessByRPC: map[string]int{"/bookshelf.v1.BookshelfService/CreateBok": 202}}, "/bookshelf.v1.BookshelfService/CreateBok"},
+		{"misspelt method, success statuses off", Config{SuccessDisabled: true, SuccessByRPC: map[string]int{"/bookshelf.v1.BookshelfService/GetBok": 202}}, "/bookshelf.v1.BookshelfService/GetBok"},
+		{"another document's service", Config{SuccessByRPC: map[string]int{"/other.v1.OtherService/CreateThing": 202}}, ""},
+		{"a server stream's RPC", Config{SuccessByRPC: map[string]int{"/bookshelf.v1.BookshelfService/StreamBooks": 202}}, ""},
+		{"an additional binding's RPC", Config{SuccessByRPC: map[string]int{"/bookshelf.v1.BookshelfService/UpdateBook": 202}}, ""},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Rewrite(input, tc.cfg)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("got error %v; want none", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("got error %v; want one naming %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestRPCsOfNoDocument: the command's check that each RPC it was given a
+// status for is of a service one of its documents describes.
+func TestRPCsOfNoDocument(t *testing.T) {
+	v2, err := os.ReadFile("testdata/openapiv2.swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v3, err := os.ReadFile("testdata/edge.swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rpcs := []string{"/z.Other/A", "/bookshelf.v1.BookshelfService/CreateBook", "/edge.v1.EdgeService/Anything", "/a.BookshelfServic/CreateBook"}
+	got := strings.Join(RPCsOfNoDocument(rpcs, v2, v3, []byte("not a document")), " ")
+	if want := "/a.BookshelfServic/CreateBook /z.Other/A"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+}
+
+// TestAlreadyRewritten: a rewritten document has lost what the generator
+// wrote (its 200s, its default), so it is refused rather than rewritten
+// again with what could be other options.
+func TestAlreadyRewritten(t *testing.T) {
+	for _, name := range []string{"openapiv2.status.swagger.json", "gnostic.problem.openapi.yaml"} {
+		doc, err := os.ReadFile(filepath.Join("testdata", "golden", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig(FormatStatus)
+		cfg.SuccessByRPC = nil
+		cfg.SuccessDisabled = true
+		if _, err := Rewrite(doc, cfg); err == nil || !strings.Contains(err.Error(), "already rewritten by statusmap-openapi; rewrite the generated document") {
+			t.Errorf("%s: got error %v; want it refused as already rewritten", name, err)
+		}
+	}
+}
+
+// TestByteOrderMark: a document may start with a UTF-8 byte order mark;
+// the output has none.
+func TestByteOrderMark(t *testing.T) {
+	for _, name := range []string{"openapiv2.swagger.json", "gnostic.openapi.yaml"} {
+		doc, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig(FormatStatus)
+		cfg.SuccessByRPC = nil
+		want, err := Rewrite(doc, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Rewrite(append([]byte("\ufeff"), doc...), cfg)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s with a byte order mark: error %v, output equal to the one without: %v", name, err, bytes.Equal(got, want))
+		}
 	}
 }

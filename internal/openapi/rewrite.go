@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -10,8 +11,7 @@ import (
 
 // The names the rewrite gives what it adds. They live in statusmap's own
 // namespace, so that they cannot take the name of something the generator
-// wrote, and running the rewrite again replaces them rather than adding
-// copies.
+// wrote, and so that a document already rewritten is known by them.
 const (
 	responsePrefix       = "statusmap."
 	defaultResponse      = responsePrefix + "Error"
@@ -48,23 +48,34 @@ type rewriter struct {
 }
 
 type rpcStatus struct {
-	operationID string
+	rpc         string // "/pkg.Service/Method"
+	service     string
+	operationID string // "Service_Method"
 	status      int
+	matched     bool // an operation is the RPC's
 }
 
 // httpMethods are the operations of a path item.
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 func (r *rewriter) run() error {
+	if r.rewritten() {
+		// Its generated 200s and default are gone, so what other options
+		// would make of it cannot be known; the generated document can.
+		return errors.New("already rewritten by statusmap-openapi; rewrite the generated document")
+	}
 	for rpc, s := range r.cfg.SuccessByRPC {
 		svc, m, _ := splitRPC(rpc)
-		r.rpcs = append(r.rpcs, rpcStatus{svc + "_" + m, s})
+		r.rpcs = append(r.rpcs, rpcStatus{rpc: rpc, service: svc, operationID: svc + "_" + m, status: s})
 	}
 	sort.Slice(r.rpcs, func(i, j int) bool {
 		if r.rpcs[i].operationID != r.rpcs[j].operationID {
 			return r.rpcs[i].operationID < r.rpcs[j].operationID
 		}
-		return r.rpcs[i].status < r.rpcs[j].status
+		if r.rpcs[i].status != r.rpcs[j].status {
+			return r.rpcs[i].status < r.rpcs[j].status
+		}
+		return r.rpcs[i].rpc < r.rpcs[j].rpc
 	})
 
 	schemas, err := r.schemas()
@@ -94,6 +105,9 @@ func (r *rewriter) run() error {
 			}
 		}
 	}
+	if err := r.checkRPCs(); err != nil {
+		return err
+	}
 	if err := r.addSchemas(schemas); err != nil {
 		return err
 	}
@@ -104,6 +118,76 @@ func (r *rewriter) run() error {
 		return r.addProduces()
 	}
 	return nil
+}
+
+// rewritten reports whether the document has the shared responses the
+// rewrite adds.
+func (r *rewriter) rewritten() bool {
+	shared := r.root.object("responses")
+	if r.v == 3 {
+		shared = r.root.object("components").object("responses")
+	}
+	if shared == nil {
+		return false
+	}
+	for _, k := range shared.keys {
+		if strings.HasPrefix(k, responsePrefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRPCs refuses a per-RPC status of a service the document describes
+// that no operation is: a misspelt method, or one without an HTTP binding,
+// whose status would silently do nothing. An RPC of a service the document
+// does not describe is another document's (protoc-gen-openapiv2 writes one
+// per proto file, and one gateway may front them all).
+func (r *rewriter) checkRPCs() error {
+	ids := operationIDs(r.root, r.v)
+	var missing []string
+	for _, rpc := range r.rpcs {
+		if !rpc.matched && describesService(ids, rpc.service) {
+			missing = append(missing, rpc.rpc+" (operationId "+rpc.operationID+")")
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	return fmt.Errorf("a success status is given for RPC %s, but no operation of the document is that RPC", strings.Join(missing, ", "))
+}
+
+// operationIDs returns the operationIds of a document's operations.
+func operationIDs(root *object, v version) []string {
+	var ids []string
+	paths := root.object("paths")
+	if paths == nil {
+		return nil
+	}
+	for _, p := range paths.keys {
+		item := paths.object(p)
+		for _, method := range httpMethods {
+			if method == "trace" && v == 2 {
+				continue
+			}
+			if id := item.object(method).str("operationId"); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// describesService reports whether one of the operationIds is an RPC of
+// the service: Service_Method, as both generators write it.
+func describesService(ids []string, service string) bool {
+	for _, id := range ids {
+		if strings.HasPrefix(id, service+"_") {
+			return true
+		}
+	}
+	return false
 }
 
 // schemas returns where the document keeps its schemas, adding it if
@@ -231,12 +315,13 @@ func (r *rewriter) operation(op *object, method string) error {
 	if err != nil {
 		return err
 	}
+	rpc := r.rpcOf(op)
 	stream := false
 	if v, ok := responses.get("200"); ok {
 		resp, _ := r.resolveAll(asObject(v))
 		stream = r.isStream(resp)
 		if !stream {
-			r.success(op, method, responses, v, resp)
+			r.success(rpc, method, responses, v, resp)
 		}
 	}
 	prefix := responsePrefix
@@ -248,7 +333,7 @@ func (r *rewriter) operation(op *object, method string) error {
 	}
 	for _, e := range r.cfg.Errors {
 		key := strconv.Itoa(e.Status)
-		if v, ok := responses.get(key); ok && !r.isOurs(v) {
+		if _, ok := responses.get(key); ok {
 			continue // the document's own description of the status
 		}
 		responses.set(key, obj("$ref", r.responseRef(prefix+reasonName(e.Status))))
@@ -267,13 +352,6 @@ func asObject(v any) *object {
 	return o
 }
 
-// isOurs reports whether a response is a reference to one the rewrite
-// adds.
-func (r *rewriter) isOurs(v any) bool {
-	ref := asObject(v).str("$ref")
-	return strings.HasPrefix(ref, r.responseRef(responsePrefix))
-}
-
 // isStream reports whether a success response is protoc-gen-openapiv2's
 // description of a server stream.
 func (r *rewriter) isStream(resp *object) bool {
@@ -286,8 +364,8 @@ func (r *rewriter) isStream(resp *object) bool {
 
 // success puts the generator's 200 response (raw, and resp resolved) where
 // the gateway answers.
-func (r *rewriter) success(op *object, method string, responses *object, raw any, resp *object) {
-	status := r.successStatus(op, method)
+func (r *rewriter) success(rpc *rpcStatus, method string, responses *object, raw any, resp *object) {
+	status := r.successStatus(rpc, method)
 	if status == http.StatusOK {
 		return
 	}
@@ -330,17 +408,48 @@ func renamed(raw any, status int) any {
 	return out
 }
 
-// successStatus is the gateway's choice for the operation, as
-// gateway.successStatus makes it for a call.
-func (r *rewriter) successStatus(op *object, method string) int {
+// rpcOf returns the per-RPC status the operation is (nil if none), and
+// records that its RPC has an operation. The exact operationId comes first,
+// so that the RPC Get2 is not taken for Get's second binding, which the
+// generator names Svc_Get2 too; only then the additional bindings (Svc_Get2,
+// Svc_Get3, ...) of the longest name that fits.
+func (r *rewriter) rpcOf(op *object) *rpcStatus {
+	id := op.str("operationId")
+	if id == "" {
+		return nil
+	}
+	found := -1
+	for i, rpc := range r.rpcs {
+		if rpc.operationID == id {
+			found = i
+			break
+		}
+		rest, ok := strings.CutPrefix(id, rpc.operationID)
+		if ok && allDigits(rest) && (found < 0 || len(rpc.operationID) > len(r.rpcs[found].operationID)) {
+			found = i
+		}
+	}
+	if found < 0 {
+		return nil
+	}
+	// RPCs of two packages' services of one name share their operationId:
+	// the operation is each one's.
+	for i := range r.rpcs {
+		if r.rpcs[i].operationID == r.rpcs[found].operationID {
+			r.rpcs[i].matched = true
+		}
+	}
+	return &r.rpcs[found]
+}
+
+// successStatus is the gateway's choice for the operation of rpc (nil if
+// it has no per-RPC status), as gateway.successStatus makes it for a call.
+func (r *rewriter) successStatus(rpc *rpcStatus, method string) int {
 	if r.cfg.SuccessDisabled {
 		return http.StatusOK
 	}
-	id := op.str("operationId")
-	for _, rpc := range r.rpcs {
-		if rest, ok := strings.CutPrefix(id, rpc.operationID); ok && allDigits(rest) {
-			return rpc.status
-		}
+	if rpc != nil {
+		return rpc.status
 	}
 	if s, ok := r.cfg.SuccessByMethod[strings.ToUpper(method)]; ok {
 		return s
@@ -348,7 +457,11 @@ func (r *rewriter) successStatus(op *object, method string) int {
 	return http.StatusOK
 }
 
+// allDigits reports whether s is a non-empty run of digits.
 func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
 	for _, c := range s {
 		if c < '0' || c > '9' {
 			return false

@@ -119,12 +119,19 @@ func (r *rewriter) addResponses() error {
 		for _, e := range r.cfg.sortedErrors() {
 			setSorted(responses, set.prefix+reasonName(e.Status), r.errorResponse(e.Description, e.Status, set.stream))
 		}
-		setSorted(responses, set.prefix+"Error", r.errorResponse("An error response with a status not listed: one that an error pins, or that a custom mapping chooses.", 0, set.stream))
+		setSorted(responses, set.prefix+"Error", r.errorResponse(defaultDescription, 0, set.stream))
 	}
 	return nil
 }
 
-// errorResponse is one shared error response.
+// defaultDescription is the default response's: the statuses a gateway may
+// answer that no list of error statuses names.
+const defaultDescription = "An error response with a status the operation does not list: 413 for a request too large for the gateway or the service, " +
+	"a status an error pins or a custom mapping chooses, and any error status left out of the list, " +
+	"such as 406, which a gateway that refuses unacceptable Accept headers answers."
+
+// errorResponse is one shared error response; status 0 is the default
+// response's.
 func (r *rewriter) errorResponse(description string, status int, stream bool) *object {
 	resp := obj("description", description)
 	headers := r.headers(status)
@@ -148,8 +155,10 @@ func (r *rewriter) errorResponse(description string, status int, stream bool) *o
 	return resp
 }
 
-// headers returns the headers HTTP has a response with the status carry,
-// or nil.
+// headers returns the headers a response with the status carries (0 for
+// the default response), or nil: those HTTP asks of the status, and
+// Retry-After, which the gateway writes with any error status whose error
+// carries a google.rpc.RetryInfo, declared where a client looks for it.
 func (r *rewriter) headers(status int) *object {
 	type header struct {
 		name, description, typ string
@@ -160,11 +169,12 @@ func (r *rewriter) headers(status int) *object {
 	case 401:
 		hs = append(hs, header{"WWW-Authenticate", "The authentication challenges (RFC 9110, section 11.6.1): those the error names, else " + quote(r.cfg.WWWAuthenticate) + ".", "string", true})
 	case 405:
-		hs = append(hs, header{"Allow", "The methods the resource supports (RFC 9110, section 10.2.1), on every routing 405 and whenever the error names them.", "string", false})
+		hs = append(hs, header{"Allow", "The methods the resource supports (RFC 9110, section 10.2.1): those the error names, else those the gateway routes for the path. " +
+			"Sent with every 405, empty when the resource allows no method.", "string", true})
 	case 407:
 		hs = append(hs, header{"Proxy-Authenticate", "The proxy's authentication challenges (RFC 9110, section 11.7.1): those the error names, else " + quote(r.cfg.ProxyAuthenticate) + ".", "string", true})
-	case 429, 503:
-		hs = append(hs, header{"Retry-After", "How many seconds to wait before retrying (RFC 9110, section 10.2.3), when the error carries a google.rpc.RetryInfo.", "integer", false})
+	case 0, 429, 503:
+		hs = append(hs, header{"Retry-After", "How many seconds to wait before retrying (RFC 9110, section 10.2.3): sent with any error status, listed or not, whose error carries a google.rpc.RetryInfo.", "integer", false})
 	}
 	if len(hs) == 0 {
 		return nil

@@ -249,6 +249,6 @@ func writeJSONString(buf *bytes.Buffer, s string) {
 // isJSON reports whether data looks like a JSON document rather than YAML:
 // its first significant byte opens an object.
 func isJSON(data []byte) bool {
-	trimmed := strings.TrimLeft(string(data), " \t\r\n\ufeff")
+	trimmed := strings.TrimLeft(strings.TrimPrefix(string(data), byteOrderMark), " \t\r\n")
 	return strings.HasPrefix(trimmed, "{")
 }
