@@ -25,6 +25,7 @@
 //	-no-success-statuses            gateway.WithoutSuccessStatuses
 //	-www-authenticate CHALLENGE     gateway.WithAuthChallenges (repeatable)
 //	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
+//	-profile documented|google      gateway.WithMapper (statusmap.WithProfile)
 //	-errors 400,404,...             gateway.WithErrorStatuses
 //
 // A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
@@ -46,6 +47,7 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	"github.com/statusmap/statusmap/internal/openapi"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
 )
 
 func main() {
@@ -74,6 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		format      = fs.String("format", "status", "error body format: status, google or problem")
 		noSuccess   = fs.Bool("no-success-statuses", false, "answer every success with 200")
 		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: every documented one)")
+		profile     = fs.String("profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
 		success     listFlag
 		rpcSuccess  listFlag
 		wwwAuth     listFlag
@@ -101,6 +104,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatProblem))
 	default:
 		return usage("-format %q: want status, google or problem", *format)
+	}
+	switch *profile {
+	case statusmap.ProfileDocumented.String():
+	case statusmap.ProfileGoogle.String():
+		m, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
+		if err != nil {
+			return usage("-profile %q: %v", *profile, err)
+		}
+		gatewayOpts = append(gatewayOpts, gateway.WithMapper(m))
+	default:
+		return usage("-profile %q: want documented or google", *profile)
 	}
 	for _, s := range success {
 		method, status, err := keyStatus(s, false)

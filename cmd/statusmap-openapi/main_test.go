@@ -227,12 +227,36 @@ func TestFlags(t *testing.T) {
 		{"-rpc-success", "CreateBook=201"},
 		{"-errors", "404,abc"},
 		{"-errors", "200"},
+		{"-profile", "kratos"},
 		{"-www-authenticate", `Bearer realm="unterminated`},
 		{"-w"},
 		{"-no-such-flag"},
 	} {
 		if code, _, errOut := runCommand(t, string(input), args...); code != 2 || errOut == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+// TestProfileFlag: -profile google lists the statuses Google's table gives
+// the codes (429 for ResourceExhausted, 499 for Canceled), as
+// gateway.WithMapper does at run time.
+func TestProfileFlag(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, documented, _ := runCommand(t, string(input))
+	code, google, errOut := runCommand(t, string(input), "-profile", "google")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"statusmap.TooManyRequests"`, `"429"`} {
+		if !strings.Contains(google, want) {
+			t.Errorf("-profile google: output lacks %s", want)
+		}
+		if strings.Contains(documented, want) {
+			t.Errorf("documented profile: output has %s", want)
 		}
 	}
 }
