@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
@@ -196,7 +197,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	if reason, ok := foldReason(httpStatus); ok && !cfg.passThrough {
 		return fold(sp, resp.Header, reason)
 	}
-	pin := wire.FindPin(sp.Details)
+	pin := pins.Find(sp.Details)
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
 	var challenges []*statusmapv1.AuthChallenge
@@ -276,7 +277,7 @@ func foldReason(httpStatus int) (string, bool) {
 // headers, else from a pin in the body). The pin says 502, so no gateway
 // writes a challenge or an Allow for it.
 func fold(sp *spb.Status, h http.Header, reason string) *status.Status {
-	pin := wire.FindPin(sp.Details)
+	pin := pins.Find(sp.Details)
 	httpStatus := 0
 	meta := map[string]string{"grpcCode": canonicalNames[sp.Code]}
 	header, key, fromPin := "", "", ""

@@ -6,6 +6,7 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/internal/errchain"
+	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
@@ -53,7 +54,7 @@ func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int,
 		// An error handler was given a success: it is still an error.
 		sp.Code = int32(codes.Unknown)
 	}
-	pin := wire.FindPin(sp.GetDetails())
+	pin := pins.Find(sp.GetDetails())
 	switch {
 	case override != 0:
 		httpStatus = override

@@ -1,13 +1,13 @@
-// Package wire holds the rules that statusmap and its gateway must agree
-// on byte for byte: the pin's type name and how a type URL is matched, the
-// metadata key of a success status, and the ranges of HTTP statuses.
+// Package wire holds the rules that statusmap, its gateway and its
+// generators must agree on byte for byte: the pin's type name and how a
+// type URL is matched, the metadata key of a success status, and the ranges
+// of HTTP statuses. It imports no generated code of this repository, so
+// that protoc-gen-go-statusmap can use it while that code is regenerated.
 package wire
 
 import (
 	"strings"
 
-	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
@@ -32,22 +32,6 @@ func HasFullName(typeURL, fullName string) bool {
 // IsPin reports whether a detail is a statusmapv1.HttpStatus.
 func IsPin(detail *anypb.Any) bool {
 	return HasFullName(detail.GetTypeUrl(), PinFullName)
-}
-
-// FindPin returns the first valid pin among a status's details, or nil. A
-// detail that does not decode, or whose code is not 400 to 599, is skipped.
-// Only details of the pin's type are decoded.
-func FindPin(details []*anypb.Any) *statusmapv1.HttpStatus {
-	for _, detail := range details {
-		if !IsPin(detail) {
-			continue
-		}
-		pin := new(statusmapv1.HttpStatus)
-		if proto.Unmarshal(detail.GetValue(), pin) == nil && IsErrorStatus(int(pin.GetCode())) {
-			return pin
-		}
-	}
-	return nil
 }
 
 // IsErrorStatus reports whether an HTTP status is a client or server error,
