@@ -308,8 +308,19 @@ func grpcCode(resp *http.Response, body []byte) string {
 	}
 	r := *resp
 	r.Body = io.NopCloser(strings.NewReader(string(body)))
-	return status.Code(gateway.ErrorFromResponse(&r)).String()
+	return status.Code(ownResponses.ErrorFromResponse(&r)).String()
 }
+
+// ownResponses reads back the tour's own gateway's answers. They are this
+// client's, not an upstream's: a 401, 405 or 407 is read as it is, not
+// folded into a 502 as gateway.ErrorFromResponse does for an upstream.
+var ownResponses = func() *gateway.Gateway {
+	g, err := gateway.New(gateway.WithUpstreamPassThrough(true))
+	if err != nil {
+		panic(err)
+	}
+	return g
+}()
 
 // interestingHeaders lists the headers statusmap sets for the status.
 func interestingHeaders(h http.Header) string {
