@@ -125,7 +125,8 @@ func ServeMuxOptions(opts ...Option) []runtime.ServeMuxOption {
 // Gateway and call its WriteError: its pooled buffers and rendered-detail
 // cache make each error several times cheaper.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	g := &Gateway{cfg: defaultConfig()} // no cache: it would die with the call
+	cfg, _ := newConfig(nil) // no option, no error
+	g := &Gateway{cfg: cfg}  // no cache: it would die with the call
 	_ = g.WriteError(w, r, err)
 }
 

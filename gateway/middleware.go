@@ -168,7 +168,7 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 	}
 	var fix metadata.MD
 	for key, values := range md.HeaderMD {
-		if key == wire.SuccessStatusKey || strings.HasSuffix(key, "-bin") {
+		if rewritten(key) {
 			if fix == nil {
 				fix = metadata.MD{}
 			}
@@ -194,7 +194,7 @@ func (b *binding) fixTrailers(rw *responseWriter) {
 	h := rw.Header()
 	mux := b.theMux()
 	for key, values := range rw.trailerMD {
-		if key != wire.SuccessStatusKey && !strings.HasSuffix(key, "-bin") && allFieldValuesSafe(values) {
+		if !rewritten(key) && allFieldValuesSafe(values) {
 			continue
 		}
 		if mux == nil {
@@ -207,6 +207,13 @@ func (b *binding) fixTrailers(rw *responseWriter) {
 			replaceValues(h, name, values, forwardedValues(key, values))
 		}
 	}
+}
+
+// rewritten reports whether statusmap forwards a metadata key's values
+// otherwise than grpc-gateway copies them: its own key not at all, binary
+// keys in base64 (forwardedValues).
+func rewritten(key string) bool {
+	return key == wire.SuccessStatusKey || strings.HasSuffix(key, "-bin")
 }
 
 // forwardedValues are the values statusmap forwards for a metadata key:

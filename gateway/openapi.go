@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/statusmap/statusmap/internal/openapi"
+	"github.com/statusmap/statusmap/internal/wire"
 	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/grpc/codes"
 )
@@ -150,7 +151,7 @@ func (g *Gateway) defaultErrorStatuses() []int {
 		}
 	}
 	for c := codes.Canceled; c <= codes.Unauthenticated; c++ {
-		if s := g.cfg.mapper.HTTPStatus(c); s >= 400 && s <= 599 {
+		if s := g.cfg.mapper.HTTPStatus(c); wire.IsErrorStatus(s) {
 			set[s] = true
 		}
 	}

@@ -42,11 +42,7 @@ var probeMethods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost,
 
 // isProbeMethod reports whether method is one of probeMethods.
 func isProbeMethod(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
+	return slices.Contains(probeMethods[:], method)
 }
 
 // allowedMethods asks the mux which methods it routes for r's path: the

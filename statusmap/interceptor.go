@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/statusmap/statusmap/internal/errchain"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -48,7 +49,7 @@ func WithRule(rule Rule) Option {
 // walked with a bound, so an error that wraps itself cannot hang it.
 func WithErrorCode(target error, code codes.Code) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
-		if chainIs(err, target) {
+		if errchain.Is(err, target) {
 			return status.New(code, err.Error()), true
 		}
 		return nil, false
@@ -61,7 +62,7 @@ func WithErrorCode(target error, code codes.Code) Option {
 func WithErrorAs[T error](translate func(T) *status.Status) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
 		var target T
-		found := walkChain(err, func(e error) bool {
+		found := errchain.Walk(err, func(e error) bool {
 			if t, ok := e.(T); ok {
 				target = t
 				return true
@@ -167,7 +168,7 @@ func Translate(ctx context.Context, err error, opts ...Option) error {
 }
 
 func (c *interceptorConfig) translate(ctx context.Context, err error) error {
-	if st := statusInChain(err); st != nil {
+	if st := errchain.Status(err); st != nil {
 		if st.Code() == codes.OK {
 			// A non-nil error claiming OK would reach the client as a
 			// success: it is an unknown error.
@@ -186,9 +187,9 @@ func (c *interceptorConfig) translate(ctx context.Context, err error) error {
 		}
 	}
 	switch {
-	case chainIs(err, context.Canceled):
+	case errchain.Is(err, context.Canceled):
 		return c.contextError(ctx, codes.Canceled, context.Canceled, err)
-	case chainIs(err, context.DeadlineExceeded):
+	case errchain.Is(err, context.DeadlineExceeded):
 		return c.contextError(ctx, codes.DeadlineExceeded, context.DeadlineExceeded, err)
 	}
 	if httpStatus, ok := statusCodeInChain(err); ok {

@@ -99,7 +99,7 @@ func httpStatusOf(err error, m *Mapper) int {
 	if err == nil {
 		return 200
 	}
-	if st := statusInChain(err); st != nil {
+	if st := errchain.Status(err); st != nil {
 		if pin := pinOfStatus(st); pin != nil {
 			return int(pin.GetCode())
 		}
@@ -109,9 +109,9 @@ func httpStatusOf(err error, m *Mapper) int {
 		return m.HTTPStatus(st.Code())
 	}
 	switch {
-	case chainIs(err, context.Canceled):
+	case errchain.Is(err, context.Canceled):
 		return m.HTTPStatus(codes.Canceled)
-	case chainIs(err, context.DeadlineExceeded):
+	case errchain.Is(err, context.DeadlineExceeded):
 		return m.HTTPStatus(codes.DeadlineExceeded)
 	}
 	if httpStatus, ok := statusCodeInChain(err); ok {
@@ -123,7 +123,7 @@ func httpStatusOf(err error, m *Mapper) int {
 // PinOf returns the valid pin carried by the gRPC status in err's chain, or
 // nil when there is none. The result is the caller's to keep.
 func PinOf(err error) *statusmapv1.HttpStatus {
-	if st := statusInChain(err); st != nil {
+	if st := errchain.Status(err); st != nil {
 		return pinOfStatus(st)
 	}
 	return nil
@@ -140,23 +140,13 @@ func pinOfStatus(st *status.Status) *statusmapv1.HttpStatus {
 	return nil
 }
 
-// statusInChain returns the status of the first error in err's chain that
-// has one, as it was made (see errchain.Status: the one rule for a wrapped
-// status's message, shared with the gateway).
-func statusInChain(err error) *status.Status { return errchain.Status(err) }
-
-// walkChain and chainIs are errchain's bounded walks.
-func walkChain(err error, visit func(error) bool) bool { return errchain.Walk(err, visit) }
-
-func chainIs(err, target error) bool { return errchain.Is(err, target) }
-
 // statusCodeInChain returns the HTTP status reported by the first error in
 // err's chain with an HTTPStatus() int or StatusCode() int method that
 // returns 400 to 599. HTTP client libraries' error types commonly have one
 // of the two.
 func statusCodeInChain(err error) (int, bool) {
 	httpStatus := 0
-	walkChain(err, func(e error) bool {
+	errchain.Walk(err, func(e error) bool {
 		switch s := e.(type) {
 		case interface{ HTTPStatus() int }:
 			httpStatus = s.HTTPStatus()
