@@ -76,18 +76,28 @@ func mustNew(opts []Option) *Gateway {
 //
 // Put them first, before runtime.WithMiddlewares of your own: grpc-gateway
 // runs the first middleware outermost, and statusmap's stops the probes
-// that find a routing 405's Allow methods before they reach yours. Use the
-// returned options for one mux; call ServeMuxOptions again for another.
+// that find a routing 405's Allow methods before they reach yours.
+//
+// The returned options may be given to any number of muxes: each mux they
+// configure gets handlers of its own, bound to it.
 func (g *Gateway) ServeMuxOptions() []runtime.ServeMuxOption {
-	b := &binding{g: g}
-	return []runtime.ServeMuxOption{
-		b.bind,
+	return []runtime.ServeMuxOption{g.install}
+}
+
+// install is the one option ServeMuxOptions returns. It makes a binding
+// for the mux it is given, so that every mux knows its own: reused on
+// another mux, the option makes another binding.
+func (g *Gateway) install(mux *runtime.ServeMux) {
+	b := &binding{g: g, mux: mux}
+	for _, opt := range [...]runtime.ServeMuxOption{
 		runtime.WithErrorHandler(b.handleError),
 		runtime.WithRoutingErrorHandler(b.handleRoutingError),
 		runtime.WithStreamErrorHandler(b.handleStreamError),
 		runtime.WithMiddlewares(b.middleware),
 		runtime.WithForwardResponseOption(b.forwardResponse),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaderMatcher),
+	} {
+		opt(mux)
 	}
 }
 
