@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -105,14 +106,21 @@ func (g *Gateway) install(mux *runtime.ServeMux) {
 // grpc-gateway mux: the same statuses, headers and bodies as the mux's
 // error handler, in grpc-gateway's default JSON marshaler. r may be nil (no
 // content negotiation then). It returns the error of writing the body, if
-// any.
+// any. A nil err is not an error to answer: WriteError writes nothing and
+// returns an error saying so, and w is left to the caller.
 func (g *Gateway) WriteError(w http.ResponseWriter, r *http.Request, err error) error {
+	if err == nil {
+		return errNilError
+	}
 	ctx := context.Background()
 	if r != nil {
 		ctx = r.Context()
 	}
 	return g.writeError(ctx, nil, defaultMarshaler, w, r, err)
 }
+
+// errNilError is what (*Gateway).WriteError returns for a nil error.
+var errNilError = errors.New("statusmap/gateway: WriteError called with a nil error; nothing was written")
 
 // defaultMarshaler is grpc-gateway's default JSON marshaler, used where no
 // mux chose one. It is never modified.
@@ -133,8 +141,11 @@ func ServeMuxOptions(opts ...Option) []runtime.ServeMuxOption {
 // default options. It keeps nothing from one call to the next (the package
 // holds no state), so a server that answers many errors should make one
 // Gateway and call its WriteError: its pooled buffers and rendered-detail
-// cache make each error several times cheaper.
+// cache make each error several times cheaper. A nil err writes nothing.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		return
+	}
 	cfg, _ := newConfig(nil) // no option, no error
 	g := &Gateway{cfg: cfg}  // no cache: it would die with the call
 	_ = g.WriteError(w, r, err)
