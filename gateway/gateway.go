@@ -80,7 +80,11 @@ func mustNew(opts []Option) *Gateway {
 // that find a routing 405's Allow methods before they reach yours.
 //
 // The returned options may be given to any number of muxes: each mux they
-// configure gets handlers of its own, bound to it.
+// configure gets handlers of its own, bound to it. Mux options given after
+// them must not replace the error, routing error or stream error handler
+// (runtime.WithErrorHandler, WithRoutingErrorHandler,
+// WithStreamErrorHandler): Verify reports a mux where one did, and the
+// first request routed through such a mux panics saying so.
 func (g *Gateway) ServeMuxOptions() []runtime.ServeMuxOption {
 	return []runtime.ServeMuxOption{g.install}
 }

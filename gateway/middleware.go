@@ -5,6 +5,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -19,6 +21,12 @@ import (
 type binding struct {
 	g   *Gateway
 	mux *runtime.ServeMux
+	// once, checked and foreignHandlers are checkMux's: the mux is
+	// verified on its first request (see foreign.go), and foreignHandlers
+	// is set, before checked, when some error handler is not statusmap's.
+	once            sync.Once
+	checked         atomic.Bool
+	foreignHandlers bool
 }
 
 // middleware runs for every request the mux routes to a handler. On the
@@ -30,6 +38,7 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
+		b.checkMux()
 		if b.g.cfg.notAcceptable && b.refuseUnacceptable(w, r) {
 			return
 		}
@@ -38,6 +47,9 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 		}
 		rw := b.g.getWriter()
 		*rw = responseWriter{ResponseWriter: w, method: r.Method, req: r}
+		if b.foreignHandlers && !b.g.cfg.pinInBody {
+			rw.stripPins = true
+		}
 		if r.Method == http.MethodPost && isFormPost(r) && !b.routesPost(r) {
 			// grpc-gateway routed this form POST to a GET binding (its
 			// path-length fallback): it is a read, and answers as one.
@@ -99,8 +111,11 @@ func isFormPost(r *http.Request) bool {
 
 // handleError is the mux's error handler.
 func (b *binding) handleError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	if probeOf(r) != nil || isStopForwarding(err) {
+	if probeError(err) || probeOf(r) != nil || isStopForwarding(err) {
 		return
+	}
+	if rw := writerOf(w); rw != nil {
+		rw.ownError = true
 	}
 	b.g.reportWriteError(r, b.g.writeError(ctx, mux, marshaler, w, r, err))
 }
@@ -109,9 +124,11 @@ func (b *binding) handleError(ctx context.Context, mux *runtime.ServeMux, marsha
 // is 404 NotFound, a known path with the wrong method 405 with Allow (not
 // grpc-gateway's 501), a malformed request 400 InvalidArgument.
 func (b *binding) handleRoutingError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
-	if probeOf(r) != nil {
+	if p := probeOf(r); p != nil {
+		p.answered = true
 		return
 	}
+	b.checkMux()
 	if !wire.IsErrorStatus(httpStatus) {
 		httpStatus = http.StatusInternalServerError
 	}

@@ -23,6 +23,9 @@ import (
 // is already sent, and the error goes into the stream as grpc-gateway
 // writes it ({"error": {...}}).
 func (b *binding) handleStreamError(ctx context.Context, err error) *status.Status {
+	if probeError(err) {
+		return probeStatus()
+	}
 	g := b.g
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
 	g.redactStatus(sp, httpStatus)
