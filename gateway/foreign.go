@@ -170,7 +170,13 @@ func stripForeignPins(body []byte) ([]byte, bool) {
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		return withoutPinsJSON(body, true)
+		// A body whose pin name is elsewhere (a message, say) is kept as
+		// written, byte for byte.
+		out, removed, ok := withoutPinsJSON(body, true)
+		if !ok || removed == 0 {
+			return body, false
+		}
+		return out, true
 	}
 	st := new(spb.Status)
 	if proto.Unmarshal(body, st) != nil || !hasPin(st) {
@@ -195,14 +201,14 @@ func hasPin(st *spb.Status) bool {
 
 // withoutPinsJSON rewrites a JSON object less the pins in its "details"
 // array and, at the top (nested is true), in the object under "error" (a
-// stream's error chunk, FormatGoogle's envelope). The members keep their
-// order and values; whitespace between them is not kept, and what follows
-// the object (a stream's delimiter) is. ok is false when body is not such
-// an object.
-func withoutPinsJSON(body []byte, nested bool) (out []byte, ok bool) {
+// stream's error chunk, FormatGoogle's envelope), and counts the pins
+// removed. The members keep their order and values; whitespace between
+// them is not kept, and what follows the object (a stream's delimiter) is.
+// ok is false when body is not such an object.
+func withoutPinsJSON(body []byte, nested bool) (out []byte, removed int, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, false
+		return nil, 0, false
 	}
 	out = append(make([]byte, 0, len(body)), '{')
 	for dec.More() {
@@ -210,18 +216,19 @@ func withoutPinsJSON(body []byte, nested bool) (out []byte, ok bool) {
 		key, isKey := tok.(string)
 		var value json.RawMessage
 		if err != nil || !isKey || dec.Decode(&value) != nil {
-			return nil, false
+			return nil, 0, false
 		}
+		n, ok := 0, true
 		switch {
-		case key == "details" && len(value) > 0 && value[0] == '[':
-			if value, ok = withoutPinDetails(value); !ok {
-				return nil, false
-			}
-		case key == "error" && nested && len(value) > 0 && value[0] == '{':
-			if value, ok = withoutPinsJSON(value, false); !ok {
-				return nil, false
-			}
+		case strings.EqualFold(key, "details") && len(value) > 0 && value[0] == '[':
+			value, n, ok = withoutPinDetails(value)
+		case strings.EqualFold(key, "error") && nested && len(value) > 0 && value[0] == '{':
+			value, n, ok = withoutPinsJSON(value, false)
 		}
+		if !ok {
+			return nil, 0, false
+		}
+		removed += n
 		if len(out) > 1 {
 			out = append(out, ',')
 		}
@@ -229,28 +236,30 @@ func withoutPinsJSON(body []byte, nested bool) (out []byte, ok bool) {
 		out = append(append(append(out, name...), ':'), value...)
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
-		return nil, false
+		return nil, 0, false
 	}
 	rest := body[dec.InputOffset():]
 	if len(bytes.TrimSpace(rest)) > 0 {
-		return nil, false
+		return nil, 0, false
 	}
-	return append(append(out, '}'), rest...), true
+	return append(append(out, '}'), rest...), removed, true
 }
 
 // withoutPinDetails returns a JSON array of details less those whose
-// "@type" names the pin.
-func withoutPinDetails(array []byte) ([]byte, bool) {
+// "@type" names the pin, and how many it removed.
+func withoutPinDetails(array []byte) ([]byte, int, bool) {
 	var items []json.RawMessage
 	if json.Unmarshal(array, &items) != nil {
-		return nil, false
+		return nil, 0, false
 	}
 	out := append(make([]byte, 0, len(array)), '[')
+	removed := 0
 	for _, item := range items {
 		var typed struct {
 			Type string `json:"@type"`
 		}
 		if json.Unmarshal(item, &typed) == nil && wire.HasFullName(typed.Type, wire.PinFullName) {
+			removed++
 			continue
 		}
 		if len(out) > 1 {
@@ -258,7 +267,7 @@ func withoutPinDetails(array []byte) ([]byte, bool) {
 		}
 		out = append(out, item...)
 	}
-	return append(out, ']'), true
+	return append(out, ']'), removed, true
 }
 
 // probeStatus is what statusmap's stream error handler returns for Verify's

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -185,4 +187,28 @@ func ExampleVerify() {
 	// Output:
 	// <nil>
 	// statusmap/gateway: the mux's error handler is not statusmap's: runtime.WithErrorHandler given to runtime.NewServeMux after gateway.ServeMuxOptions replaced statusmap's, so errors get grpc-gateway's statuses and bodies that carry statusmap's pin; remove it
+}
+
+// TestForeignHandlerContentLength: a foreign handler that counts its body
+// in Content-Length before statusmap takes the pin out still sends a whole,
+// well-framed response.
+func TestForeignHandlerContentLength(t *testing.T) {
+	counting := runtime.WithErrorHandler(func(_ context.Context, _ *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, _ *http.Request, err error) {
+		body, _ := m.Marshal(status.Convert(err).Proto())
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write(body)
+	})
+	url, _, logs := startForeignMux(t, counting)
+	firstRequestPanics(t, url, logs, "error handler")
+	client := &http.Client{Timeout: 10 * time.Second}
+	t.Cleanup(client.CloseIdleConnections)
+	r := doRequest(t, client, "GET", url+"/v1/books/pin-404", "")
+	if r.Status != http.StatusTeapot || bytes.Contains(r.Body, []byte("HttpStatus")) || !bytes.Contains(r.Body, []byte("book pin-404")) {
+		t.Errorf("%d %s; want the foreign 418 without the pin", r.Status, r.Body)
+	}
+	if cl := r.Header.Get("Content-Length"); cl != "" && cl != strconv.Itoa(len(r.Body)) {
+		t.Errorf("Content-Length %s for %d bytes", cl, len(r.Body))
+	}
 }
