@@ -41,11 +41,13 @@ import (
 // through each handler, with a request that reaches no route and a writer
 // that discards what it is given: a foreign handler runs and may log it.
 //
-// Without Verify, the first request routed through a mux that fails it
-// panics with the same message: the mistake is a construction-time one,
-// and shows at the first request a developer sends. Later requests are
-// answered by the foreign handlers, with the pin taken out of the JSON and
-// protobuf bodies they write (see stripForeignPins).
+// Whether Verify is called or not, the first request that reaches
+// statusmap's middleware or routing error handler in a mux that fails the
+// check panics with the same message (net/http recovers it and logs it):
+// the mistake is a construction-time one, and shows at the first request a
+// developer sends. Later requests are answered by the foreign handlers,
+// with the pin taken out of the JSON and protobuf bodies they write (see
+// stripForeignPins).
 func Verify(mux *runtime.ServeMux) error {
 	if mux == nil {
 		return errors.New("statusmap/gateway: Verify: nil mux")
