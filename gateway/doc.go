@@ -30,6 +30,10 @@
 //     says, and a stream that fails before its first message with the
 //     status a unary call would get.
 //
+// The options may be given to any number of muxes. Verify reports a mux
+// where a later option replaced one of statusmap's error handlers (the
+// mux's first request panics then, saying so).
+//
 // A Gateway is configured once and is then safe for concurrent use. The
 // package keeps no mutable global state and never logs.
 package gateway

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -76,18 +77,32 @@ func mustNew(opts []Option) *Gateway {
 //
 // Put them first, before runtime.WithMiddlewares of your own: grpc-gateway
 // runs the first middleware outermost, and statusmap's stops the probes
-// that find a routing 405's Allow methods before they reach yours. Use the
-// returned options for one mux; call ServeMuxOptions again for another.
+// that find a routing 405's Allow methods before they reach yours.
+//
+// The returned options may be given to any number of muxes: each mux they
+// configure gets handlers of its own, bound to it. Mux options given after
+// them must not replace the error, routing error or stream error handler
+// (runtime.WithErrorHandler, WithRoutingErrorHandler,
+// WithStreamErrorHandler): Verify reports a mux where one did, and the
+// first request routed through such a mux panics saying so.
 func (g *Gateway) ServeMuxOptions() []runtime.ServeMuxOption {
-	b := &binding{g: g}
-	return []runtime.ServeMuxOption{
-		b.bind,
+	return []runtime.ServeMuxOption{g.install}
+}
+
+// install is the one option ServeMuxOptions returns. It makes a binding
+// for the mux it is given, so that every mux knows its own: reused on
+// another mux, the option makes another binding.
+func (g *Gateway) install(mux *runtime.ServeMux) {
+	b := &binding{g: g, mux: mux}
+	for _, opt := range [...]runtime.ServeMuxOption{
 		runtime.WithErrorHandler(b.handleError),
 		runtime.WithRoutingErrorHandler(b.handleRoutingError),
 		runtime.WithStreamErrorHandler(b.handleStreamError),
 		runtime.WithMiddlewares(b.middleware),
 		runtime.WithForwardResponseOption(b.forwardResponse),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaderMatcher),
+	} {
+		opt(mux)
 	}
 }
 
@@ -95,14 +110,21 @@ func (g *Gateway) ServeMuxOptions() []runtime.ServeMuxOption {
 // grpc-gateway mux: the same statuses, headers and bodies as the mux's
 // error handler, in grpc-gateway's default JSON marshaler. r may be nil (no
 // content negotiation then). It returns the error of writing the body, if
-// any.
+// any. A nil err is not an error to answer: WriteError writes nothing and
+// returns an error saying so, and w is left to the caller.
 func (g *Gateway) WriteError(w http.ResponseWriter, r *http.Request, err error) error {
+	if err == nil {
+		return errNilError
+	}
 	ctx := context.Background()
 	if r != nil {
 		ctx = r.Context()
 	}
 	return g.writeError(ctx, nil, defaultMarshaler, w, r, err)
 }
+
+// errNilError is what (*Gateway).WriteError returns for a nil error.
+var errNilError = errors.New("statusmap/gateway: WriteError called with a nil error; nothing was written")
 
 // defaultMarshaler is grpc-gateway's default JSON marshaler, used where no
 // mux chose one. It is never modified.
@@ -123,8 +145,11 @@ func ServeMuxOptions(opts ...Option) []runtime.ServeMuxOption {
 // default options. It keeps nothing from one call to the next (the package
 // holds no state), so a server that answers many errors should make one
 // Gateway and call its WriteError: its pooled buffers and rendered-detail
-// cache make each error several times cheaper.
+// cache make each error several times cheaper. A nil err writes nothing.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		return
+	}
 	cfg, _ := newConfig(nil) // no option, no error
 	g := &Gateway{cfg: cfg}  // no cache: it would die with the call
 	_ = g.WriteError(w, r, err)

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -15,28 +16,17 @@ import (
 )
 
 // binding is one mux's use of a Gateway: the handlers ServeMuxOptions
-// installs, and the mux they were installed in.
+// installs, and the mux they were installed in. Gateway.install makes one
+// per mux, before any handler can run.
 type binding struct {
-	g *Gateway
-	// mux is the mux the options were given to; shared is set if they were
-	// given to more than one, when no single mux can be asked.
-	mux    atomic.Pointer[runtime.ServeMux]
-	shared atomic.Bool
-}
-
-// bind is a runtime.ServeMuxOption: it learns which mux it configures.
-func (b *binding) bind(mux *runtime.ServeMux) {
-	if !b.mux.CompareAndSwap(nil, mux) && b.mux.Load() != mux {
-		b.shared.Store(true)
-	}
-}
-
-// theMux returns the bound mux, or nil when there is not exactly one.
-func (b *binding) theMux() *runtime.ServeMux {
-	if b.shared.Load() {
-		return nil
-	}
-	return b.mux.Load()
+	g   *Gateway
+	mux *runtime.ServeMux
+	// once, checked and foreignHandlers are checkMux's: the mux is
+	// verified on its first request (see foreign.go), and foreignHandlers
+	// is set, before checked, when some error handler is not statusmap's.
+	once            sync.Once
+	checked         atomic.Bool
+	foreignHandlers bool
 }
 
 // middleware runs for every request the mux routes to a handler. On the
@@ -48,6 +38,7 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
+		b.checkMux()
 		if b.g.cfg.notAcceptable && b.refuseUnacceptable(w, r) {
 			return
 		}
@@ -56,6 +47,9 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 		}
 		rw := b.g.getWriter()
 		*rw = responseWriter{ResponseWriter: w, method: r.Method, req: r}
+		if b.foreignHandlers && !b.g.cfg.pinInBody {
+			rw.stripPins = true
+		}
 		if r.Method == http.MethodPost && isFormPost(r) && !b.routesPost(r) {
 			// grpc-gateway routed this form POST to a GET binding (its
 			// path-length fallback): it is a read, and answers as one.
@@ -84,10 +78,7 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 // refuseUnacceptable answers 406 when WithNotAcceptable is on and r's
 // Accept names nothing the mux can produce, and reports whether it did.
 func (b *binding) refuseUnacceptable(w http.ResponseWriter, r *http.Request) bool {
-	mux := b.theMux()
-	if mux == nil {
-		return false
-	}
+	mux := b.mux
 	ok, available := acceptsAnyProduced(mux, r)
 	if ok {
 		return false
@@ -104,8 +95,7 @@ func (b *binding) refuseUnacceptable(w http.ResponseWriter, r *http.Request) boo
 // routesPost reports whether the mux has a POST binding for r's path,
 // which grpc-gateway tries before any fallback.
 func (b *binding) routesPost(r *http.Request) bool {
-	mux := b.theMux()
-	return mux != nil && newProber(r).routes(mux, http.MethodPost)
+	return newProber(r).routes(b.mux, http.MethodPost)
 }
 
 // isFormPost reports whether r is a form POST, the kind grpc-gateway's
@@ -121,8 +111,11 @@ func isFormPost(r *http.Request) bool {
 
 // handleError is the mux's error handler.
 func (b *binding) handleError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	if probeOf(r) != nil || isStopForwarding(err) {
+	if probeError(err) || probeOf(r) != nil || isStopForwarding(err) {
 		return
+	}
+	if rw := writerOf(w); rw != nil {
+		rw.ownError = true
 	}
 	b.g.reportWriteError(r, b.g.writeError(ctx, mux, marshaler, w, r, err))
 }
@@ -131,9 +124,11 @@ func (b *binding) handleError(ctx context.Context, mux *runtime.ServeMux, marsha
 // is 404 NotFound, a known path with the wrong method 405 with Allow (not
 // grpc-gateway's 501), a malformed request 400 InvalidArgument.
 func (b *binding) handleRoutingError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
-	if probeOf(r) != nil {
+	if p := probeOf(r); p != nil {
+		p.answered = true
 		return
 	}
+	b.checkMux()
 	if !wire.IsErrorStatus(httpStatus) {
 		httpStatus = http.StatusInternalServerError
 	}
@@ -178,12 +173,11 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 			rw.checkHeaders = true
 		}
 	}
-	mux := b.theMux()
-	if fix == nil || mux == nil {
-		return // the writer still makes every value valid
+	if fix == nil {
+		return
 	}
 	h := rw.Header()
-	for key, name := range askMux(ctx, mux, defaultMarshaler, nil, fix, nil) {
+	for key, name := range askMux(ctx, b.mux, defaultMarshaler, nil, fix, nil) {
 		replaceValues(h, name, md.HeaderMD[key], forwardedValues(key, md.HeaderMD[key]))
 	}
 }
@@ -192,18 +186,11 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 // once grpc-gateway has written them and before net/http sends them.
 func (b *binding) fixTrailers(rw *responseWriter) {
 	h := rw.Header()
-	mux := b.theMux()
 	for key, values := range rw.trailerMD {
 		if !rewritten(key) && allFieldValuesSafe(values) {
 			continue
 		}
-		if mux == nil {
-			for _, name := range h.Values("Trailer") {
-				sanitizeValues(h[http.CanonicalHeaderKey(name)])
-			}
-			continue
-		}
-		for _, name := range askMux(rw.ctx, mux, defaultMarshaler, rw.req, nil, metadata.MD{key: nil}) {
+		for _, name := range askMux(rw.ctx, b.mux, defaultMarshaler, rw.req, nil, metadata.MD{key: nil}) {
 			replaceValues(h, name, values, forwardedValues(key, values))
 		}
 	}

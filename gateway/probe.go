@@ -19,6 +19,8 @@ import (
 // assertion, not a walk up a context chain, on every request.
 type probeBody struct {
 	matched bool
+	// answered is set by statusmap's routing error handler (see Verify).
+	answered bool
 }
 
 func (*probeBody) Read([]byte) (int, error) { return 0, io.EOF }

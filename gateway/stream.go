@@ -23,6 +23,9 @@ import (
 // is already sent, and the error goes into the stream as grpc-gateway
 // writes it ({"error": {...}}).
 func (b *binding) handleStreamError(ctx context.Context, err error) *status.Status {
+	if probeError(err) {
+		return probeStatus()
+	}
 	g := b.g
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
 	g.redactStatus(sp, httpStatus)
@@ -30,7 +33,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 		if rw := v.(*responseWriter); !rw.wroteHeader {
 			rw.errorStatus = httpStatus
 			h := rw.Header()
-			pin = g.withAllowedMethods(pin, httpStatus, b.theMux(), rw.req)
+			pin = g.withAllowedMethods(pin, httpStatus, b.mux, rw.req)
 			g.setErrorHeaders(h, sp, httpStatus, pin)
 			accept := rw.req.Header["Accept"]
 			if prefersProblem(accept) || g.cfg.format != FormatStatus {

@@ -43,6 +43,13 @@ type responseWriter struct {
 	// stream that fails before its first message (see stream.go).
 	errorBody        []byte
 	errorContentType string
+	// stripPins is set when the mux's error handlers are not all
+	// statusmap's and the pin is not wanted in bodies: an error body a
+	// foreign handler writes goes out less the pin (stripForeignPins).
+	// ownError is set when statusmap's error handler answers, whose body
+	// needs no such care.
+	stripPins bool
+	ownError  bool
 }
 
 // writerOf finds the middleware's writer under w, which a user's own
@@ -91,6 +98,11 @@ func (w *responseWriter) WriteHeader(code int) {
 	if w.checkHeaders {
 		sanitizeHeaders(h)
 	}
+	if w.stripPins && !w.ownError && code >= 400 {
+		// The body may lose its pin: a length counted with it would be
+		// wrong.
+		delete(h, "Content-Length")
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
@@ -121,6 +133,14 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 			}
 		}
 		return len(p), nil
+	}
+	if w.stripPins && !w.ownError {
+		if out, stripped := stripForeignPins(p); stripped {
+			if _, err := w.ResponseWriter.Write(out); err != nil {
+				return 0, err
+			}
+			return len(p), nil
+		}
 	}
 	return w.ResponseWriter.Write(p)
 }
