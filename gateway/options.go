@@ -208,6 +208,10 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 // handlers registered in process (grpc-gateway's RegisterXHandlerServer)
 // skip gRPC interceptors, and their errors reach the gateway untranslated,
 // so that a sentinel error mapped to NotFound is a 404 either way.
+// Without it, such errors (and a plain net/http handler's, given to
+// WriteError) are translated with no rules: secure by default, a text not
+// made for a client is withheld, so give it statusmap.WithErrorHook to log
+// them.
 func WithRules(opts ...statusmap.Option) Option {
 	return func(c *config) error {
 		if err := checkRules(opts); err != nil {
