@@ -214,10 +214,14 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 // them.
 func WithRules(opts ...statusmap.Option) Option {
 	return func(c *config) error {
-		if err := checkRules(opts); err != nil {
+		// Checked with the rules of earlier WithRules: options that are
+		// fine alone may clash together (WithErrorText(true) with
+		// WithUnknownMessage), and would panic at every request.
+		rules := append(c.rules[:len(c.rules):len(c.rules)], opts...)
+		if err := checkRules(rules); err != nil {
 			return err
 		}
-		c.rules = append(c.rules[:len(c.rules):len(c.rules)], opts...)
+		c.rules = rules
 		return nil
 	}
 }

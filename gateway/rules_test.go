@@ -65,6 +65,11 @@ func TestWithRulesInProcess(t *testing.T) {
 			t.Errorf("WithRules(%v) accepted", bad)
 		}
 	}
+	// Options that clash across two WithRules are reported by New, not
+	// found by a panic at the first request.
+	if _, err := gateway.New(gateway.WithRules(statusmap.WithErrorText(true)), gateway.WithRules(statusmap.WithUnknownMessage("x", nil))); err == nil {
+		t.Errorf("WithRules(WithErrorText(true)), WithRules(WithUnknownMessage) accepted")
+	}
 }
 
 // plainShelf's GetBook returns a plain error whose text holds internals.
