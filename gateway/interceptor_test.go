@@ -27,6 +27,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
@@ -331,9 +332,10 @@ func icCheckError(t *testing.T, env *icEnv, id string, want icWant) {
 // --- Fixtures --------------------------------------------------------------
 
 var (
-	icErrorInfo = &errdetails.ErrorInfo{Reason: "LOCKED", Domain: "bookshelf.example", Metadata: map[string]string{"shelf": "7"}}
-	errICShared = errors.New("shared sentinel")
-	errICSkip   = errors.New("skip sentinel")
+	icErrorInfo   = &errdetails.ErrorInfo{Reason: "LOCKED", Domain: "bookshelf.example", Metadata: map[string]string{"shelf": "7"}}
+	icBookMissing = &errdetails.ErrorInfo{Reason: "BOOK_MISSING", Domain: "bookshelf.example"}
+	errICShared   = errors.New("shared sentinel")
+	errICSkip     = errors.New("skip sentinel")
 )
 
 func icLockedStatus(t testing.TB) *status.Status {
@@ -351,7 +353,9 @@ type icCase struct {
 	want icWant
 }
 
-// icDefaultCases are the built-in rules, with no options.
+// icDefaultCases are the built-in rules, with no options: the text of an
+// error not made for a client is withheld (icWithheld lists those cases;
+// WithErrorText(true) sends their own text instead).
 func icDefaultCases(t testing.TB) []icCase {
 	locked := icLockedStatus(t).Err()
 	up409 := &icUpstreamError{409, "inventory: 409 Conflict"}
@@ -360,20 +364,21 @@ func icDefaultCases(t testing.TB) []icCase {
 		{"wrapped-status", fmt.Errorf("load shelf 7: %w", locked), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
 		{"twice-wrapped-status", fmt.Errorf("handler: %w", fmt.Errorf("load shelf 7: %w", locked)), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
 		{"pinned-status", fmt.Errorf("quota: %w", statusmap.Error(429, "slow down")), icWant{codes.ResourceExhausted, "slow down", 429, []proto.Message{icPin(429)}}},
+		{"catalog", fmt.Errorf("get book 7: %w", statusmap.ReasonErrorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), icWant{codes.NotFound, "book 7 is missing", 404, []proto.Message{icPin(404), icBookMissing}}},
 		{"canceled", context.Canceled, icWant{codes.Canceled, "context canceled", 408, nil}},
-		{"wrapped-canceled", fmt.Errorf("fetch cover: %w", context.Canceled), icWant{codes.Canceled, "fetch cover: context canceled", 408, nil}},
+		{"wrapped-canceled", fmt.Errorf("fetch cover: %w", context.Canceled), icWant{codes.Canceled, "context canceled", 408, nil}},
 		{"deadline", context.DeadlineExceeded, icWant{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
-		{"wrapped-deadline", fmt.Errorf("fetch cover: %w", context.DeadlineExceeded), icWant{codes.DeadlineExceeded, "fetch cover: context deadline exceeded", 504, nil}},
-		{"upstream-409", up409, icWant{codes.Aborted, "inventory: 409 Conflict", 409, []proto.Message{icPin(409)}}},
-		{"wrapped-upstream-409", fmt.Errorf("reserve: %w", up409), icWant{codes.Aborted, "reserve: inventory: 409 Conflict", 409, []proto.Message{icPin(409)}}},
-		{"upstream-502", &icUpstreamError{502, "inventory: 502 Bad Gateway"}, icWant{codes.Unavailable, "inventory: 502 Bad Gateway", 502, []proto.Message{icPin(502)}}},
-		{"upstream-405", &icUpstreamError{405, "inventory: 405 Method Not Allowed"}, icWant{codes.Unimplemented, "inventory: 405 Method Not Allowed", 405, []proto.Message{icPin(405)}}},
-		{"upstream-200", &icUpstreamError{200, "inventory: 200 OK"}, icWant{codes.Unknown, "inventory: 200 OK", 500, nil}},
-		{"upstream-302", &icUpstreamError{302, "inventory: 302 Found"}, icWant{codes.Unknown, "inventory: 302 Found", 500, nil}},
-		{"httpstatus-422", fmt.Errorf("parse: %w", icHTTPStatusError{422}), icWant{codes.InvalidArgument, "parse: http status 422", 422, []proto.Message{icPin(422)}}},
-		{"plain", errors.New("open /var/lib/books/7: permission denied"), icWant{codes.Unknown, "open /var/lib/books/7: permission denied", 500, nil}},
-		{"wrapped-plain", fmt.Errorf("get book: %w", errors.New("boom")), icWant{codes.Unknown, "get book: boom", 500, nil}},
-		{"no-rows-without-rule", sql.ErrNoRows, icWant{codes.Unknown, "sql: no rows in result set", 500, nil}},
+		{"wrapped-deadline", fmt.Errorf("fetch cover: %w", context.DeadlineExceeded), icWant{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
+		{"upstream-409", up409, icWant{codes.Aborted, "Conflict", 409, []proto.Message{icPin(409)}}},
+		{"wrapped-upstream-409", fmt.Errorf("reserve: %w", up409), icWant{codes.Aborted, "Conflict", 409, []proto.Message{icPin(409)}}},
+		{"upstream-502", &icUpstreamError{502, "inventory: 502 Bad Gateway"}, icWant{codes.Unavailable, "Bad Gateway", 502, []proto.Message{icPin(502)}}},
+		{"upstream-405", &icUpstreamError{405, "inventory: 405 Method Not Allowed"}, icWant{codes.Unimplemented, "Method Not Allowed", 405, []proto.Message{icPin(405)}}},
+		{"upstream-200", &icUpstreamError{200, "inventory: 200 OK"}, icWant{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"upstream-302", &icUpstreamError{302, "inventory: 302 Found"}, icWant{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"httpstatus-422", fmt.Errorf("parse: %w", icHTTPStatusError{422}), icWant{codes.InvalidArgument, "Unprocessable Entity", 422, []proto.Message{icPin(422)}}},
+		{"plain", errors.New("open /var/lib/books/7: permission denied"), icWant{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"wrapped-plain", fmt.Errorf("get book: %w", errors.New("boom")), icWant{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"no-rows-without-rule", sql.ErrNoRows, icWant{codes.Unknown, "Internal Server Error", 500, nil}},
 	}
 }
 
@@ -416,9 +421,18 @@ func icRuleCases(t testing.TB) []icCase {
 		{"skip", errICSkip, icWant{codes.FailedPrecondition, "skip sentinel", 400, nil}},
 		// A status is a status: rules are not asked about it.
 		{"status-and-no-rows", fmt.Errorf("%w: %w", status.Error(codes.Aborted, "conflict"), sql.ErrNoRows), icWant{codes.Aborted, "conflict", 409, nil}},
-		{"plain", errors.New("boom"), icWant{codes.Unknown, "boom", 500, nil}},
-		{"canceled", fmt.Errorf("x: %w", context.Canceled), icWant{codes.Canceled, "x: context canceled", 408, nil}},
+		{"plain", errors.New("boom"), icWant{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"canceled", fmt.Errorf("x: %w", context.Canceled), icWant{codes.Canceled, "context canceled", 408, nil}},
 	}
+}
+
+// icWithheld are the cases of icDefaultCases whose text is withheld by
+// default and handed to WithErrorHook: errors not made for a client.
+var icWithheld = map[string]bool{
+	"wrapped-canceled": true, "wrapped-deadline": true,
+	"upstream-409": true, "wrapped-upstream-409": true, "upstream-502": true, "upstream-405": true,
+	"upstream-200": true, "upstream-302": true, "httpstatus-422": true,
+	"plain": true, "wrapped-plain": true, "no-rows-without-rule": true,
 }
 
 func icErrMap(cases []icCase) map[string]error {
@@ -516,6 +530,8 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	plain := errors.New("open /var/lib/books/7: permission denied")
 	wrapped := fmt.Errorf("get book: %w", plain)
 	up409 := &icUpstreamError{409, "inventory: 409 Conflict"}
+	up200 := &icUpstreamError{200, "inventory: 200 OK"}
+	wrappedCanceled := fmt.Errorf("fetch cover: %w", context.Canceled)
 	locked := icLockedStatus(t).Err()
 	cases := []struct {
 		icCase
@@ -523,8 +539,14 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	}{
 		{icCase{"plain", plain, icWant{codes.Unknown, "internal error", 500, nil}}, plain},
 		{icCase{"wrapped-plain", wrapped, icWant{codes.Unknown, "internal error", 500, nil}}, wrapped},
-		// Translated errors keep their text and are not reported.
-		{icCase{"upstream-409", up409, icWant{codes.Aborted, "inventory: 409 Conflict", 409, []proto.Message{icPin(409)}}}, nil},
+		// An error with a StatusCode method keeps its code and pin, but its
+		// text is withheld and reported like any other's: msg is for
+		// errors answered as Unknown, it is sent with its status's text.
+		{icCase{"upstream-409", up409, icWant{codes.Aborted, "Conflict", 409, []proto.Message{icPin(409)}}}, up409},
+		{icCase{"upstream-200", up200, icWant{codes.Unknown, "internal error", 500, nil}}, up200},
+		{icCase{"wrapped-canceled", wrappedCanceled, icWant{codes.Canceled, "context canceled", 408, nil}}, wrappedCanceled},
+		// Statuses and the rules' results keep their text and are not
+		// reported.
 		{icCase{"status", locked, icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}}, nil},
 		{icCase{"canceled", context.Canceled, icWant{codes.Canceled, "context canceled", 408, nil}}, nil},
 		{icCase{"no-rows", sql.ErrNoRows, icWant{codes.NotFound, "sql: no rows in result set", 404, nil}}, nil},
@@ -570,6 +592,56 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	})
 }
 
+// TestInterceptorErrorHook: by default, through gRPC and through the
+// gateway, unary and streaming, a client reads no text of an error not
+// made for it (a plain error, an upstream's, a wrapped context error) and
+// WithErrorHook receives the original once per call, with the call's
+// context. Statuses made on purpose (status.Error, a catalog's, a pin,
+// wrapped or not) keep their message and are not handed to the hook.
+func TestInterceptorErrorHook(t *testing.T) {
+	cases := icDefaultCases(t)
+	reports := &icReports{}
+	env := icStart(t, icErrMap(cases), statusmap.WithErrorHook(reports.report))
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			reports.take()
+			icCheckError(t, env, c.id, c.want)
+			got, ctxs := reports.take()
+			want := 0
+			if icWithheld[c.id] {
+				want = 5 // icCheckError's five calls
+			}
+			if len(got) != want {
+				t.Fatalf("hook called %d times; want %d (%v)", len(got), want, got)
+			}
+			for i, err := range got {
+				if err != c.err {
+					t.Errorf("hook %d got %v; want the original %v", i, err, c.err)
+				}
+				// The call's context: the server's, with the request's metadata.
+				if md, ok := metadata.FromIncomingContext(ctxs[i]); !ok || len(md.Get("content-type")) == 0 {
+					t.Errorf("hook %d got a context without the call's metadata", i)
+				}
+			}
+		})
+	}
+}
+
+// TestInterceptorErrorText: WithErrorText(true) restores grpc-go's answer,
+// the error's own text, for every case whose text is withheld by default.
+func TestInterceptorErrorText(t *testing.T) {
+	cases := icDefaultCases(t)
+	for i, c := range cases {
+		if icWithheld[c.id] {
+			cases[i].want.msg = c.err.Error()
+		}
+	}
+	env := icStart(t, icErrMap(cases), statusmap.WithErrorText(true))
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
+	}
+}
+
 // icOKStatusError is a non-nil error whose status claims OK.
 type icOKStatusError struct{ msg string }
 
@@ -602,8 +674,8 @@ func TestInterceptorWithMapper(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []icCase{
-		{"upstream-409", &icUpstreamError{409, "inventory: 409 Conflict"}, icWant{codes.AlreadyExists, "inventory: 409 Conflict", 409, []proto.Message{icPin(409)}}},
-		{"upstream-502", &icUpstreamError{502, "inventory: 502 Bad Gateway"}, icWant{codes.Unavailable, "inventory: 502 Bad Gateway", 502, []proto.Message{icPin(502)}}},
+		{"upstream-409", &icUpstreamError{409, "inventory: 409 Conflict"}, icWant{codes.AlreadyExists, "Conflict", 409, []proto.Message{icPin(409)}}},
+		{"upstream-502", &icUpstreamError{502, "inventory: 502 Bad Gateway"}, icWant{codes.Unavailable, "Bad Gateway", 502, []proto.Message{icPin(502)}}},
 		// The mapper does not touch a status made elsewhere.
 		{"aborted", status.Error(codes.Aborted, "conflict"), icWant{codes.Aborted, "conflict", 409, nil}},
 	}
@@ -663,6 +735,7 @@ func TestTranslate(t *testing.T) {
 		{"rules", icRuleCases(t), icRuleOptions()},
 		{"mapper", icDefaultCases(t), []statusmap.Option{statusmap.WithMapper(m)}},
 		{"unknown message", icDefaultCases(t), []statusmap.Option{statusmap.WithUnknownMessage("internal error", func(context.Context, error) {})}},
+		{"error text", icDefaultCases(t), []statusmap.Option{statusmap.WithErrorText(true)}},
 	} {
 		unary := statusmap.UnaryServerInterceptor(set.opts...)
 		stream := statusmap.StreamServerInterceptor(set.opts...)

@@ -208,12 +208,20 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 // handlers registered in process (grpc-gateway's RegisterXHandlerServer)
 // skip gRPC interceptors, and their errors reach the gateway untranslated,
 // so that a sentinel error mapped to NotFound is a 404 either way.
+// Without it, such errors (and a plain net/http handler's, given to
+// WriteError) are translated with no rules: secure by default, a text not
+// made for a client is withheld, so give it statusmap.WithErrorHook to log
+// them.
 func WithRules(opts ...statusmap.Option) Option {
 	return func(c *config) error {
-		if err := checkRules(opts); err != nil {
+		// Checked with the rules of earlier WithRules: options that are
+		// fine alone may clash together (WithErrorText(true) with
+		// WithUnknownMessage), and would panic at every request.
+		rules := append(c.rules[:len(c.rules):len(c.rules)], opts...)
+		if err := checkRules(rules); err != nil {
 			return err
 		}
-		c.rules = append(c.rules[:len(c.rules):len(c.rules)], opts...)
+		c.rules = rules
 		return nil
 	}
 }

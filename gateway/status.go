@@ -47,8 +47,17 @@ func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int,
 		// RegisterXHandlerServer skips gRPC interceptors) or a plain
 		// net/http handler's. Translate it as the interceptors would, with
 		// the rules given to WithRules: context errors, an HTTPStatus or
-		// StatusCode method pinned, the user's rules, else Unknown.
+		// StatusCode method pinned, the user's rules, else Unknown. Unless
+		// WithRules(statusmap.WithErrorText(true)), the text of an error
+		// not made for a client is withheld and handed to the rules' hook.
 		sp = errchain.Status(statusmap.Translate(ctx, err, g.cfg.translate...)).Proto()
+		if text := http.StatusText(override); text != "" && sp.GetCode() == int32(codes.Unknown) &&
+			sp.GetMessage() != err.Error() && sp.GetMessage() == http.StatusText(g.cfg.mapper.HTTPStatus(codes.Unknown)) {
+			// The withheld text names Unknown's HTTP status, but the answer
+			// has the override's (grpc-gateway's 400 for a malformed path
+			// escape): its status text speaks for it.
+			sp.Message = text
+		}
 	}
 	if sp.GetCode() == int32(codes.OK) {
 		// An error handler was given a success: it is still an error.

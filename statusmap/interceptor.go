@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/statusmap/statusmap/internal/errchain"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
@@ -21,12 +22,16 @@ type Rule func(err error) (*status.Status, bool)
 
 type interceptorConfig struct {
 	// errs are the bad options seen; the constructors panic with them.
-	errs          []error
-	rules         []Rule
-	mapper        *Mapper
-	hideUnknown   bool
-	unknownText   string
-	reportUnknown func(ctx context.Context, err error)
+	errs   []error
+	rules  []Rule
+	mapper *Mapper
+	// showText is WithErrorText(true): errors speak with their own text.
+	showText bool
+	// unknownText is WithUnknownMessage's msg, set when hasUnknownText.
+	unknownText    string
+	hasUnknownText bool
+	// hook is WithErrorHook's, or WithUnknownMessage's report.
+	hook func(ctx context.Context, err error)
 }
 
 // WithRule adds a rule. Rules are tried in the order they were added, after
@@ -85,18 +90,43 @@ func WithMapper(m *Mapper) Option {
 	return func(c *interceptorConfig) { c.mapper = m }
 }
 
-// WithUnknownMessage answers errors that no rule translates with msg
-// instead of their own text, which may hold internals (file names, SQL, an
-// upstream's address). It covers context errors too: a wrapped
-// context.Canceled or context.DeadlineExceeded keeps its code but is sent
-// with the context's own text only ("context deadline exceeded"), not the
-// wrapper's. The original error goes to report, so that it is not lost;
-// report may be nil only if losing it is really meant.
+// WithErrorHook sets the function that receives every error whose text
+// the interceptors keep from the client (see UnaryServerInterceptor), with
+// the call's context, so that the error is logged rather than lost: a
+// client of a plain error reads only "Internal Server Error". It is called
+// once per translated error, on the goroutine of the call (never from one
+// the interceptors start), before the interceptor returns. Errors sent
+// with their own text (statuses, the rules' results, a bare context error)
+// are not given to it. A nil hook is allowed: the hidden errors are then
+// dropped, which is the default.
+func WithErrorHook(hook func(ctx context.Context, err error)) Option {
+	return func(c *interceptorConfig) { c.hook = hook }
+}
+
+// WithErrorText(true) restores grpc-go's behaviour: an error that is not a
+// status and that no rule translates is sent with its own text (and a
+// wrapped context error with the wrapper's), which may hold internals such
+// as file names, SQL or an upstream's address. The default, false, sends
+// the status text of the error's HTTP status instead and gives the error
+// to WithErrorHook. WithErrorText(true) together with WithUnknownMessage
+// is a bad option: one hides what the other shows.
+func WithErrorText(show bool) Option {
+	return func(c *interceptorConfig) { c.showText = show }
+}
+
+// WithUnknownMessage sends msg, instead of "Internal Server Error", for
+// errors answered as Unknown (see UnaryServerInterceptor: their own text is
+// never sent by default). Errors a built-in rule gives another code keep
+// the words of that code: a context error's own text, an HTTP status's
+// status text. The original error goes to report, as to WithErrorHook; a
+// non-nil report replaces the hook, a nil one leaves it as it is.
 func WithUnknownMessage(msg string, report func(ctx context.Context, err error)) Option {
 	return func(c *interceptorConfig) {
-		c.hideUnknown = true
 		c.unknownText = msg
-		c.reportUnknown = report
+		c.hasUnknownText = true
+		if report != nil {
+			c.hook = report
+		}
 	}
 }
 
@@ -104,21 +134,37 @@ func WithUnknownMessage(msg string, report func(ctx context.Context, err error))
 // once, at the edge of the server:
 //
 //   - nil stays nil (and costs no allocation);
-//   - a gRPC status, also wrapped, keeps its code, message and details;
-//   - the rules added with options are tried in order;
+//   - a gRPC status, also wrapped, keeps its code, message and details: it
+//     was made on purpose (status.Error, a catalog's ReasonErrorf, a pin's
+//     Error), and a wrapped one speaks with its own message, not with the
+//     wrapper's text (fmt.Errorf("load: %w", st) sends st's message);
+//   - the rules added with options are tried in order; a rule maps an
+//     error on purpose, so its status is sent as the rule made it (and
+//     WithErrorCode's carries the error's text: use WithErrorAs or WithRule
+//     to choose the words);
 //   - context.Canceled and context.DeadlineExceeded become Canceled and
-//     DeadlineExceeded;
+//     DeadlineExceeded, with the context's own text ("context canceled"),
+//     not a wrapper's;
 //   - an error with an HTTPStatus() int or StatusCode() int method anywhere
-//     in its chain becomes Error(that status, err.Error()): the code from
-//     the table and the exact status pinned, so a gateway answers with it;
-//   - anything else becomes Unknown with the error's text (as grpc-go would
-//     send it), or the message of WithUnknownMessage.
+//     in its chain becomes Error(that status, its status text): the code
+//     from the table and the exact status pinned, so a gateway answers
+//     with it, an upstream's 409 as "Conflict";
+//   - anything else becomes Unknown with "Internal Server Error" (the status
+//     text of Unknown's HTTP status), or WithUnknownMessage's text.
+//
+// Secure by default: grpc-go would send a plain error's whole text
+// ("db: connection reset by peer 10.0.0.7:5432"); these interceptors send
+// none of a text they did not see made for a client. Every error whose text
+// is withheld (plain, HTTPStatus/StatusCode, a wrapped context error) is
+// given to WithErrorHook: set it to log them. WithErrorText(true) sends the
+// errors' own texts, as before.
 //
 // Panics are not this interceptor's business: install a recovery
 // interceptor (go-grpc-middleware's recovery, say) outside it.
 //
-// A bad option (a nil Option, WithRule(nil)) is a programming error: the
-// constructor panics, naming it, rather than serve without it.
+// A bad option (a nil Option, WithRule(nil), WithErrorText(true) with
+// WithUnknownMessage) is a programming error: the constructor panics,
+// naming it, rather than serve without it.
 func UnaryServerInterceptor(opts ...Option) grpc.UnaryServerInterceptor {
 	cfg := newInterceptorConfig(opts)
 	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
@@ -150,6 +196,9 @@ func newInterceptorConfig(opts []Option) *interceptorConfig {
 			continue
 		}
 		opt(cfg)
+	}
+	if cfg.showText && cfg.hasUnknownText {
+		cfg.errs = append(cfg.errs, errors.New("statusmap: WithErrorText(true) with WithUnknownMessage: one sends the errors' text, the other hides it"))
 	}
 	if len(cfg.errs) > 0 {
 		panic(errors.Join(cfg.errs...))
@@ -193,32 +242,53 @@ func (c *interceptorConfig) translate(ctx context.Context, err error) error {
 		return c.contextError(ctx, codes.DeadlineExceeded, context.DeadlineExceeded, err)
 	}
 	if httpStatus, ok := statusCodeInChain(err); ok {
-		return pinned(&statusmapv1.HttpStatus{Code: int32(httpStatus)}, c.mapper.Code(httpStatus), err.Error()).Err()
+		code := c.mapper.Code(httpStatus)
+		return pinned(&statusmapv1.HttpStatus{Code: int32(httpStatus)}, code, c.withheld(ctx, err, httpStatus, code)).Err()
 	}
 	return c.unknown(ctx, err)
 }
 
-// contextError answers a context error. Its text is the error's own, which
-// for a wrapped one may hold internals (`Get "http://10.0.3.7/internal":
-// context deadline exceeded`); with WithUnknownMessage only the context's
-// own text is sent, and the original goes to the report function.
-func (c *interceptorConfig) contextError(ctx context.Context, code codes.Code, base, err error) error {
-	if c.hideUnknown {
-		if c.reportUnknown != nil && err != base {
-			c.reportUnknown(ctx, err)
-		}
-		return status.Error(code, base.Error())
+// withheld returns the text to send for err, which was not made for a
+// client: its own with WithErrorText(true), else the status text of
+// httpStatus (or the name of code, for a status net/http has no text for,
+// as 499), err going to the hook.
+func (c *interceptorConfig) withheld(ctx context.Context, err error, httpStatus int, code codes.Code) string {
+	if c.showText {
+		return err.Error()
 	}
-	return status.Error(code, err.Error())
+	c.report(ctx, err)
+	if text := http.StatusText(httpStatus); text != "" {
+		return text
+	}
+	return code.String()
+}
+
+// report hands an error whose text is withheld to the hook, if any.
+func (c *interceptorConfig) report(ctx context.Context, err error) {
+	if c.hook != nil {
+		c.hook(ctx, err)
+	}
+}
+
+// contextError answers a context error with the context's own text. A
+// wrapped one's whole text may hold internals (`Get "http://10.0.3.7/x":
+// context deadline exceeded`): it is withheld like a plain error's, unless
+// WithErrorText(true).
+func (c *interceptorConfig) contextError(ctx context.Context, code codes.Code, base, err error) error {
+	if c.showText {
+		return status.Error(code, err.Error())
+	}
+	if err != base {
+		c.report(ctx, err)
+	}
+	return status.Error(code, base.Error())
 }
 
 // unknown answers an error no rule translates.
 func (c *interceptorConfig) unknown(ctx context.Context, err error) error {
-	if c.hideUnknown {
-		if c.reportUnknown != nil {
-			c.reportUnknown(ctx, err)
-		}
+	if c.hasUnknownText && !c.showText {
+		c.report(ctx, err)
 		return status.Error(codes.Unknown, c.unknownText)
 	}
-	return status.Error(codes.Unknown, err.Error())
+	return status.Error(codes.Unknown, c.withheld(ctx, err, c.mapper.HTTPStatus(codes.Unknown), codes.Unknown))
 }

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
+	"os"
 
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/statusmap"
@@ -43,7 +45,8 @@ func (exampleShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) 
 func ExampleUnaryServerInterceptor() {
 	opts := []statusmap.Option{
 		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
-		statusmap.WithUnknownMessage("internal error", func(_ context.Context, err error) {
+		// Errors whose text the client does not get come here, to be logged.
+		statusmap.WithErrorHook(func(_ context.Context, err error) {
 			fmt.Println("reported:", err)
 		}),
 	}
@@ -72,14 +75,16 @@ func ExampleUnaryServerInterceptor() {
 	}
 	// Output:
 	// 7: OK 200 ""
-	// reserved: Aborted 409 "reserve book: inventory answered 409"
+	// reported: reserve book: inventory answered 409
+	// reserved: Aborted 409 "Conflict"
 	// missing: NotFound 404 "get book \"missing\": sql: no rows in result set"
 	// reported: open /var/lib/books: permission denied
-	// broken: Unknown 500 "internal error"
+	// broken: Unknown 500 "Internal Server Error"
 }
 
 // Translate does what the interceptors do, for errors that reach gRPC
-// some other way.
+// some other way: a status keeps its message; the text of other errors is
+// withheld (set WithErrorHook to log them).
 func ExampleTranslate() {
 	ctx := context.Background()
 	for _, err := range []error{
@@ -93,7 +98,40 @@ func ExampleTranslate() {
 	}
 	// Output:
 	// OK 200 ""
-	// Unavailable 502 "call inventory: inventory answered 502"
-	// DeadlineExceeded 504 "load: context deadline exceeded"
+	// Unavailable 502 "Bad Gateway"
+	// DeadlineExceeded 504 "context deadline exceeded"
 	// PermissionDenied 403 "not your shelf"
+}
+
+// WithErrorHook is where the errors whose text a client does not read are
+// logged: here a plain error, whose client gets "Internal Server Error".
+// A status made on purpose keeps its message and is not given to the hook.
+func ExampleWithErrorHook() {
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		// No time, so that the example's output is the same every run.
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	ic := statusmap.UnaryServerInterceptor(statusmap.WithErrorHook(func(ctx context.Context, err error) {
+		logger.ErrorContext(ctx, "rpc failed", "err", err)
+	}))
+
+	info := &grpc.UnaryServerInfo{FullMethod: bookshelfv1.BookshelfService_GetBook_FullMethodName}
+	for _, handlerErr := range []error{
+		fmt.Errorf("load shelf: %w", errors.New("db: connection reset by peer 10.0.0.7:5432")),
+		status.Error(codes.NotFound, "no book 7"),
+	} {
+		_, err := ic(context.Background(), &bookshelfv1.GetBookRequest{Id: "7"}, info, func(context.Context, any) (any, error) {
+			return nil, handlerErr
+		})
+		fmt.Printf("client reads: %v %q\n", status.Code(err), status.Convert(err).Message())
+	}
+	// Output:
+	// level=ERROR msg="rpc failed" err="load shelf: db: connection reset by peer 10.0.0.7:5432"
+	// client reads: Unknown "Internal Server Error"
+	// client reads: NotFound "no book 7"
 }

@@ -95,7 +95,9 @@ func TestStreamInterceptorSuccessDoesNotAllocate(t *testing.T) {
 // walk runs in a child process so that a hang cannot spin on in this one.
 func TestTranslateRuleOnCyclicChain(t *testing.T) {
 	if which := os.Getenv("STATUSMAP_IC_CYCLIC_CHILD"); which != "" {
-		var opts []statusmap.Option
+		// WithErrorText(true): the text shows that the error itself was
+		// answered, not a stand-in.
+		opts := []statusmap.Option{statusmap.WithErrorText(true)}
 		switch which {
 		case "WithErrorCode":
 			opts = append(opts, statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound))
@@ -177,8 +179,9 @@ func BenchmarkUnaryInterceptorError(b *testing.B) {
 }
 
 // TestUnknownMessageCoversContextErrors: a wrapped context error keeps its
-// code, but with WithUnknownMessage only the context's own text reaches the
-// client; the wrapper's (here an internal URL) goes to the report.
+// code, but (with WithUnknownMessage, and by default) only the context's
+// own text reaches the client; the wrapper's (here an internal URL) goes to
+// the report.
 func TestUnknownMessageCoversContextErrors(t *testing.T) {
 	for _, tc := range []struct {
 		base error
@@ -199,9 +202,19 @@ func TestUnknownMessageCoversContextErrors(t *testing.T) {
 		if len(reported) != 1 || reported[0] != wrapped {
 			t.Errorf("%v: reported %v; want the wrapped error", tc.base, reported)
 		}
-		// Without the option the text is the error's own, as before.
-		if got := status.Convert(statusmap.Translate(context.Background(), wrapped)).Message(); got != wrapped.Error() {
-			t.Errorf("%v without the option: message %q", tc.base, got)
+		// By default too only the context's text is sent: the hook gets the
+		// original.
+		reported = nil
+		hook := statusmap.WithErrorHook(func(_ context.Context, err error) { reported = append(reported, err) })
+		if got := status.Convert(statusmap.Translate(context.Background(), wrapped, hook)).Message(); got != tc.base.Error() {
+			t.Errorf("%v by default: message %q; want %q", tc.base, got, tc.base.Error())
+		}
+		if len(reported) != 1 || reported[0] != wrapped {
+			t.Errorf("%v by default: hook got %v; want the wrapped error", tc.base, reported)
+		}
+		// WithErrorText(true) sends the wrapper's text, as grpc-go would.
+		if got := status.Convert(statusmap.Translate(context.Background(), wrapped, statusmap.WithErrorText(true))).Message(); got != wrapped.Error() {
+			t.Errorf("%v with WithErrorText(true): message %q; want %q", tc.base, got, wrapped.Error())
 		}
 	}
 }
@@ -213,6 +226,10 @@ func TestBadOptionsPanic(t *testing.T) {
 		"unary WithRule(nil)":     func() { statusmap.UnaryServerInterceptor(statusmap.WithRule(nil)) },
 		"stream nil option":       func() { statusmap.StreamServerInterceptor(nil) },
 		"Translate WithRule(nil)": func() { _ = statusmap.Translate(context.Background(), errors.New("x"), statusmap.WithRule(nil)) },
+		// One shows the errors' text, the other hides it: which was meant?
+		"WithErrorText(true) and WithUnknownMessage": func() {
+			statusmap.UnaryServerInterceptor(statusmap.WithErrorText(true), statusmap.WithUnknownMessage("x", nil))
+		},
 	} {
 		func() {
 			defer func() {
