@@ -154,6 +154,8 @@ func TestGoodCatalogsMatchGolden(t *testing.T) {
 			t.Errorf("generated code has %q, which is not an error of a catalog", s)
 		}
 	}
+	// The golden file compiles and vets as a user's package would.
+	vetGenerated(t, func(add func(dir, src string)) { add("library", string(got)) })
 }
 
 func TestBadCatalogsFailWithPositions(t *testing.T) {
@@ -176,7 +178,19 @@ func TestBadCatalogsFailWithPositions(t *testing.T) {
 			`bad/no_domain.proto:9:1: enum bad.nodomain.v1.NoDomainError has statusmap options but no (statusmap.v1.domain): a catalog needs its error domain, such as "library.example.com"`,
 		}},
 		{[]string{"bad/empty_domain.proto"}, []string{
-			`bad/empty_domain.proto:9:1: enum bad.emptydomain.v1.EmptyDomainError: (statusmap.v1.domain) "" is not a domain name`,
+			`bad/empty_domain.proto:9:1: enum bad.emptydomain.v1.EmptyDomainError: (statusmap.v1.domain) "" is not a domain name: by AIP-193 it is a service name such as "library.example.com" (letters, digits, '-' and '.', at most 253 characters)`,
+		}},
+		// A domain that would end the generated comments and add an init
+		// func to the user's package.
+		{[]string{"bad/inject_domain.proto"}, []string{
+			`bad/inject_domain.proto:9:1: enum bad.inject.v1.InjectError: (statusmap.v1.domain) "evil.example.com\nfunc init() { panic(\"pwned\") }\n//" is not a domain name: by AIP-193 it is a service name such as "library.example.com" (letters, digits, '-' and '.', at most 253 characters)`,
+		}},
+		// Generated names taken by a message, by protoc-gen-go-grpc's code
+		// for a service, and by another generated name.
+		{[]string{"bad/clash.proto"}, []string{
+			`bad/clash.proto:13:3: Go name ErrorBoom, the constructor of bad.clash.v1.CLASH_ERROR_BOOM, is also message bad.clash.v1.ErrorBoom (bad/clash.proto:18:1) in Go package "example.com/bad/clash": rename one of them`,
+			`bad/clash.proto:14:3: Go name IsLendingClient, the test of bad.clash.v1.CLASH_ERROR_LENDING_CLIENT, is also a gRPC declaration of service bad.clash.v1.IsLending (bad/clash.proto:22:1) in Go package "example.com/bad/clash": rename one of them`,
+			`bad/clash.proto:33:3: Go name ErrorXDomain, the constructor of bad.clash.v1.ERROR_X_X_DOMAIN, is also the domain constant of catalog bad.clash.v1.ErrorX (bad/clash.proto:29:1) in Go package "example.com/bad/clash": rename one of them`,
 		}},
 		{[]string{"bad/duplicate_reason.proto"}, []string{
 			`bad/duplicate_reason.proto:21:3: duplicate reason GONE in domain "duplicate.example.com": bad.duplicate.v1.SHELF_ERROR_GONE already declares it (bad/duplicate_reason.proto:14:3)`,
