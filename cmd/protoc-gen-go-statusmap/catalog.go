@@ -22,6 +22,7 @@ const (
 	domainOption            = "statusmap.v1.domain"
 	defaultHTTPStatusOption = "statusmap.v1.default_http_status"
 	httpStatusOption        = "statusmap.v1.http_status"
+	grpcCodeOption          = "statusmap.v1.grpc_code"
 )
 
 // catalog is an enum with the domain option.
@@ -37,6 +38,7 @@ type catalogError struct {
 	reason     string // e.g. BOOK_NOT_FOUND
 	goName     string // e.g. BookNotFound
 	httpStatus int
+	code       grpcCode // from grpc_code; 0 (OK) when the value has none
 }
 
 // The Go names the plugin declares, every one at the top level of the
@@ -68,6 +70,7 @@ type options struct {
 	domain            protoreflect.ExtensionType
 	defaultHTTPStatus protoreflect.ExtensionType
 	httpStatus        protoreflect.ExtensionType
+	grpcCode          protoreflect.ExtensionType // nil when options.proto predates it
 }
 
 // newOptions finds the options among the request's files. It returns nil
@@ -85,8 +88,15 @@ func newOptions(gen *protogen.Plugin) (*options, error) {
 		exts := f.Desc.Extensions()
 		for i := range exts.Len() {
 			xd := exts.Get(i)
-			slot, ok := found[xd.FullName()]
-			if !ok {
+			slot, required := found[xd.FullName()]
+			switch {
+			case required:
+				n++
+			case xd.FullName() == grpcCodeOption:
+				// Optional: a copy of options.proto from before grpc_code
+				// still declares catalogs.
+				slot = &o.grpcCode
+			default:
 				continue
 			}
 			xt := dynamicpb.NewExtensionType(xd)
@@ -94,7 +104,6 @@ func newOptions(gen *protogen.Plugin) (*options, error) {
 				return nil, err
 			}
 			*slot = xt
-			n++
 		}
 	}
 	switch n {
@@ -290,11 +299,18 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 
 	statuses := make([]int, len(enum.Values))
 	hasStatus := make([]bool, len(enum.Values))
+	codes := make([]grpcCode, len(enum.Values))
+	hasCode := make([]bool, len(enum.Values))
 	anyStatus := false
 	for i, v := range enum.Values {
 		s, ok := read(v.Desc, v.Desc.Options(), o.httpStatus)
 		if ok {
 			statuses[i], hasStatus[i], anyStatus = int(s.Int()), true, true
+		}
+		if o.grpcCode != nil {
+			if c, ok := read(v.Desc, v.Desc.Options(), o.grpcCode); ok {
+				codes[i], hasCode[i], anyStatus = grpcCode(c.Enum()), true, true
+			}
 		}
 	}
 
@@ -326,6 +342,9 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 			if hasStatus[i] {
 				report(f, v.Desc, "%s is the zero value, which is not an error: remove its (%s)", name, httpStatusOption)
 			}
+			if hasCode[i] {
+				report(f, v.Desc, "%s is the zero value, which is not an error: remove its (%s)", name, grpcCodeOption)
+			}
 			continue
 		}
 		e := &catalogError{value: v, reason: strings.TrimPrefix(name, prefix), httpStatus: statuses[i]}
@@ -338,6 +357,23 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 		case !wire.IsErrorStatus(e.httpStatus):
 			report(f, v.Desc, "%s: (%s) %d is not an error status (400 to 599)", name, httpStatusOption, e.httpStatus)
 			continue
+		}
+		if hasCode[i] {
+			// The code must answer, without the pin, with the value's
+			// status or with what its default code answers (inFamily).
+			switch c := codes[i]; {
+			case c == 0:
+				report(f, v.Desc, "%s: (%s) OK is not an error's code; the codes of %d are %s", name, grpcCodeOption, e.httpStatus, family(e.httpStatus))
+				continue
+			case c < 0 || c > maxGRPCCode:
+				report(f, v.Desc, "%s: (%s) %d is not a gRPC code; the codes of %d are %s", name, grpcCodeOption, int32(c), e.httpStatus, family(e.httpStatus))
+				continue
+			case !inFamily(c, e.httpStatus):
+				report(f, v.Desc, "%s: (%s) %s does not fit HTTP %d: statusmap answers %s with %d; the codes of %d are %s",
+					name, grpcCodeOption, c, e.httpStatus, c, httpStatusOfCode[c], e.httpStatus, family(e.httpStatus))
+				continue
+			}
+			e.code = codes[i]
 		}
 		if !reasonPattern.MatchString(e.reason) {
 			report(f, v.Desc, "%s: reason %q is not an AIP-193 reason (UPPER_SNAKE_CASE, at most 63 characters)", name, e.reason)

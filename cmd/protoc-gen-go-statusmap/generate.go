@@ -10,6 +10,10 @@ import (
 // statusmapPackage is the runtime the generated code calls.
 const statusmapPackage = protogen.GoImportPath("github.com/statusmap/statusmap/statusmap")
 
+// codesPackage is grpc-go's package of codes, for the errors whose catalog
+// value chooses its code.
+const codesPackage = protogen.GoImportPath("google.golang.org/grpc/codes")
+
 // generate writes <file>_statusmap.pb.go for every file to generate that
 // declares a catalog. A file without one gets no output, so adding the
 // plugin to buf.gen.yaml changes nothing for the others.
@@ -72,7 +76,11 @@ func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 		deprecated := enumValueDeprecated(e.value)
 		g.P()
 		comment(g, e.constructor(), " returns a ", e.reason, " error of ", c.domain, ":")
-		comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code statusmap.Code(", e.httpStatus, "), and an ErrorInfo with")
+		if e.code != 0 {
+			comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code ", e.code.goName(), " (its grpc_code), and an ErrorInfo with")
+		} else {
+			comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code statusmap.Code(", e.httpStatus, "), and an ErrorInfo with")
+		}
 		comment(g, "the reason and domain. The message is fmt.Sprintf(format, args...).")
 		if text := strings.TrimRight(string(e.value.Comments.Leading), "\n"); strings.TrimSpace(text) != "" {
 			// What the error means is written once, in the .proto.
@@ -84,7 +92,12 @@ func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 			comment(g, "Deprecated: ", e.value.GoIdent.GoName, " is deprecated.")
 		}
 		g.P("func ", e.constructor(), "(format string, args ...any) error {")
-		g.P("return ", newReasonErrorf, "(", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
+		if e.code != 0 {
+			g.P("return ", g.QualifiedGoIdent(statusmapPackage.Ident("ReasonCodeErrorf")), "(",
+				g.QualifiedGoIdent(codesPackage.Ident(e.code.goName())), ", ", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
+		} else {
+			g.P("return ", newReasonErrorf, "(", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
+		}
 		g.P("}")
 		g.P()
 		comment(g, e.test(), " reports whether a gRPC status in err's chain is a")

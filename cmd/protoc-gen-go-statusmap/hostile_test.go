@@ -378,7 +378,7 @@ func TestHostileCatalogs(t *testing.T) {
 	check("helper against helper", hostileCatalog{domain: "ok.example.com", enum: "ErrorX", values: []string{"ERROR_X_X_DOMAIN"}},
 		hostileFile+":14:1: Go name ErrorXDomain, the constructor of hostile.v1.ERROR_X_X_DOMAIN, is also the domain constant of catalog hostile.v1.ErrorX ("+hostileFile+":10:1)")
 
-	vetGenerated(t, func(add func(dir, src string)) {
+	vetGenerated(t, func(add func(path, src string)) {
 		for i, g := range vet {
 			add(fmt.Sprintf("hostile%d", i), g.src)
 		}
@@ -388,8 +388,10 @@ func TestHostileCatalogs(t *testing.T) {
 // vetGenerated runs `go vet` on generated files, each as a package of a
 // module outside this one that requires this one through a replace: the
 // generated code is compiled and vetted as a user's would be. It runs
-// offline, with this module's go.sum, from the module cache.
-func vetGenerated(t *testing.T, files func(add func(dir, src string))) {
+// offline, with this module's go.sum, from the module cache. A file added
+// under a name ending in _test.go is a test of its package, and then
+// `go test` runs too.
+func vetGenerated(t *testing.T, files func(add func(path, src string))) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("go vet of generated code skipped in -short mode")
@@ -408,9 +410,14 @@ func vetGenerated(t *testing.T, files func(add func(dir, src string))) {
 		t.Fatal(err)
 	}
 	copyFile(t, filepath.Join(root, "go.sum"), filepath.Join(dir, "go.sum"))
-	n := 0
-	files(func(sub, src string) {
-		path := filepath.Join(dir, sub, "generated_statusmap.pb.go")
+	n, tests := 0, false
+	files(func(name, src string) {
+		if strings.HasSuffix(name, "_test.go") {
+			tests = true
+		} else {
+			name = filepath.Join(name, "generated_statusmap.pb.go")
+		}
+		path := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -422,11 +429,17 @@ func vetGenerated(t *testing.T, files func(add func(dir, src string))) {
 	if n == 0 {
 		t.Fatal("nothing to vet")
 	}
-	cmd := exec.Command(goTool, "vet", "./...")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go vet of %d generated packages: %v\n%s", n, err, out)
+	commands := [][]string{{"vet", "./..."}}
+	if tests {
+		commands = append(commands, []string{"test", "-count=1", "./..."})
+	}
+	for _, args := range commands {
+		cmd := exec.Command(goTool, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s of %d generated files: %v\n%s", strings.Join(args, " "), n, err, out)
+		}
 	}
 }
 
