@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -28,6 +29,13 @@ import (
 // hostileFile is the path of the file hostileCatalog builds.
 const hostileFile = "hostile/v1/hostile.proto"
 
+// The imports of every hostile file, built once (protogen does not change
+// the request).
+var (
+	descriptorProto = protodesc.ToFileDescriptorProto(descriptorpb.File_google_protobuf_descriptor_proto)
+	optionsProto    = protodesc.ToFileDescriptorProto(statusmapv1.File_statusmap_v1_options_proto)
+)
+
 // hostileCatalog is a catalog as a compiler would hand it to the plugin,
 // built field by field so that it can hold what no .proto file could
 // (a NUL in a comment, a domain that is not UTF-8), with source positions
@@ -38,6 +46,8 @@ type hostileCatalog struct {
 	values       []string // the values after the zero value; BOOM_ERROR_BOOM when empty
 	enumComment  string
 	valueComment string   // the first error's leading comment
+	status       int32    // the first error's http_status, when not 0
+	code         int32    // the first error's grpc_code, when not 0
 	messages     []string // top-level messages, beside the enum
 }
 
@@ -80,7 +90,21 @@ func (h hostileCatalog) request() *pluginpb.CodeGeneratorRequest {
 	loc([]int32{5, 0}, 9, h.enumComment)
 	loc([]int32{5, 0, 2, 0}, 12, "")
 	for i, v := range values {
-		enum.Value = append(enum.Value, &descriptorpb.EnumValueDescriptorProto{Name: proto.String(v), Number: proto.Int32(int32(i + 1))})
+		value := &descriptorpb.EnumValueDescriptorProto{Name: proto.String(v), Number: proto.Int32(int32(i + 1))}
+		if i == 0 && (h.status != 0 || h.code != 0) {
+			var raw []byte
+			if h.status != 0 {
+				raw = protowire.AppendTag(raw, 50603, protowire.VarintType)
+				raw = protowire.AppendVarint(raw, uint64(int64(h.status)))
+			}
+			if h.code != 0 {
+				raw = protowire.AppendTag(raw, 50604, protowire.VarintType)
+				raw = protowire.AppendVarint(raw, uint64(int64(h.code)))
+			}
+			value.Options = new(descriptorpb.EnumValueOptions)
+			value.Options.ProtoReflect().SetUnknown(raw)
+		}
+		enum.Value = append(enum.Value, value)
 		comment := ""
 		if i == 0 {
 			comment = h.valueComment
@@ -103,11 +127,7 @@ func (h hostileCatalog) request() *pluginpb.CodeGeneratorRequest {
 	return &pluginpb.CodeGeneratorRequest{
 		FileToGenerate: []string{hostileFile},
 		Parameter:      proto.String("paths=source_relative,Mstatusmap/v1/options.proto=github.com/statusmap/statusmap/proto/statusmap/v1;statusmapv1"),
-		ProtoFile: []*descriptorpb.FileDescriptorProto{
-			protodesc.ToFileDescriptorProto(descriptorpb.File_google_protobuf_descriptor_proto),
-			protodesc.ToFileDescriptorProto(statusmapv1.File_statusmap_v1_options_proto),
-			file,
-		},
+		ProtoFile:      []*descriptorpb.FileDescriptorProto{descriptorProto, optionsProto, file},
 	}
 }
 
@@ -176,10 +196,14 @@ func checkGenerated(src string, want []string) error {
 		case *ast.GenDecl:
 			switch d.Tok {
 			case token.IMPORT:
-				if len(d.Specs) != 1 || d.Specs[0].(*ast.ImportSpec).Path.Value != strconv.Quote(string(statusmapPackage)) {
-					return fmt.Errorf("imports other than statusmap: %d specs", len(d.Specs))
+				// statusmap, and grpc-go's codes for a grpc_code.
+				for _, spec := range d.Specs {
+					path, _ := strconv.Unquote(spec.(*ast.ImportSpec).Path.Value)
+					if path != string(statusmapPackage) && path != string(codesPackage) {
+						return fmt.Errorf("imports %s", path)
+					}
+					strs[path] = true
 				}
-				strs[string(statusmapPackage)] = true
 			case token.CONST:
 				for _, s := range d.Specs {
 					vs := s.(*ast.ValueSpec)
@@ -210,8 +234,16 @@ func checkGenerated(src string, want []string) error {
 			}
 			call, ok := ret.Results[0].(*ast.CallExpr)
 			sel, _ := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel == nil || fmt.Sprint(sel.X) != "statusmap" || (sel.Sel.Name != "ReasonErrorf" && sel.Sel.Name != "HasReason") {
+			if !ok || sel == nil || fmt.Sprint(sel.X) != "statusmap" ||
+				(sel.Sel.Name != "ReasonErrorf" && sel.Sel.Name != "ReasonCodeErrorf" && sel.Sel.Name != "HasReason") {
 				return fmt.Errorf("func %s does not return a call of statusmap", d.Name.Name)
+			}
+			if sel.Sel.Name == "ReasonCodeErrorf" {
+				// Its first argument is a constant of package codes.
+				code, _ := call.Args[0].(*ast.SelectorExpr)
+				if code == nil || fmt.Sprint(code.X) != "codes" {
+					return fmt.Errorf("func %s: ReasonCodeErrorf without a codes constant", d.Name.Name)
+				}
 			}
 			got = append(got, d.Name.Name)
 		default:
@@ -233,10 +265,13 @@ func checkGenerated(src string, want []string) error {
 
 	// Outside comments, every identifier and literal is one the plugin
 	// writes: nothing from the .proto is code.
-	idents := map[string]bool{f.Name.Name: true, "statusmap": true, "ReasonErrorf": true, "HasReason": true,
+	idents := map[string]bool{f.Name.Name: true, "statusmap": true, "ReasonErrorf": true, "ReasonCodeErrorf": true, "HasReason": true, "codes": true,
 		"format": true, "args": true, "string": true, "any": true, "err": true, "error": true, "bool": true}
 	for _, n := range got {
 		idents[n] = true
+	}
+	for c := grpcCode(1); c <= maxGRPCCode; c++ {
+		idents[c.goName()] = true
 	}
 	var s scanner.Scanner
 	file := fset.AddFile("x.go", -1, len(src))
@@ -449,13 +484,15 @@ func vetGenerated(t *testing.T, files func(add func(path, src string))) {
 // helpers of the catalog and nothing else, and whose comments are plain
 // comments holding nothing a tool or a reader would take for more.
 func FuzzPlugin(f *testing.F) {
-	f.Add("library.example.com", "LibraryError", "LIBRARY_ERROR_SHELF_NOT_FOUND", " The catalog.\n", " No shelf.\n", "Shelf")
-	f.Add("evil.example.com\nfunc init() {}\n//", "BoomError", "BOOM_ERROR_BOOM", "", "", "Book")
-	f.Add("ok.example.com", "BoomError", "BOOM_ERROR_BOOM", "go:generate touch pwned", " A\u2028func init() {}", "ErrorBoom")
-	f.Add("ok.example.com", "ErrorX", "ERROR_X_X_DOMAIN", " */ func init() {} /*", " \x00\xff\ufeff\u202e", "IsBoom")
-	f.Fuzz(func(t *testing.T, domain, enum, value, enumComment, valueComment, message string) {
+	f.Add("library.example.com", "LibraryError", "LIBRARY_ERROR_SHELF_NOT_FOUND", " The catalog.\n", " No shelf.\n", "Shelf", int32(404), int32(0))
+	f.Add("evil.example.com\nfunc init() {}\n//", "BoomError", "BOOM_ERROR_BOOM", "", "", "Book", int32(0), int32(0))
+	f.Add("ok.example.com", "BoomError", "BOOM_ERROR_BOOM", "go:generate touch pwned", " A\u2028func init() {}", "ErrorBoom", int32(0), int32(0))
+	f.Add("ok.example.com", "ErrorX", "ERROR_X_X_DOMAIN", " */ func init() {} /*", " \x00\xff\ufeff\u202e", "IsBoom", int32(0), int32(0))
+	f.Add("ok.example.com", "BoomError", "BOOM_ERROR_EXISTS", "", "", "Book", int32(409), int32(6))
+	f.Fuzz(func(t *testing.T, domain, enum, value, enumComment, valueComment, message string, status, code int32) {
 		h := hostileCatalog{domain: domain, enum: enum, values: []string{value},
-			enumComment: enumComment, valueComment: valueComment, messages: []string{message}}
+			enumComment: enumComment, valueComment: valueComment, messages: []string{message},
+			status: status, code: code}
 		src, perr, want, ok := generateHostile(t, h)
 		if !ok {
 			return // not a request a compiler sends
@@ -470,6 +507,10 @@ func FuzzPlugin(f *testing.F) {
 		}
 		if err := checkGenerated(src, want); err != nil {
 			t.Fatalf("%v\n%s", err, src)
+		}
+		// A grpc_code that got through is of the status's family.
+		if code != 0 && !inFamily(grpcCode(code), cmp.Or(int(status), 400)) {
+			t.Fatalf("grpc_code %d accepted for HTTP %d", code, status)
 		}
 	})
 }
