@@ -49,6 +49,7 @@ type hostileCatalog struct {
 	status       int32    // the first error's http_status, when not 0
 	code         int32    // the first error's grpc_code, when not 0
 	messages     []string // top-level messages, beside the enum
+	path         string   // the file's path; hostileFile when empty
 }
 
 // request returns the CodeGeneratorRequest for the catalog: the file, with
@@ -111,8 +112,9 @@ func (h hostileCatalog) request() *pluginpb.CodeGeneratorRequest {
 		}
 		loc([]int32{5, 0, 2, int32(i + 1)}, int32(13+i), comment)
 	}
+	path := cmp.Or(h.path, hostileFile)
 	file := &descriptorpb.FileDescriptorProto{
-		Name:       proto.String(hostileFile),
+		Name:       proto.String(path),
 		Package:    proto.String("hostile.v1"),
 		Dependency: []string{"statusmap/v1/options.proto"},
 		Syntax:     proto.String("proto3"),
@@ -125,7 +127,7 @@ func (h hostileCatalog) request() *pluginpb.CodeGeneratorRequest {
 	}
 	file.SourceCodeInfo = info
 	return &pluginpb.CodeGeneratorRequest{
-		FileToGenerate: []string{hostileFile},
+		FileToGenerate: []string{path},
 		Parameter:      proto.String("paths=source_relative,Mstatusmap/v1/options.proto=github.com/statusmap/statusmap/proto/statusmap/v1;statusmapv1"),
 		ProtoFile:      []*descriptorpb.FileDescriptorProto{descriptorProto, optionsProto, file},
 	}
@@ -387,6 +389,8 @@ func TestHostileCatalogs(t *testing.T) {
 	check("domain of 253 characters", hostileCatalog{domain: long}, "")
 	check("domain with digits and hyphens", hostileCatalog{domain: "api-v2.example-1.com"}, "")
 	check("domain localhost", hostileCatalog{domain: "localhost"}, "")
+	// The file's path is written in the "// source:" line.
+	check("path with a newline", hostileCatalog{domain: "ok.example.com", path: "hostile/v1/x\nfunc init() {}\n.proto"}, "")
 
 	for i, c := range hostileComments {
 		check(fmt.Sprintf("comments %d %q", i, c), hostileCatalog{domain: "ok.example.com", enumComment: c, valueComment: c}, "")
