@@ -5,6 +5,7 @@ import (
 
 	"github.com/statusmap/statusmap/internal/errchain"
 	"github.com/statusmap/statusmap/internal/wire"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -29,7 +30,25 @@ const errorInfoFullName = "google.rpc.ErrorInfo"
 // to 599 gives Unknown, unpinned (HTTPStatusOf reads it as 500), with the
 // ErrorInfo still on it. Generated catalogs only pass 400 to 599.
 func NewReason(httpStatus int, domain, reason, msg string) *status.Status {
-	st := New(httpStatus, msg)
+	return NewReasonCode(Code(httpStatus), httpStatus, domain, reason, msg)
+}
+
+// NewReasonCode is NewReason with the gRPC code chosen by the caller
+// instead of Code(httpStatus): a 409 that means "already exists" is
+// AlreadyExists, not Aborted. The exact status is pinned beside the code,
+// so HTTPStatusOf and the gateway answer httpStatus whatever the code.
+//
+// The code is taken as given, but OK, which would make the error nil, is
+// replaced by Code(httpStatus). A status that is not 400 to 599 gives
+// Unknown, unpinned, as in NewReason. Generated catalogs pass only a code
+// whose HTTPStatus is httpStatus or HTTPStatus(Code(httpStatus)), which
+// protoc-gen-go-statusmap checks (the statusmap.v1.grpc_code option), so
+// that a client that ignores the pin still sees a status of the same kind.
+func NewReasonCode(code codes.Code, httpStatus int, domain, reason, msg string) *status.Status {
+	if code == codes.OK {
+		code = Code(httpStatus)
+	}
+	st := pinned(&statusmapv1.HttpStatus{Code: int32(clampStatus(httpStatus))}, code, msg)
 	if st.Code() == codes.OK {
 		// A 2xx would make a nil error; the caller asked for an error.
 		st = status.New(codes.Unknown, msg)
@@ -49,6 +68,13 @@ func NewReason(httpStatus int, domain, reason, msg string) *status.Status {
 // fmt.Sprintf(format, args...)).Err(). It never returns nil.
 func ReasonErrorf(httpStatus int, domain, reason, format string, args ...any) error {
 	return NewReason(httpStatus, domain, reason, fmt.Sprintf(format, args...)).Err()
+}
+
+// ReasonCodeErrorf is NewReasonCode(code, httpStatus, domain, reason,
+// fmt.Sprintf(format, args...)).Err(). It never returns nil. The code
+// generated for a catalog value with a statusmap.v1.grpc_code calls it.
+func ReasonCodeErrorf(code codes.Code, httpStatus int, domain, reason, format string, args ...any) error {
+	return NewReasonCode(code, httpStatus, domain, reason, fmt.Sprintf(format, args...)).Err()
 }
 
 // HasReason reports whether a gRPC status in err's chain carries a

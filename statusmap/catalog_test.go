@@ -163,3 +163,62 @@ func ExampleReasonErrorf() {
 	// true
 	// false
 }
+
+func TestNewReasonCode(t *testing.T) {
+	testCases := []struct {
+		code       codes.Code
+		httpStatus int
+		wantCode   codes.Code
+		wantHTTP   int
+		wantPin    bool
+	}{
+		{codes.AlreadyExists, 409, codes.AlreadyExists, 409, true},
+		{codes.Aborted, 409, codes.Aborted, 409, true},
+		{codes.FailedPrecondition, 400, codes.FailedPrecondition, 400, true},
+		{codes.DataLoss, 500, codes.DataLoss, 500, true},
+		// The pin keeps the status whatever the code says.
+		{codes.Unimplemented, 405, codes.Unimplemented, 405, true},
+		// OK would make a nil error: the status's own code instead.
+		{codes.OK, 409, codes.Aborted, 409, true},
+		// Not an error status: Unknown, unpinned, as NewReason.
+		{codes.AlreadyExists, 200, codes.Unknown, 500, false},
+		{codes.AlreadyExists, 302, codes.Unknown, 500, false},
+		{codes.OK, 204, codes.Unknown, 500, false},
+	}
+	for _, tc := range testCases {
+		st := statusmap.NewReasonCode(tc.code, tc.httpStatus, testDomain, testReason, "exists")
+		if st.Code() != tc.wantCode || st.Message() != "exists" {
+			t.Errorf("NewReasonCode(%v, %d): code %v, message %q; want %v", tc.code, tc.httpStatus, st.Code(), st.Message(), tc.wantCode)
+		}
+		err := st.Err()
+		if err == nil {
+			t.Fatalf("NewReasonCode(%v, %d).Err() = nil", tc.code, tc.httpStatus)
+		}
+		if got := statusmap.HTTPStatusOf(err); got != tc.wantHTTP {
+			t.Errorf("HTTPStatusOf(NewReasonCode(%v, %d)) = %d; want %d", tc.code, tc.httpStatus, got, tc.wantHTTP)
+		}
+		if got := statusmap.PinOf(err) != nil; got != tc.wantPin {
+			t.Errorf("NewReasonCode(%v, %d): pinned %v; want %v", tc.code, tc.httpStatus, got, tc.wantPin)
+		}
+		if !statusmap.HasReason(err, testDomain, testReason) {
+			t.Errorf("HasReason(NewReasonCode(%v, %d)) = false", tc.code, tc.httpStatus)
+		}
+	}
+	err := statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, testDomain, testReason, "book %q exists", "dune")
+	if st := status.Convert(err); st.Code() != codes.AlreadyExists || st.Message() != `book "dune" exists` {
+		t.Errorf("ReasonCodeErrorf: %v %q", st.Code(), st.Message())
+	}
+}
+
+// ExampleReasonCodeErrorf shows the code generated for a catalog value with
+// (statusmap.v1.grpc_code) = ALREADY_EXISTS: a 409 whose code says
+// "already exists" instead of Aborted's "retry the transaction".
+func ExampleReasonCodeErrorf() {
+	err := statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, "library.example.com", "BOOK_EXISTS", "book %q exists", "dune")
+
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err))
+	fmt.Println(statusmap.HasReason(err, "library.example.com", "BOOK_EXISTS"))
+	// Output:
+	// AlreadyExists 409
+	// true
+}

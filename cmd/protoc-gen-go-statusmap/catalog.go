@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/compiler/protogen"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -21,6 +22,7 @@ const (
 	domainOption            = "statusmap.v1.domain"
 	defaultHTTPStatusOption = "statusmap.v1.default_http_status"
 	httpStatusOption        = "statusmap.v1.http_status"
+	grpcCodeOption          = "statusmap.v1.grpc_code"
 )
 
 // catalog is an enum with the domain option.
@@ -36,7 +38,24 @@ type catalogError struct {
 	reason     string // e.g. BOOK_NOT_FOUND
 	goName     string // e.g. BookNotFound
 	httpStatus int
+	code       grpcCode // from grpc_code; 0 (OK) when the value has none
 }
+
+// The Go names the plugin declares, every one at the top level of the
+// catalog's Go package: readCatalogs checks them against each other and
+// against protoc-gen-go's names, generateCatalog writes them.
+
+// domainConst is the catalog's domain constant, LibraryErrorDomain.
+func (c *catalog) domainConst() string { return c.enum.GoIdent.GoName + "Domain" }
+
+// reasonConst is the error's reason constant, ReasonBookNotFound.
+func (e *catalogError) reasonConst() string { return "Reason" + e.goName }
+
+// constructor is the error's constructor, ErrorBookNotFound.
+func (e *catalogError) constructor() string { return "Error" + e.goName }
+
+// test is the error's test, IsBookNotFound.
+func (e *catalogError) test() string { return "Is" + e.goName }
 
 // options reads the statusmap options of descriptors.
 //
@@ -51,6 +70,7 @@ type options struct {
 	domain            protoreflect.ExtensionType
 	defaultHTTPStatus protoreflect.ExtensionType
 	httpStatus        protoreflect.ExtensionType
+	grpcCode          protoreflect.ExtensionType // nil when options.proto predates it
 }
 
 // newOptions finds the options among the request's files. It returns nil
@@ -68,8 +88,15 @@ func newOptions(gen *protogen.Plugin) (*options, error) {
 		exts := f.Desc.Extensions()
 		for i := range exts.Len() {
 			xd := exts.Get(i)
-			slot, ok := found[xd.FullName()]
-			if !ok {
+			slot, required := found[xd.FullName()]
+			switch {
+			case required:
+				n++
+			case xd.FullName() == grpcCodeOption:
+				// Optional: a copy of options.proto from before grpc_code
+				// still declares catalogs.
+				slot = &o.grpcCode
+			default:
 				continue
 			}
 			xt := dynamicpb.NewExtensionType(xd)
@@ -77,7 +104,6 @@ func newOptions(gen *protogen.Plugin) (*options, error) {
 				return nil, err
 			}
 			*slot = xt
-			n++
 		}
 	}
 	switch n {
@@ -97,9 +123,26 @@ func (o *options) read(opts proto.Message, xt protoreflect.ExtensionType) (proto
 	if opts == nil || !opts.ProtoReflect().IsValid() {
 		return protoreflect.Value{}, false, nil
 	}
-	b, err := proto.Marshal(opts)
+	all, err := proto.Marshal(opts)
 	if err != nil {
 		return protoreflect.Value{}, false, err
+	}
+	// Only this option's field is parsed: another option that does not
+	// parse is its own problem, reported once.
+	var b []byte
+	for rest := all; len(rest) > 0; {
+		num, typ, n := protowire.ConsumeTag(rest)
+		if n < 0 {
+			return protoreflect.Value{}, false, protowire.ParseError(n)
+		}
+		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
+		if m < 0 {
+			return protoreflect.Value{}, false, protowire.ParseError(m)
+		}
+		if num == xt.TypeDescriptor().Number() {
+			b = append(b, rest[:n+m]...)
+		}
+		rest = rest[n+m:]
 	}
 	m := opts.ProtoReflect().New().Interface()
 	if err := (proto.UnmarshalOptions{Resolver: o.types}).Unmarshal(b, m); err != nil {
@@ -121,6 +164,32 @@ func (o *options) read(opts proto.Message, xt protoreflect.ExtensionType) (proto
 	return value, found, nil
 }
 
+// maxDomainLen bounds a domain as DNS bounds a name (RFC 1035 section
+// 2.3.4, 253 characters written without the final dot). AIP-193 domains are
+// service names, "pubsub.googleapis.com": nothing longer is plausible.
+const maxDomainLen = 253
+
+// domainLabel is one dot-separated part of a domain, as in a DNS host name
+// (RFC 1123): letters, digits and '-', not at either end, at most 63.
+var domainLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// validDomain reports whether s is a plausible AIP-193 domain: a host name
+// ("library.example.com", "localhost", "api-v2.example.com"). Nothing else
+// is: no spaces, no control characters, no quotes, no empty labels. The
+// generated code quotes the domain anyway; this keeps a typo or a hostile
+// catalog from reaching the ErrorInfo of every error it declares.
+func validDomain(s string) bool {
+	if s == "" || len(s) > maxDomainLen {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if !domainLabel.MatchString(label) {
+			return false
+		}
+	}
+	return true
+}
+
 // reasonPattern is AIP-193's form of ErrorInfo.reason: UPPER_SNAKE_CASE, at
 // most 63 characters.
 var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,61}[A-Z0-9]$`)
@@ -139,13 +208,14 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 	}
 
 	byFile := make(map[*protogen.File][]*catalog)
-	// The generated names of a Go package, and the (domain, reason) pairs of
-	// the whole request: either one declared twice is an error.
+	// The Go names of each Go package, and the (domain, reason) pairs of the
+	// whole request: either one declared twice is an error.
 	type declared struct {
 		file  *protogen.File
 		value *protogen.EnumValue
 	}
-	goNames := make(map[protogen.GoImportPath]map[string]declared)
+	packages := make(map[protogen.GoImportPath]*goNames)
+	goNamesOf := make(map[protogen.GoImportPath]map[string]declared)
 	reasons := make(map[[2]string]declared)
 
 	for _, f := range gen.Files {
@@ -153,19 +223,21 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 			continue
 		}
 		for _, enum := range allEnums(f) {
-			c, err := o.readCatalog(f, enum, report)
-			if err != nil {
-				return nil, err
-			}
+			c := o.readCatalog(f, enum, report)
 			if c == nil {
 				continue
 			}
 			byFile[f] = append(byFile[f], c)
-			names := goNames[f.GoImportPath]
-			if names == nil {
-				names = make(map[string]declared)
-				goNames[f.GoImportPath] = names
+			pkg := packages[f.GoImportPath]
+			if pkg == nil {
+				pkg = newGoNames(gen, f.GoImportPath)
+				packages[f.GoImportPath] = pkg
+				goNamesOf[f.GoImportPath] = make(map[string]declared)
 			}
+			if msg := pkg.claim(c.domainConst(), "the domain constant of catalog "+string(enum.Desc.FullName()), position(f, enum.Desc)); msg != "" {
+				report(f, enum.Desc, "%s", msg)
+			}
+			names := goNamesOf[f.GoImportPath]
 			for _, e := range c.errors {
 				here := declared{f, e.value}
 				key := [2]string{c.domain, e.reason}
@@ -181,6 +253,18 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 					continue
 				}
 				names[e.goName] = here
+				// One problem per error is enough to rename it.
+				pos, value := position(f, e.value.Desc), e.value.Desc.FullName()
+				for _, h := range []struct{ name, what string }{
+					{e.reasonConst(), "the reason constant of "},
+					{e.constructor(), "the constructor of "},
+					{e.test(), "the test of "},
+				} {
+					if msg := pkg.claim(h.name, h.what+string(value), pos); msg != "" {
+						report(f, e.value.Desc, "%s", msg)
+						break
+					}
+				}
 			}
 		}
 	}
@@ -191,30 +275,42 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 }
 
 // readCatalog returns the catalog that enum declares, or nil when it is not
-// one. Problems go to report; the error is for a request that cannot be
-// read at all.
+// one or its domain cannot be read. Problems, those of options that do not
+// parse included, go to report.
 func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
-	report func(*protogen.File, protoreflect.Descriptor, string, ...any)) (*catalog, error) {
+	report func(*protogen.File, protoreflect.Descriptor, string, ...any)) *catalog {
+	// An option that does not parse (a proto3 string that is not UTF-8) is
+	// a problem of the catalog, at its place.
+	read := func(d protoreflect.Descriptor, opts proto.Message, xt protoreflect.ExtensionType) (protoreflect.Value, bool) {
+		v, ok, err := o.read(opts, xt)
+		if err != nil {
+			report(f, d, "%s: (%s) does not parse: %v", d.FullName(), xt.TypeDescriptor().FullName(), err)
+			return protoreflect.Value{}, false
+		}
+		return v, ok
+	}
 	enumOpts := enum.Desc.Options()
 	domain, hasDomain, err := o.read(enumOpts, o.domain)
 	if err != nil {
-		return nil, err
+		report(f, enum.Desc, "enum %s: (%s) is not a domain name: %v", enum.Desc.FullName(), domainOption, err)
+		return nil
 	}
-	def, hasDefault, err := o.read(enumOpts, o.defaultHTTPStatus)
-	if err != nil {
-		return nil, err
-	}
+	def, hasDefault := read(enum.Desc, enumOpts, o.defaultHTTPStatus)
 
 	statuses := make([]int, len(enum.Values))
 	hasStatus := make([]bool, len(enum.Values))
+	codes := make([]grpcCode, len(enum.Values))
+	hasCode := make([]bool, len(enum.Values))
 	anyStatus := false
 	for i, v := range enum.Values {
-		s, ok, err := o.read(v.Desc.Options(), o.httpStatus)
-		if err != nil {
-			return nil, err
-		}
+		s, ok := read(v.Desc, v.Desc.Options(), o.httpStatus)
 		if ok {
 			statuses[i], hasStatus[i], anyStatus = int(s.Int()), true, true
+		}
+		if o.grpcCode != nil {
+			if c, ok := read(v.Desc, v.Desc.Options(), o.grpcCode); ok {
+				codes[i], hasCode[i], anyStatus = grpcCode(c.Enum()), true, true
+			}
 		}
 	}
 
@@ -223,11 +319,12 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 			report(f, enum.Desc, "enum %s has statusmap options but no (%s): a catalog needs its error domain, such as \"library.example.com\"",
 				enum.Desc.FullName(), domainOption)
 		}
-		return nil, nil
+		return nil
 	}
-	c := &catalog{enum: enum, domain: strings.TrimSpace(domain.String())}
-	if c.domain == "" || c.domain != domain.String() {
-		report(f, enum.Desc, "enum %s: (%s) %q is not a domain name", enum.Desc.FullName(), domainOption, domain.String())
+	c := &catalog{enum: enum, domain: domain.String()}
+	if !validDomain(c.domain) {
+		report(f, enum.Desc, "enum %s: (%s) %q is not a domain name: by AIP-193 it is a service name such as \"library.example.com\" (letters, digits, '-' and '.', at most %d characters)",
+			enum.Desc.FullName(), domainOption, c.domain, maxDomainLen)
 	}
 	defaultStatus := 0
 	if hasDefault {
@@ -245,6 +342,9 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 			if hasStatus[i] {
 				report(f, v.Desc, "%s is the zero value, which is not an error: remove its (%s)", name, httpStatusOption)
 			}
+			if hasCode[i] {
+				report(f, v.Desc, "%s is the zero value, which is not an error: remove its (%s)", name, grpcCodeOption)
+			}
 			continue
 		}
 		e := &catalogError{value: v, reason: strings.TrimPrefix(name, prefix), httpStatus: statuses[i]}
@@ -258,6 +358,23 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 			report(f, v.Desc, "%s: (%s) %d is not an error status (400 to 599)", name, httpStatusOption, e.httpStatus)
 			continue
 		}
+		if hasCode[i] {
+			// The code must answer, without the pin, with the value's
+			// status or with what its default code answers (inFamily).
+			switch c := codes[i]; {
+			case c == 0:
+				report(f, v.Desc, "%s: (%s) OK is not an error's code; the codes of %d are %s", name, grpcCodeOption, e.httpStatus, family(e.httpStatus))
+				continue
+			case c < 0 || c > maxGRPCCode:
+				report(f, v.Desc, "%s: (%s) %d is not a gRPC code; the codes of %d are %s", name, grpcCodeOption, int32(c), e.httpStatus, family(e.httpStatus))
+				continue
+			case !inFamily(c, e.httpStatus):
+				report(f, v.Desc, "%s: (%s) %s does not fit HTTP %d: statusmap answers %s with %d; the codes of %d are %s",
+					name, grpcCodeOption, c, e.httpStatus, c, httpStatusOfCode[c], e.httpStatus, family(e.httpStatus))
+				continue
+			}
+			e.code = codes[i]
+		}
 		if !reasonPattern.MatchString(e.reason) {
 			report(f, v.Desc, "%s: reason %q is not an AIP-193 reason (UPPER_SNAKE_CASE, at most 63 characters)", name, e.reason)
 			continue
@@ -265,7 +382,7 @@ func (o *options) readCatalog(f *protogen.File, enum *protogen.Enum,
 		e.goName = camelCase(e.reason)
 		c.errors = append(c.errors, e)
 	}
-	return c, nil
+	return c
 }
 
 // allEnums returns the file's enums, those nested in messages included, in

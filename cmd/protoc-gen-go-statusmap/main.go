@@ -8,15 +8,24 @@
 //
 //   - Reason<Name>, the reason string, and <Enum>Domain, the domain;
 //   - Error<Name>(format string, args ...any) error, a gRPC status with code
-//     statusmap.Code(http_status), the exact HTTP status pinned and a
-//     google.rpc.ErrorInfo{Reason, Domain};
+//     statusmap.Code(http_status), or the value's grpc_code, the exact HTTP
+//     status pinned and a google.rpc.ErrorInfo{Reason, Domain};
 //   - Is<Name>(err error) bool, true when a gRPC status in err's chain
 //     carries that reason and domain.
 //
 // A bad catalog fails generation with every problem listed as
 // file:line:column: a status outside 400 to 599, a value with no status and
-// no default, statusmap options without a domain, two values with the same
-// reason (in one domain or, by their Go names, in one Go package).
+// no default, a grpc_code outside the status's family (see inFamily) or on
+// the zero value, statusmap options without a domain, a domain that is not a
+// host name (letters, digits, '-' and '.', at most 253 characters), two
+// values with the same reason (in one domain or, by their Go names, in one
+// Go package), a generated name that a declaration of protoc-gen-go,
+// protoc-gen-go-grpc or protoc-gen-grpc-gateway for the request's files of
+// the same Go package already has, or that another generated name has.
+//
+// Text from the .proto reaches the generated source only as a string
+// literal (strconv.Quote) or as "// " comment lines that cannot end early
+// nor become directives (see commentLines).
 //
 // It takes protoc-gen-go's path options (paths=source_relative, module=...).
 // In buf.gen.yaml:

@@ -144,6 +144,11 @@ func TestGoodCatalogsMatchGolden(t *testing.T) {
 		`const Loan_LoanErrorDomain = "loans.library.example.com"`,
 		"func IsAlreadyLent(err error) bool {",
 		`const EmptyErrorDomain = "empty.example.com"`,
+		// grpc_code: the code chosen, the status pinned.
+		`statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, Loan_LoanErrorDomain, ReasonLoanExists, format, args...)`,
+		`statusmap.ReasonCodeErrorf(codes.FailedPrecondition, 400, LibraryErrorDomain, ReasonShelfFull, format, args...)`,
+		`statusmap.ReasonErrorf(409, Loan_LoanErrorDomain, ReasonAlreadyLent, format, args...)`,
+		`codes "google.golang.org/grpc/codes"`,
 	} {
 		if !bytes.Contains(got, []byte(s)) {
 			t.Errorf("generated code lacks %q", s)
@@ -154,6 +159,12 @@ func TestGoodCatalogsMatchGolden(t *testing.T) {
 			t.Errorf("generated code has %q, which is not an error of a catalog", s)
 		}
 	}
+	// The golden file compiles and vets as a user's package would, and its
+	// errors are what they say.
+	vetGenerated(t, func(add func(path, src string)) {
+		add("library", string(got))
+		add("library/library_test.go", goldenTest)
+	})
 }
 
 func TestBadCatalogsFailWithPositions(t *testing.T) {
@@ -176,7 +187,19 @@ func TestBadCatalogsFailWithPositions(t *testing.T) {
 			`bad/no_domain.proto:9:1: enum bad.nodomain.v1.NoDomainError has statusmap options but no (statusmap.v1.domain): a catalog needs its error domain, such as "library.example.com"`,
 		}},
 		{[]string{"bad/empty_domain.proto"}, []string{
-			`bad/empty_domain.proto:9:1: enum bad.emptydomain.v1.EmptyDomainError: (statusmap.v1.domain) "" is not a domain name`,
+			`bad/empty_domain.proto:9:1: enum bad.emptydomain.v1.EmptyDomainError: (statusmap.v1.domain) "" is not a domain name: by AIP-193 it is a service name such as "library.example.com" (letters, digits, '-' and '.', at most 253 characters)`,
+		}},
+		// A domain that would end the generated comments and add an init
+		// func to the user's package.
+		{[]string{"bad/inject_domain.proto"}, []string{
+			`bad/inject_domain.proto:9:1: enum bad.inject.v1.InjectError: (statusmap.v1.domain) "evil.example.com\nfunc init() { panic(\"pwned\") }\n//" is not a domain name: by AIP-193 it is a service name such as "library.example.com" (letters, digits, '-' and '.', at most 253 characters)`,
+		}},
+		// Generated names taken by a message, by protoc-gen-go-grpc's code
+		// for a service, and by another generated name.
+		{[]string{"bad/clash.proto"}, []string{
+			`bad/clash.proto:13:3: Go name ErrorBoom, the constructor of bad.clash.v1.CLASH_ERROR_BOOM, is also message bad.clash.v1.ErrorBoom (bad/clash.proto:18:1) in Go package "example.com/bad/clash": rename one of them`,
+			`bad/clash.proto:14:3: Go name IsLendingClient, the test of bad.clash.v1.CLASH_ERROR_LENDING_CLIENT, is also a gRPC declaration of service bad.clash.v1.IsLending (bad/clash.proto:22:1) in Go package "example.com/bad/clash": rename one of them`,
+			`bad/clash.proto:33:3: Go name ErrorXDomain, the constructor of bad.clash.v1.ERROR_X_X_DOMAIN, is also the domain constant of catalog bad.clash.v1.ErrorX (bad/clash.proto:29:1) in Go package "example.com/bad/clash": rename one of them`,
 		}},
 		{[]string{"bad/duplicate_reason.proto"}, []string{
 			`bad/duplicate_reason.proto:21:3: duplicate reason GONE in domain "duplicate.example.com": bad.duplicate.v1.SHELF_ERROR_GONE already declares it (bad/duplicate_reason.proto:14:3)`,
@@ -194,6 +217,16 @@ func TestBadCatalogsFailWithPositions(t *testing.T) {
 		}},
 		{[]string{"bad/bad_reason.proto"}, []string{
 			`bad/bad_reason.proto:13:3: REASON_ERROR_not_upper: reason "not_upper" is not an AIP-193 reason (UPPER_SNAKE_CASE, at most 63 characters)`,
+		}},
+		// grpc_code outside the status's family, OK, on the zero value, and
+		// without a domain.
+		{[]string{"bad/grpc_code.proto"}, []string{
+			"bad/grpc_code.proto:13:3: CODE_ERROR_UNSPECIFIED is the zero value, which is not an error: remove its (statusmap.v1.grpc_code)",
+			"bad/grpc_code.proto:14:3: CODE_ERROR_EXISTS: (statusmap.v1.grpc_code) NOT_FOUND does not fit HTTP 409: statusmap answers NOT_FOUND with 404; the codes of 409 are ALREADY_EXISTS, ABORTED",
+			"bad/grpc_code.proto:18:3: CODE_ERROR_FINE: (statusmap.v1.grpc_code) OK is not an error's code; the codes of 400 are INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE",
+			"bad/grpc_code.proto:19:3: CODE_ERROR_METHOD: (statusmap.v1.grpc_code) FAILED_PRECONDITION does not fit HTTP 405: statusmap answers FAILED_PRECONDITION with 400; the codes of 405 are UNIMPLEMENTED",
+			"bad/grpc_code.proto:23:3: CODE_ERROR_DEFAULT: (statusmap.v1.grpc_code) ALREADY_EXISTS does not fit HTTP 400: statusmap answers ALREADY_EXISTS with 409; the codes of 400 are INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE",
+			`bad/grpc_code.proto:32:1: enum bad.grpccode.v1.NoDomainError has statusmap options but no (statusmap.v1.domain): a catalog needs its error domain, such as "library.example.com"`,
 		}},
 		// Two files generated together, one domain: the same reason twice is
 		// caught although each file alone is fine.
@@ -266,3 +299,42 @@ func TestCamelCase(t *testing.T) {
 		}
 	}
 }
+
+// goldenTest runs in the golden file's package, in a module of its own: the
+// generated constructors give the code (statusmap.Code of the status, or the
+// value's grpc_code), the pinned status and the reason that Is* recognises.
+const goldenTest = `package libraryv1
+
+import (
+	"testing"
+
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+func TestGenerated(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		is       func(error) bool
+		code     codes.Code
+		httpCode int
+	}{
+		{ErrorShelfNotFound("x"), IsShelfNotFound, codes.NotFound, 404},
+		{ErrorTitleTooLong("x"), IsTitleTooLong, codes.InvalidArgument, 400},
+		{ErrorAlreadyLent("x"), IsAlreadyLent, codes.Aborted, 409},
+		{ErrorLoanExists("x"), IsLoanExists, codes.AlreadyExists, 409},
+		{ErrorShelfFull("x"), IsShelfFull, codes.FailedPrecondition, 400},
+	} {
+		if got := status.Code(tc.err); got != tc.code {
+			t.Errorf("%v: code %v; want %v", tc.err, got, tc.code)
+		}
+		if got := statusmap.HTTPStatusOf(tc.err); got != tc.httpCode {
+			t.Errorf("%v: HTTP %d; want %d", tc.err, got, tc.httpCode)
+		}
+		if !tc.is(tc.err) || IsClosed(tc.err) {
+			t.Errorf("%v: its Is* is false, or IsClosed true", tc.err)
+		}
+	}
+}
+`

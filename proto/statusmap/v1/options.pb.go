@@ -11,6 +11,7 @@ import (
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	descriptorpb "google.golang.org/protobuf/types/descriptorpb"
 	reflect "reflect"
+	sync "sync"
 	unsafe "unsafe"
 )
 
@@ -20,6 +21,120 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// Code mirrors google.rpc.Code (google/rpc/code.proto), whose names and
+// numbers it copies, so that a catalog names a gRPC code without importing
+// googleapis: (statusmap.v1.grpc_code) = ALREADY_EXISTS. Its values are not
+// prefixed, as in google.rpc.Code, so that they read as gRPC's names.
+// buf:lint:ignore ENUM_VALUE_PREFIX
+// buf:lint:ignore ENUM_ZERO_VALUE_SUFFIX
+type Code int32
+
+const (
+	// Not an error; never an error's code.
+	Code_OK Code = 0
+	// The operation was cancelled, typically by the caller.
+	Code_CANCELLED Code = 1
+	// Unknown error.
+	Code_UNKNOWN Code = 2
+	// The client specified an invalid argument.
+	Code_INVALID_ARGUMENT Code = 3
+	// The deadline expired before the operation could complete.
+	Code_DEADLINE_EXCEEDED Code = 4
+	// Some requested entity was not found.
+	Code_NOT_FOUND Code = 5
+	// The entity that a client attempted to create already exists.
+	Code_ALREADY_EXISTS Code = 6
+	// The caller does not have permission to execute the operation.
+	Code_PERMISSION_DENIED Code = 7
+	// Some resource has been exhausted, such as a quota.
+	Code_RESOURCE_EXHAUSTED Code = 8
+	// The system is not in a state required for the operation.
+	Code_FAILED_PRECONDITION Code = 9
+	// The operation was aborted, typically by a concurrency conflict.
+	Code_ABORTED Code = 10
+	// The operation was attempted past the valid range.
+	Code_OUT_OF_RANGE Code = 11
+	// The operation is not implemented or not supported.
+	Code_UNIMPLEMENTED Code = 12
+	// Internal error.
+	Code_INTERNAL Code = 13
+	// The service is currently unavailable.
+	Code_UNAVAILABLE Code = 14
+	// Unrecoverable data loss or corruption.
+	Code_DATA_LOSS Code = 15
+	// The request does not have valid authentication credentials.
+	Code_UNAUTHENTICATED Code = 16
+)
+
+// Enum value maps for Code.
+var (
+	Code_name = map[int32]string{
+		0:  "OK",
+		1:  "CANCELLED",
+		2:  "UNKNOWN",
+		3:  "INVALID_ARGUMENT",
+		4:  "DEADLINE_EXCEEDED",
+		5:  "NOT_FOUND",
+		6:  "ALREADY_EXISTS",
+		7:  "PERMISSION_DENIED",
+		8:  "RESOURCE_EXHAUSTED",
+		9:  "FAILED_PRECONDITION",
+		10: "ABORTED",
+		11: "OUT_OF_RANGE",
+		12: "UNIMPLEMENTED",
+		13: "INTERNAL",
+		14: "UNAVAILABLE",
+		15: "DATA_LOSS",
+		16: "UNAUTHENTICATED",
+	}
+	Code_value = map[string]int32{
+		"OK":                  0,
+		"CANCELLED":           1,
+		"UNKNOWN":             2,
+		"INVALID_ARGUMENT":    3,
+		"DEADLINE_EXCEEDED":   4,
+		"NOT_FOUND":           5,
+		"ALREADY_EXISTS":      6,
+		"PERMISSION_DENIED":   7,
+		"RESOURCE_EXHAUSTED":  8,
+		"FAILED_PRECONDITION": 9,
+		"ABORTED":             10,
+		"OUT_OF_RANGE":        11,
+		"UNIMPLEMENTED":       12,
+		"INTERNAL":            13,
+		"UNAVAILABLE":         14,
+		"DATA_LOSS":           15,
+		"UNAUTHENTICATED":     16,
+	}
+)
+
+func (x Code) Enum() *Code {
+	p := new(Code)
+	*p = x
+	return p
+}
+
+func (x Code) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Code) Descriptor() protoreflect.EnumDescriptor {
+	return file_statusmap_v1_options_proto_enumTypes[0].Descriptor()
+}
+
+func (Code) Type() protoreflect.EnumType {
+	return &file_statusmap_v1_options_proto_enumTypes[0]
+}
+
+func (x Code) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Code.Descriptor instead.
+func (Code) EnumDescriptor() ([]byte, []int) {
+	return file_statusmap_v1_options_proto_rawDescGZIP(), []int{0}
+}
 
 var file_statusmap_v1_options_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
@@ -46,6 +161,14 @@ var file_statusmap_v1_options_proto_extTypes = []protoimpl.ExtensionInfo{
 		Tag:           "varint,50603,opt,name=http_status",
 		Filename:      "statusmap/v1/options.proto",
 	},
+	{
+		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
+		ExtensionType: (*Code)(nil),
+		Field:         50604,
+		Name:          "statusmap.v1.grpc_code",
+		Tag:           "varint,50604,opt,name=grpc_code,enum=statusmap.v1.Code",
+		Filename:      "statusmap/v1/options.proto",
+	},
 }
 
 // Extension fields to descriptorpb.EnumOptions.
@@ -67,35 +190,92 @@ var (
 var (
 	// The HTTP status, 400 to 599, that the error is answered with. The
 	// error's gRPC code is statusmap.Code of it (404: NotFound, 409: Aborted)
-	// and the exact status travels pinned beside it.
+	// unless grpc_code says otherwise, and the exact status travels pinned
+	// beside it.
 	//
 	// optional int32 http_status = 50603;
 	E_HttpStatus = &file_statusmap_v1_options_proto_extTypes[2]
+	// The error's gRPC code, when statusmap.Code(http_status) is not the
+	// right one: a 409 is Aborted ("retry the transaction") by default, and
+	// ALREADY_EXISTS for "already exists".
+	//
+	//	CATALOG_ERROR_BOOK_EXISTS = 2 [
+	//	  (statusmap.v1.http_status) = 409,
+	//	  (statusmap.v1.grpc_code) = ALREADY_EXISTS
+	//	];
+	//
+	// The code must be of the status's family, so that a client that does
+	// not read the pinned status (any gRPC client, another gateway) still
+	// derives either the status itself or what the default code gives:
+	// statusmap.HTTPStatus(grpc_code) is http_status, or is
+	// statusmap.HTTPStatus(statusmap.Code(http_status)). For 409: ABORTED or
+	// ALREADY_EXISTS; for 400 and 412: INVALID_ARGUMENT, FAILED_PRECONDITION
+	// or OUT_OF_RANGE; for 500: INTERNAL, UNKNOWN or DATA_LOSS. OK is never
+	// an error's code. protoc-gen-go-statusmap refuses any other code.
+	//
+	// optional statusmap.v1.Code grpc_code = 50604;
+	E_GrpcCode = &file_statusmap_v1_options_proto_extTypes[3]
 )
 
 var File_statusmap_v1_options_proto protoreflect.FileDescriptor
 
 const file_statusmap_v1_options_proto_rawDesc = "" +
 	"\n" +
-	"\x1astatusmap/v1/options.proto\x12\fstatusmap.v1\x1a google/protobuf/descriptor.proto:6\n" +
+	"\x1astatusmap/v1/options.proto\x12\fstatusmap.v1\x1a google/protobuf/descriptor.proto*\xb7\x02\n" +
+	"\x04Code\x12\x06\n" +
+	"\x02OK\x10\x00\x12\r\n" +
+	"\tCANCELLED\x10\x01\x12\v\n" +
+	"\aUNKNOWN\x10\x02\x12\x14\n" +
+	"\x10INVALID_ARGUMENT\x10\x03\x12\x15\n" +
+	"\x11DEADLINE_EXCEEDED\x10\x04\x12\r\n" +
+	"\tNOT_FOUND\x10\x05\x12\x12\n" +
+	"\x0eALREADY_EXISTS\x10\x06\x12\x15\n" +
+	"\x11PERMISSION_DENIED\x10\a\x12\x16\n" +
+	"\x12RESOURCE_EXHAUSTED\x10\b\x12\x17\n" +
+	"\x13FAILED_PRECONDITION\x10\t\x12\v\n" +
+	"\aABORTED\x10\n" +
+	"\x12\x10\n" +
+	"\fOUT_OF_RANGE\x10\v\x12\x11\n" +
+	"\rUNIMPLEMENTED\x10\f\x12\f\n" +
+	"\bINTERNAL\x10\r\x12\x0f\n" +
+	"\vUNAVAILABLE\x10\x0e\x12\r\n" +
+	"\tDATA_LOSS\x10\x0f\x12\x13\n" +
+	"\x0fUNAUTHENTICATED\x10\x10:6\n" +
 	"\x06domain\x12\x1c.google.protobuf.EnumOptions\x18\xa9\x8b\x03 \x01(\tR\x06domain:N\n" +
 	"\x13default_http_status\x12\x1c.google.protobuf.EnumOptions\x18\xaa\x8b\x03 \x01(\x05R\x11defaultHttpStatus:D\n" +
 	"\vhttp_status\x12!.google.protobuf.EnumValueOptions\x18\xab\x8b\x03 \x01(\x05R\n" +
-	"httpStatusB\xb0\x01\n" +
+	"httpStatus:T\n" +
+	"\tgrpc_code\x12!.google.protobuf.EnumValueOptions\x18\xac\x8b\x03 \x01(\x0e2\x12.statusmap.v1.CodeR\bgrpcCodeB\xb0\x01\n" +
 	"\x10com.statusmap.v1B\fOptionsProtoP\x01Z=github.com/statusmap/statusmap/proto/statusmap/v1;statusmapv1\xa2\x02\x03SXX\xaa\x02\fStatusmap.V1\xca\x02\fStatusmap\\V1\xe2\x02\x18Statusmap\\V1\\GPBMetadata\xea\x02\rStatusmap::V1b\x06proto3"
 
+var (
+	file_statusmap_v1_options_proto_rawDescOnce sync.Once
+	file_statusmap_v1_options_proto_rawDescData []byte
+)
+
+func file_statusmap_v1_options_proto_rawDescGZIP() []byte {
+	file_statusmap_v1_options_proto_rawDescOnce.Do(func() {
+		file_statusmap_v1_options_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_statusmap_v1_options_proto_rawDesc), len(file_statusmap_v1_options_proto_rawDesc)))
+	})
+	return file_statusmap_v1_options_proto_rawDescData
+}
+
+var file_statusmap_v1_options_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_statusmap_v1_options_proto_goTypes = []any{
-	(*descriptorpb.EnumOptions)(nil),      // 0: google.protobuf.EnumOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 1: google.protobuf.EnumValueOptions
+	(Code)(0),                             // 0: statusmap.v1.Code
+	(*descriptorpb.EnumOptions)(nil),      // 1: google.protobuf.EnumOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 2: google.protobuf.EnumValueOptions
 }
 var file_statusmap_v1_options_proto_depIdxs = []int32{
-	0, // 0: statusmap.v1.domain:extendee -> google.protobuf.EnumOptions
-	0, // 1: statusmap.v1.default_http_status:extendee -> google.protobuf.EnumOptions
-	1, // 2: statusmap.v1.http_status:extendee -> google.protobuf.EnumValueOptions
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	0, // [0:3] is the sub-list for extension extendee
+	1, // 0: statusmap.v1.domain:extendee -> google.protobuf.EnumOptions
+	1, // 1: statusmap.v1.default_http_status:extendee -> google.protobuf.EnumOptions
+	2, // 2: statusmap.v1.http_status:extendee -> google.protobuf.EnumValueOptions
+	2, // 3: statusmap.v1.grpc_code:extendee -> google.protobuf.EnumValueOptions
+	0, // 4: statusmap.v1.grpc_code:type_name -> statusmap.v1.Code
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	4, // [4:5] is the sub-list for extension type_name
+	0, // [0:4] is the sub-list for extension extendee
 	0, // [0:0] is the sub-list for field type_name
 }
 
@@ -109,13 +289,14 @@ func file_statusmap_v1_options_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_statusmap_v1_options_proto_rawDesc), len(file_statusmap_v1_options_proto_rawDesc)),
-			NumEnums:      0,
+			NumEnums:      1,
 			NumMessages:   0,
-			NumExtensions: 3,
+			NumExtensions: 4,
 			NumServices:   0,
 		},
 		GoTypes:           file_statusmap_v1_options_proto_goTypes,
 		DependencyIndexes: file_statusmap_v1_options_proto_depIdxs,
+		EnumInfos:         file_statusmap_v1_options_proto_enumTypes,
 		ExtensionInfos:    file_statusmap_v1_options_proto_extTypes,
 	}.Build()
 	File_statusmap_v1_options_proto = out.File
