@@ -28,13 +28,18 @@
 // nor become directives (see commentLines).
 //
 // It takes protoc-gen-go's path options (paths=source_relative, module=...).
-// In buf.gen.yaml:
+// A project pins it as a tool of its own go.mod,
+//
+//	go get -tool github.com/statusmap/statusmap/cmd/protoc-gen-go-statusmap
+//
+// (or installs it with go install ...@version) and runs it from buf.gen.yaml:
 //
 //	plugins:
-//	  - local: ["go", "run", "./cmd/protoc-gen-go-statusmap"]
-//	    out: .
-//	    opt:
-//	      - module=github.com/statusmap/statusmap
+//	  - local: ["go", "tool", "protoc-gen-go-statusmap"]
+//	    out: gen
+//	    opt: paths=source_relative
+//
+// The README's "Generating the gateway" has a consumer's whole buf.gen.yaml.
 package main
 
 import (

@@ -77,8 +77,8 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // runPlugin runs the plugin, as protoc or buf would, on a request to
-// generate files (paths=source_relative; options.proto has no go_package,
-// as in this repository, where buf's managed mode supplies it).
+// generate files (paths=source_relative, with an M option for options.proto
+// as a user's own mapping would give; the file's go_package says the same).
 func runPlugin(t *testing.T, fds *descriptorpb.FileDescriptorSet, files ...string) *pluginpb.CodeGeneratorResponse {
 	t.Helper()
 	req := &pluginpb.CodeGeneratorRequest{
