@@ -23,7 +23,7 @@ import (
 // catalogShelf answers GetBook with the example catalog's generated errors:
 //
 //	"missing"  bookshelfv1.ErrorBookNotFound (404)
-//	"dup"      bookshelfv1.ErrorBookAlreadyExists (409, code Aborted)
+//	"dup"      bookshelfv1.ErrorBookAlreadyExists (409, code AlreadyExists)
 //	"foreign"  the reason BOOK_NOT_FOUND in another domain
 type catalogShelf struct {
 	bookshelfv1.UnimplementedBookshelfServiceServer
@@ -117,7 +117,7 @@ type catalogCase struct {
 var catalogCases = []catalogCase{
 	{"missing", bookshelfv1.IsBookNotFound, bookshelfv1.IsBookAlreadyExists, codes.NotFound, 404},
 	// Code(409) is Aborted; the pin keeps the 409 exact.
-	{"dup", bookshelfv1.IsBookAlreadyExists, bookshelfv1.IsBookNotFound, codes.Aborted, 409},
+	{"dup", bookshelfv1.IsBookAlreadyExists, bookshelfv1.IsBookNotFound, codes.AlreadyExists, 409},
 }
 
 // checkCatalogError checks an error received after some hops.

@@ -35,7 +35,8 @@ const (
 	BookshelfError_BOOKSHELF_ERROR_UNSPECIFIED BookshelfError = 0
 	// No book has the requested id.
 	BookshelfError_BOOKSHELF_ERROR_BOOK_NOT_FOUND BookshelfError = 1
-	// A book with the id to create is already on the shelf.
+	// A book with the id to create is already on the shelf. 409's default
+	// code is ABORTED ("retry the transaction"); retrying cannot help here.
 	BookshelfError_BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS BookshelfError = 2
 	// The book id is not 1 to 40 lower-case letters, digits or dashes
 	// (the catalog's default status, 400).
@@ -884,11 +885,11 @@ const file_bookshelf_v1_bookshelf_proto_rawDesc = "" +
 	"\x04text\x18\x04 \x01(\tR\x04text\"\\\n" +
 	"\x13CreateReviewRequest\x12\x17\n" +
 	"\abook_id\x18\x01 \x01(\tR\x06bookId\x12,\n" +
-	"\x06review\x18\x02 \x01(\v2\x14.bookshelf.v1.ReviewR\x06review*\xfd\x01\n" +
+	"\x06review\x18\x02 \x01(\v2\x14.bookshelf.v1.ReviewR\x06review*\x81\x02\n" +
 	"\x0eBookshelfError\x12\x1f\n" +
 	"\x1bBOOKSHELF_ERROR_UNSPECIFIED\x10\x00\x12)\n" +
-	"\x1eBOOKSHELF_ERROR_BOOK_NOT_FOUND\x10\x01\x1a\x05\xd8\xda\x18\x94\x03\x12.\n" +
-	"#BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS\x10\x02\x1a\x05\xd8\xda\x18\x99\x03\x12#\n" +
+	"\x1eBOOKSHELF_ERROR_BOOK_NOT_FOUND\x10\x01\x1a\x05\xd8\xda\x18\x94\x03\x122\n" +
+	"#BOOKSHELF_ERROR_BOOK_ALREADY_EXISTS\x10\x02\x1a\t\xd8\xda\x18\x99\x03\xe0\xda\x18\x06\x12#\n" +
 	"\x1fBOOKSHELF_ERROR_INVALID_BOOK_ID\x10\x03\x12*\n" +
 	"\x1fBOOKSHELF_ERROR_SHELF_NOT_FOUND\x10\x04\x1a\x05\xd8\xda\x18\x94\x03\x1a\x1e\xca\xda\x18\x15bookshelf.example.com\xd0\xda\x18\x90\x03*W\n" +
 	"\x05Genre\x12\x15\n" +

@@ -5,6 +5,7 @@ package bookshelfv1
 
 import (
 	statusmap "github.com/statusmap/statusmap/statusmap"
+	codes "google.golang.org/grpc/codes"
 )
 
 // BookshelfErrorDomain is the error domain of the BookshelfError catalog, the
@@ -41,12 +42,13 @@ func IsBookNotFound(err error) bool {
 }
 
 // ErrorBookAlreadyExists returns a BOOK_ALREADY_EXISTS error of bookshelf.example.com:
-// HTTP 409 pinned, gRPC code statusmap.Code(409), and an ErrorInfo with
+// HTTP 409 pinned, gRPC code AlreadyExists (its grpc_code), and an ErrorInfo with
 // the reason and domain. The message is fmt.Sprintf(format, args...).
 //
-// A book with the id to create is already on the shelf.
+// A book with the id to create is already on the shelf. 409's default
+// code is ABORTED ("retry the transaction"); retrying cannot help here.
 func ErrorBookAlreadyExists(format string, args ...any) error {
-	return statusmap.ReasonErrorf(409, BookshelfErrorDomain, ReasonBookAlreadyExists, format, args...)
+	return statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, BookshelfErrorDomain, ReasonBookAlreadyExists, format, args...)
 }
 
 // IsBookAlreadyExists reports whether a gRPC status in err's chain is a

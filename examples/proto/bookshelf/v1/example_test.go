@@ -22,11 +22,12 @@ func ExampleErrorBookNotFound() {
 	// true false
 }
 
-// A 409 of the catalog: the gRPC code is statusmap.Code(409), Aborted, and
-// the exact status travels pinned beside it.
+// A 409 of the catalog whose value chooses its gRPC code, AlreadyExists
+// rather than statusmap.Code(409), Aborted; the exact status travels pinned
+// beside it.
 func ExampleErrorBookAlreadyExists() {
 	err := bookshelfv1.ErrorBookAlreadyExists("book %q already exists", "1")
 	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err), bookshelfv1.IsBookAlreadyExists(err))
 	// Output:
-	// Aborted 409 true
+	// AlreadyExists 409 true
 }
