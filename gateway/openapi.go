@@ -82,6 +82,16 @@ func WithErrorStatuses(statuses ...int) OpenAPIOption {
 // The same document and Gateway always give the same bytes; what the
 // rewrite does not change keeps its place, so the output differs from the
 // input only where it must.
+//
+// A document is refused, before the work it would cost, when it is over
+// 32 MiB; when it holds more than 524,288 values (objects, arrays,
+// scalars), each YAML alias counted as the values it stands for, or its
+// aliases stand for more than twice the values it writes plus 10,000, so
+// that a "billion laughs" of a few hundred bytes is refused unexpanded;
+// when its keys and strings, aliases expanded, are over 32 MiB; when it
+// nests deeper than 1000; and when its rewrite would have more than 524,288
+// values or be over 128 MiB. The error says "document too large" and names
+// the bound.
 func (g *Gateway) OpenAPI(doc []byte, opts ...OpenAPIOption) ([]byte, error) {
 	var oc openAPIConfig
 	var errs []error

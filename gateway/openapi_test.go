@@ -164,6 +164,30 @@ func TestOpenAPIRefuses(t *testing.T) {
 	}
 }
 
+// TestOpenAPIRefusesAliasBomb: a YAML "billion laughs", 9^9 strings in 375
+// bytes, is refused before it is expanded, naming the bound, and so is a
+// document over 32 MiB.
+func TestOpenAPIRefusesAliasBomb(t *testing.T) {
+	g, err := gateway.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bomb strings.Builder
+	bomb.WriteString("swagger: \"2.0\"\nx-a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	for c := 'b'; c <= 'i'; c++ {
+		p := string(c - 1)
+		fmt.Fprintf(&bomb, "x-%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat("*"+p+",", 9), ","))
+	}
+	_, err = g.OpenAPI([]byte(bomb.String()))
+	if err == nil || !strings.Contains(err.Error(), "gateway: OpenAPI: document too large: its aliases expanded, the document has more than 524288 values") {
+		t.Errorf("billion laughs: got %v", err)
+	}
+	big := append([]byte(`{"swagger": "2.0", "x": "`), make([]byte, 32<<20)...)
+	if _, err := g.OpenAPI(big); err == nil || !strings.Contains(err.Error(), "the limit is 33554432 (32 MiB)") {
+		t.Errorf("over 32 MiB: got %v", err)
+	}
+}
+
 // TestOpenAPIRPCStatuses: a per-RPC status must find its operation in a
 // document of its service; an RPC of another service is another
 // document's, since one gateway may front services documented apart.

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/statusmap/statusmap/internal/openapi"
 )
 
 // generated is the example service's document as protoc-gen-openapiv2
@@ -259,4 +262,49 @@ func TestProfileFlag(t *testing.T) {
 			t.Errorf("documented profile: output has %s", want)
 		}
 	}
+}
+
+// TestRefusesTooLargeInput: a file over 32 MiB is refused from its size,
+// unread; standard input is read one byte past the bound and no further.
+func TestRefusesTooLargeInput(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.json")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 32 MiB and a byte, none of it written.
+	if err := f.Truncate(openapi.MaxDocumentSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, _, errOut := runCommand(t, "", big)
+	if code != 1 || !strings.Contains(errOut, "document too large: 33554433 bytes; the limit is 33554432 (32 MiB)") {
+		t.Errorf("a file over the bound: exit %d, stderr %q", code, errOut)
+	}
+
+	in := &endlessInput{}
+	var out, errBuf bytes.Buffer
+	code = run(nil, in, &out, &errBuf)
+	if code != 1 || !strings.Contains(errBuf.String(), "<standard input>: document too large: more than 33554432 bytes") {
+		t.Errorf("endless standard input: exit %d, stderr %q", code, errBuf.String())
+	}
+	if in.n != openapi.MaxDocumentSize+1 {
+		t.Errorf("read %d bytes of endless standard input; want %d", in.n, openapi.MaxDocumentSize+1)
+	}
+}
+
+// endlessInput reads as spaces forever, counting what it gives, and fails
+// once it has given twice the bound, so that a command that reads it all
+// fails rather than exhausting memory.
+type endlessInput struct{ n int }
+
+func (e *endlessInput) Read(p []byte) (int, error) {
+	if e.n > 2*openapi.MaxDocumentSize {
+		return 0, errors.New("endlessInput: read far past the bound")
+	}
+	for i := range p {
+		p[i] = ' '
+	}
+	e.n += len(p)
+	return len(p), nil
 }
