@@ -29,6 +29,13 @@
 //	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
 //	-profile documented|google      gateway.WithMapper (statusmap.WithProfile)
 //	-errors 400,404,...             gateway.WithErrorStatuses
+//	-pinned 406,502,...             gateway.WithPinnedStatuses
+//	-describe STATUS=TEXT           gateway.WithErrorDescription (repeatable)
+//
+// The flags must match the options of the server the document describes;
+// nothing checks it. A program that builds the server's gateway.Gateway
+// from one function of options and calls its OpenAPI method cannot drift,
+// and is the better way when the server is Go.
 //
 // A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
 // `Basic realm="proxy", charset="UTF-8"`.
@@ -88,18 +95,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		list        = fs.Bool("l", false, "list the files whose rewritten form differs from them")
 		format      = fs.String("format", "status", "error body format: status, google or problem")
 		noSuccess   = fs.Bool("no-success-statuses", false, "answer every success with 200")
-		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: every documented one)")
+		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: those the options can answer)")
 		profile     = fs.String("profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
 		success     listFlag
 		rpcSuccess  listFlag
 		wwwAuth     listFlag
 		proxyAuth   listFlag
+		describe    listFlag
+		pinnedList  = fs.String("pinned", "", "comma-separated error statuses the services pin, listed beside the others")
 		gatewayOpts []gateway.Option
 	)
 	fs.Var(&success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
 	fs.Var(&rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
 	fs.Var(&wwwAuth, "www-authenticate", "an RFC 9110 challenge of a 401 (repeatable)")
 	fs.Var(&proxyAuth, "proxy-authenticate", "an RFC 9110 challenge of a 407 (repeatable)")
+	fs.Var(&describe, "describe", "STATUS=TEXT: the description of an error status in the document (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -163,15 +173,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var openAPIOpts []gateway.OpenAPIOption
 	if *errorList != "" {
-		var statuses []int
-		for _, f := range strings.Split(*errorList, ",") {
-			s, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				return usage("-errors %q: %q is not a status", *errorList, f)
-			}
-			statuses = append(statuses, s)
+		statuses, err := statusList(*errorList)
+		if err != nil {
+			return usage("-errors %q: %v", *errorList, err)
 		}
 		openAPIOpts = append(openAPIOpts, gateway.WithErrorStatuses(statuses...))
+	}
+	if *pinnedList != "" {
+		statuses, err := statusList(*pinnedList)
+		if err != nil {
+			return usage("-pinned %q: %v", *pinnedList, err)
+		}
+		openAPIOpts = append(openAPIOpts, gateway.WithPinnedStatuses(statuses...))
+	}
+	for _, d := range describe {
+		key, text, ok := strings.Cut(d, "=")
+		status, err := strconv.Atoi(key)
+		if !ok || err != nil {
+			return usage("-describe %q: want STATUS=TEXT", d)
+		}
+		openAPIOpts = append(openAPIOpts, gateway.WithErrorDescription(status, text))
 	}
 	g, err := gateway.New(gatewayOpts...)
 	if err != nil {
@@ -345,6 +366,19 @@ func replaceFile(name string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), target)
+}
+
+// statusList reads comma-separated statuses.
+func statusList(list string) ([]int, error) {
+	var statuses []int
+	for _, f := range strings.Split(list, ",") {
+		s, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a status", f)
+		}
+		statuses = append(statuses, s)
+	}
+	return statuses, nil
 }
 
 // keyStatus splits "KEY=STATUS", where KEY is an HTTP method, or with rpc

@@ -12,11 +12,17 @@ import (
 )
 
 // generated is the example service's document as protoc-gen-openapiv2
-// writes it; rewritten is its committed rewrite with the default options.
+// writes it; rewritten is its committed rewrite for the tour's gateway
+// (examples/tour's options), which tourFlags say to this command.
 const (
 	generated = "../../examples/proto/bookshelf/v1/bookshelf.swagger.json"
 	rewritten = "../../examples/openapi/bookshelf.statusmap.swagger.json"
 )
+
+// tourFlags are examples/tour's gatewayOptions and openAPIOptions as flags:
+// the statuses its service pins. With them, this command writes what the
+// tour writes (.ci/openapi-check checks it too).
+var tourFlags = []string{"-pinned", "406,407,502"}
 
 func runCommand(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -30,7 +36,7 @@ func TestStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCommand(t, "", generated)
+	code, out, errOut := runCommand(t, "", append(tourFlags, generated)...)
 	if code != 0 || out != string(want) {
 		t.Errorf("exit %d, stderr %q; output equal to %s: %v", code, errOut, rewritten, out == string(want))
 	}
@@ -38,7 +44,7 @@ func TestStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ = runCommand(t, string(input))
+	code, out, _ = runCommand(t, string(input), tourFlags...)
 	if code != 0 || out != string(want) {
 		t.Errorf("from standard input: exit %d; output equal: %v", code, out == string(want))
 	}
@@ -121,7 +127,7 @@ func TestWriteThroughSymlink(t *testing.T) {
 	if err := os.Symlink(filepath.Join("gen", "api.swagger.json"), link); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
-	if code, _, errOut := runCommand(t, "", "-w", link); code != 0 {
+	if code, _, errOut := runCommand(t, "", append(append([]string{"-w"}, tourFlags...), link)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
@@ -195,8 +201,35 @@ func TestByteOrderMark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errOut := runCommand(t, "\ufeff"+string(input)); code != 0 || out != string(want) {
+	if code, out, errOut := runCommand(t, "\ufeff"+string(input), tourFlags...); code != 0 || out != string(want) {
 		t.Errorf("exit %d, stderr %q; output equal to %s: %v", code, errOut, rewritten, out == string(want))
+	}
+}
+
+// TestDescribeAndPinned: by default a document lists what the options can
+// answer (407 only with a proxy challenge); -pinned adds statuses and
+// -describe replaces a description.
+func TestDescribeAndPinned(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCommand(t, string(input))
+	if code != 0 || strings.Contains(out, `"407"`) || strings.Contains(out, `"502"`) || strings.Contains(out, "You must enter a username") {
+		t.Errorf("default: exit %d (%s); want no 407, no 502, no documented table's sentence", code, errOut)
+	}
+	code, out, errOut = runCommand(t, string(input),
+		"-proxy-authenticate", `Basic realm="corp"`,
+		"-pinned", "502,406",
+		"-describe", "401=Send your API key as a Bearer token.",
+		"-describe", "502=An upstream failed.")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"407": {`, `"406": {`, `"502": {`, `"description": "Send your API key as a Bearer token."`, `"description": "An upstream failed."`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s", want)
+		}
 	}
 }
 
@@ -234,6 +267,12 @@ func TestFlags(t *testing.T) {
 		{"-www-authenticate", `Bearer realm="unterminated`},
 		{"-w"},
 		{"-no-such-flag"},
+		{"-pinned", "404,x"},
+		{"-pinned", "302"},
+		{"-describe", "401"},
+		{"-describe", "x=text"},
+		{"-describe", "407=Proxy."},
+		{"-describe", "401=a\x00b"},
 	} {
 		if code, _, errOut := runCommand(t, string(input), args...); code != 2 || errOut == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, code, errOut)

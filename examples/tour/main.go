@@ -81,7 +81,7 @@ type servers struct {
 // start runs the upstream REST API, the gRPC server and the gateway on the
 // given addresses ("127.0.0.1:0" picks a free port).
 func start(httpAddr, grpcAddr string) (*servers, error) {
-	return startWith(httpAddr, grpcAddr, nil, nil)
+	return startWith(httpAddr, grpcAddr, gatewayOptions(gateway.FormatStatus), nil)
 }
 
 // startWith is start with options for the gateway and for its connection
