@@ -34,8 +34,9 @@
 //
 // The flags must match the options of the server the document describes;
 // nothing checks it. A program that builds the server's gateway.Gateway
-// from one function of options and calls its OpenAPI method cannot drift,
-// and is the better way when the server is Go.
+// from one function of options and calls its OpenAPI method (run by go
+// generate, as examples/tour -openapi is) cannot drift, and is the better
+// way when the server is Go.
 //
 // A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
 // `Basic realm="proxy", charset="UTF-8"`.

@@ -329,3 +329,26 @@ func TestOpenAPIOtherDocumentsFail(t *testing.T) {
 		t.Error("the tour has no 401")
 	}
 }
+
+// TestWriteOpenAPI: the -openapi mode go generate runs writes the committed
+// document, from the options the tour serves with.
+func TestWriteOpenAPI(t *testing.T) {
+	committed, err := os.ReadFile(rewrittenDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir() + "/doc.json"
+	if err := writeOpenAPI(generatedDoc, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, committed) {
+		t.Errorf("-openapi -o wrote something else than %s", rewrittenDoc)
+	}
+	var stdout bytes.Buffer
+	if err := writeOpenAPI(generatedDoc, "", &stdout); err != nil || !bytes.Equal(stdout.Bytes(), committed) {
+		t.Errorf("-openapi to standard output: %v, equal %v", err, bytes.Equal(stdout.Bytes(), committed))
+	}
+	if err := writeOpenAPI(rewrittenDoc, "", &stdout); err == nil || !strings.Contains(err.Error(), "already rewritten") {
+		t.Errorf("a rewritten document: got %v; want it refused", err)
+	}
+}
