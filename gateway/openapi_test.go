@@ -11,6 +11,7 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/grpc/codes"
 )
 
 // bookshelfDoc is a trimmed OpenAPI 2.0 document as protoc-gen-openapiv2
@@ -94,19 +95,31 @@ func TestOpenAPIFollowsTheOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := rewrite(t, g)
-	if got, want := responseCodes(doc, "/v1/books", "post"), "201 400 401 403 404 405 406 407 408 409 500 501 502 503 504 default"; got != want {
+	// The statuses the mapping and the routing can answer: no 406 without
+	// WithNotAcceptable, no 407 without a proxy challenge, no 502 that
+	// only a pin can give.
+	if got, want := responseCodes(doc, "/v1/books", "post"), "201 400 401 403 404 405 408 409 500 501 503 504 default"; got != want {
 		t.Errorf("default POST responses %q; want %q", got, want)
 	}
 	if got := responseCodes(doc, "/v1/books/{id}", "delete"); !strings.HasPrefix(got, "204 400") {
 		t.Errorf("default DELETE responses %q; want 204 and the errors", got)
 	}
-	for _, e := range statusmap.Documented() {
-		if e.HTTPStatus < 400 {
-			continue
+	// Neutral descriptions, with the codes of the mapping; the documented
+	// table's sentences are that API's, not the user's.
+	for name, want := range map[string]string{
+		"statusmap.BadRequest": "The request is not valid: an argument is malformed or out of range, or the resource is not in the state the operation needs. " +
+			"The gateway answers it for the gRPC codes INVALID_ARGUMENT, FAILED_PRECONDITION and OUT_OF_RANGE.",
+		"statusmap.NotFound":         "The resource, or the path, does not exist. The gateway answers it for the gRPC code NOT_FOUND.",
+		"statusmap.MethodNotAllowed": "The path does not support the method; the Allow header lists those it does.",
+	} {
+		if got := doc.Responses[name].Description; got != want {
+			t.Errorf("%s: description %q; want %q", name, got, want)
 		}
+	}
+	for _, e := range statusmap.Documented() {
 		name := "statusmap." + strings.ReplaceAll(strings.ReplaceAll(e.Reason, " ", ""), "-", "")
-		if got := doc.Responses[name].Description; got != e.Description {
-			t.Errorf("%s: description %q; want %q verbatim", name, got, e.Description)
+		if r, ok := doc.Responses[name]; ok && r.Description == e.Description {
+			t.Errorf("%s: the documented table's sentence %q", name, e.Description)
 		}
 	}
 
@@ -164,6 +177,97 @@ func TestOpenAPIRefuses(t *testing.T) {
 	}
 }
 
+// TestOpenAPIErrorStatuses: the statuses listed by default follow the
+// configuration; WithPinnedStatuses adds, WithErrorStatuses chooses, and
+// WithErrorDescription replaces a description, refusing what would describe
+// nothing or carry control characters.
+func TestOpenAPIErrorStatuses(t *testing.T) {
+	google, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := statusmap.NewMapper(statusmap.WithHTTPStatus(codes.NotFound, http.StatusGone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := &statusmapv1.AuthChallenge{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "corp"}}}
+	for _, tc := range []struct {
+		name  string
+		opts  []gateway.Option
+		oopts []gateway.OpenAPIOption
+		want  string
+	}{
+		{"proxy challenge", []gateway.Option{gateway.WithProxyAuthChallenges(proxy)}, nil, "201 400 401 403 404 405 407 408 409 500 501 503 504 default"},
+		{"not acceptable", []gateway.Option{gateway.WithNotAcceptable(true)}, nil, "201 400 401 403 404 405 406 408 409 500 501 503 504 default"},
+		{"google profile", []gateway.Option{gateway.WithMapper(google)}, nil, "201 400 401 403 404 405 409 429 499 500 501 503 504 default"},
+		{"a custom row", []gateway.Option{gateway.WithMapper(gone)}, nil, "201 400 401 403 405 408 409 410 500 501 503 504 default"},
+		{"pinned", nil, []gateway.OpenAPIOption{gateway.WithPinnedStatuses(502, 404, 418)}, "201 400 401 403 404 405 408 409 418 500 501 502 503 504 default"},
+		{"exactly, and pinned", nil, []gateway.OpenAPIOption{gateway.WithErrorStatuses(404), gateway.WithPinnedStatuses(502)}, "201 404 502 default"},
+	} {
+		g, err := gateway.New(tc.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := responseCodes(rewrite(t, g, tc.oopts...), "/v1/books", "post"); got != tc.want {
+			t.Errorf("%s: POST responses %q; want %q", tc.name, got, tc.want)
+		}
+	}
+
+	g, err := gateway.New(gateway.WithMapper(gone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := rewrite(t, g, gateway.WithErrorDescription(401, "Send your API key as a Bearer token.\n\nSee *Auth*."))
+	if got := doc.Responses["statusmap.Unauthorized"].Description; got != "Send your API key as a Bearer token.\n\nSee *Auth*." {
+		t.Errorf("401 described %q", got)
+	}
+	if got, want := doc.Responses["statusmap.Gone"].Description, "Gone. The gateway answers it for the gRPC code NOT_FOUND."; got != want {
+		t.Errorf("410 of a custom row described %q; want %q", got, want)
+	}
+	for _, tc := range []struct {
+		opts []gateway.OpenAPIOption
+		want string
+	}{
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(407, "Proxy.")}, "WithErrorDescription: 407 not listed (list it with WithErrorStatuses or WithPinnedStatuses)"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(404, "a"), gateway.WithErrorDescription(404, "b")}, "404 is described twice"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(302, "Found.")}, "302 is not a 4xx or 5xx status"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(404, " ")}, "empty description"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(404, "a\rb")}, "control character U+000D"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(404, "a\u2028b")}, "control character U+2028"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(404, "\xff")}, "not valid UTF-8"},
+		{[]gateway.OpenAPIOption{gateway.WithErrorDescription(404, strings.Repeat("x", 4097))}, "at most 4096"},
+		{[]gateway.OpenAPIOption{gateway.WithPinnedStatuses(302)}, "WithPinnedStatuses: 302 is not a 4xx or 5xx status"},
+	} {
+		if _, err := g.OpenAPI([]byte(bookshelfDoc), tc.opts...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v; want an error naming %q", err, tc.want)
+		}
+	}
+}
+
+// TestOpenAPIRefusesAliasBomb: a YAML "billion laughs", 9^9 strings in 375
+// bytes, is refused before it is expanded, naming the bound, and so is a
+// document over 32 MiB.
+func TestOpenAPIRefusesAliasBomb(t *testing.T) {
+	g, err := gateway.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bomb strings.Builder
+	bomb.WriteString("swagger: \"2.0\"\nx-a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	for c := 'b'; c <= 'i'; c++ {
+		p := string(c - 1)
+		fmt.Fprintf(&bomb, "x-%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat("*"+p+",", 9), ","))
+	}
+	_, err = g.OpenAPI([]byte(bomb.String()))
+	if err == nil || !strings.Contains(err.Error(), "gateway: OpenAPI: document too large: its aliases expanded, the document has more than 524288 values") {
+		t.Errorf("billion laughs: got %v", err)
+	}
+	big := append([]byte(`{"swagger": "2.0", "x": "`), make([]byte, 32<<20)...)
+	if _, err := g.OpenAPI(big); err == nil || !strings.Contains(err.Error(), "the limit is 33554432 (32 MiB)") {
+		t.Errorf("over 32 MiB: got %v", err)
+	}
+}
+
 // TestOpenAPIRPCStatuses: a per-RPC status must find its operation in a
 // document of its service; an RPC of another service is another
 // document's, since one gateway may front services documented apart.
@@ -217,4 +321,43 @@ func ExampleGateway_OpenAPI() {
 	// Output:
 	// POST /v1/books [201 404 409 default]
 	// DELETE /v1/books/{id} [204 404 409 default]
+}
+
+// The document lists what the Gateway's configuration can answer, the
+// statuses the services pin, and descriptions of the API's own.
+func ExampleWithPinnedStatuses() {
+	g, err := gateway.New(gateway.WithProxyAuthChallenges(&statusmapv1.AuthChallenge{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "corp"}}}))
+	if err != nil {
+		panic(err)
+	}
+	generated := []byte(`{"swagger": "2.0", "paths": {"/v1/books": {"post": {"operationId": "BookshelfService_CreateBook", "responses": {"200": {"description": "A successful response."}}}}}}`)
+	doc, err := g.OpenAPI(generated,
+		gateway.WithPinnedStatuses(http.StatusBadGateway),
+		gateway.WithErrorDescription(http.StatusUnauthorized, "Send your API key as a Bearer token."))
+	if err != nil {
+		panic(err)
+	}
+	var d struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+		Responses map[string]struct {
+			Description string `json:"description"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		panic(err)
+	}
+	var statuses []string
+	for s := range d.Paths["/v1/books"]["post"].Responses {
+		statuses = append(statuses, s)
+	}
+	sort.Strings(statuses)
+	fmt.Println(strings.Join(statuses, " "))
+	fmt.Println(d.Responses["statusmap.Unauthorized"].Description)
+	fmt.Println(d.Responses["statusmap.NotFound"].Description)
+	// Output:
+	// 201 400 401 403 404 405 407 408 409 500 501 502 503 504 default
+	// Send your API key as a Bearer token.
+	// The resource, or the path, does not exist. The gateway answers it for the gRPC code NOT_FOUND.
 }

@@ -69,6 +69,7 @@ type config struct {
 	mapper            *statusmap.Mapper
 	wwwAuthenticate   string
 	proxyAuthenticate string
+	proxyConfigured   bool // WithProxyAuthChallenges: OpenAPI lists 407
 	redact            bool
 	pinInBody         bool
 	notAcceptable     bool
@@ -157,7 +158,7 @@ func WithAuthChallenges(challenges ...*statusmapv1.AuthChallenge) Option {
 func WithProxyAuthChallenges(challenges ...*statusmapv1.AuthChallenge) Option {
 	return func(c *config) error {
 		v, err := checkedChallenges("WithProxyAuthChallenges", challenges)
-		c.proxyAuthenticate = v
+		c.proxyAuthenticate, c.proxyConfigured = v, true
 		return err
 	}
 }

@@ -8,7 +8,9 @@
 //
 // It writes the rewritten documents to standard output, or with -w rewrites
 // the files in place (a symbolic link's target, the link kept), as gofmt
-// does; with no FILE it reads standard input. -l lists the files the
+// does; with no FILE it reads standard input. A FILE must be a regular file
+// (not a directory, a named pipe or a device); see "Bounds" below for the
+// size of a document. -l lists the files the
 // rewrite changes, standard input as "<standard input>". A file that is not
 // an OpenAPI 2.0 or 3.x document as a generator wrote it (one this command
 // already rewrote included) is an error and is left untouched. So is a file
@@ -27,9 +29,28 @@
 //	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
 //	-profile documented|google      gateway.WithMapper (statusmap.WithProfile)
 //	-errors 400,404,...             gateway.WithErrorStatuses
+//	-pinned 406,502,...             gateway.WithPinnedStatuses
+//	-describe STATUS=TEXT           gateway.WithErrorDescription (repeatable)
+//
+// The flags must match the options of the server the document describes;
+// nothing checks it. A program that builds the server's gateway.Gateway
+// from one function of options and calls its OpenAPI method (run by go
+// generate, as examples/tour -openapi is) cannot drift, and is the better
+// way when the server is Go.
 //
 // A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
 // `Basic realm="proxy", charset="UTF-8"`.
+//
+// # Bounds
+//
+// A document, from a file or standard input, is read whole, up to 32 MiB;
+// a longer one is refused after reading one byte more, as is a document
+// holding more than 524,288 values (each YAML alias counted as the values
+// it stands for, and at most twice the values written plus 10,000: a
+// "billion laughs" is refused before it is expanded),
+// more than 32 MiB of keys and strings once its aliases are expanded,
+// nesting deeper than 1000, or whose rewrite would have more than 524,288
+// values or 128 MiB.
 package main
 
 import (
@@ -75,18 +96,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		list        = fs.Bool("l", false, "list the files whose rewritten form differs from them")
 		format      = fs.String("format", "status", "error body format: status, google or problem")
 		noSuccess   = fs.Bool("no-success-statuses", false, "answer every success with 200")
-		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: every documented one)")
+		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: those the options can answer)")
 		profile     = fs.String("profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
 		success     listFlag
 		rpcSuccess  listFlag
 		wwwAuth     listFlag
 		proxyAuth   listFlag
+		describe    listFlag
+		pinnedList  = fs.String("pinned", "", "comma-separated error statuses the services pin, listed beside the others")
 		gatewayOpts []gateway.Option
 	)
 	fs.Var(&success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
 	fs.Var(&rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
 	fs.Var(&wwwAuth, "www-authenticate", "an RFC 9110 challenge of a 401 (repeatable)")
 	fs.Var(&proxyAuth, "proxy-authenticate", "an RFC 9110 challenge of a 407 (repeatable)")
+	fs.Var(&describe, "describe", "STATUS=TEXT: the description of an error status in the document (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -150,15 +174,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var openAPIOpts []gateway.OpenAPIOption
 	if *errorList != "" {
-		var statuses []int
-		for _, f := range strings.Split(*errorList, ",") {
-			s, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				return usage("-errors %q: %q is not a status", *errorList, f)
-			}
-			statuses = append(statuses, s)
+		statuses, err := statusList(*errorList)
+		if err != nil {
+			return usage("-errors %q: %v", *errorList, err)
 		}
 		openAPIOpts = append(openAPIOpts, gateway.WithErrorStatuses(statuses...))
+	}
+	if *pinnedList != "" {
+		statuses, err := statusList(*pinnedList)
+		if err != nil {
+			return usage("-pinned %q: %v", *pinnedList, err)
+		}
+		openAPIOpts = append(openAPIOpts, gateway.WithPinnedStatuses(statuses...))
+	}
+	for _, d := range describe {
+		key, text, ok := strings.Cut(d, "=")
+		status, err := strconv.Atoi(key)
+		if !ok || err != nil {
+			return usage("-describe %q: want STATUS=TEXT", d)
+		}
+		openAPIOpts = append(openAPIOpts, gateway.WithErrorDescription(status, text))
 	}
 	g, err := gateway.New(gatewayOpts...)
 	if err != nil {
@@ -186,9 +221,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for i := range docs {
 		d := &docs[i]
 		if d.stdin {
-			d.in, d.err = io.ReadAll(stdin)
+			d.in, d.err = openapi.ReadDocument(stdin)
 		} else {
-			d.in, d.err = os.ReadFile(d.name)
+			d.in, d.err = readFile(d.name)
 		}
 		if d.err == nil {
 			inputs = append(inputs, d.in)
@@ -218,6 +253,56 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// readFile reads a regular file of at most openapi.MaxDocumentSize bytes.
+// Anything else is refused before it is read: a FIFO or a device such as
+// /dev/zero would block or never end, and a directory is no document.
+func readFile(name string) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(info); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have been replaced since: what is read is checked.
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(opened); err != nil {
+		return nil, err
+	}
+	return openapi.ReadDocument(f)
+}
+
+// regular refuses what is not a regular file, or one too large to read.
+func regular(info os.FileInfo) error {
+	mode := info.Mode()
+	if !mode.IsRegular() {
+		kind := "not a regular file"
+		switch {
+		case mode.IsDir():
+			kind = "a directory"
+		case mode&os.ModeNamedPipe != 0:
+			kind = "a named pipe (FIFO)"
+		case mode&os.ModeDevice != 0:
+			kind = "a device"
+		case mode&os.ModeSocket != 0:
+			kind = "a socket"
+		}
+		return fmt.Errorf("%s, not a regular file: give a document's file, or no FILE to read standard input", kind)
+	}
+	if info.Size() > openapi.MaxDocumentSize {
+		return fmt.Errorf("%w: %d bytes; the limit is %d (32 MiB)", openapi.ErrTooLarge, info.Size(), openapi.MaxDocumentSize)
+	}
+	return nil
 }
 
 // stdinName is how standard input is named, as gofmt names it.
@@ -282,6 +367,19 @@ func replaceFile(name string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), target)
+}
+
+// statusList reads comma-separated statuses.
+func statusList(list string) ([]int, error) {
+	var statuses []int
+	for _, f := range strings.Split(list, ",") {
+		s, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a status", f)
+		}
+		statuses = append(statuses, s)
+	}
+	return statuses, nil
 }
 
 // keyStatus splits "KEY=STATUS", where KEY is an HTTP method, or with rpc

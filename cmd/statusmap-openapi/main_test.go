@@ -2,18 +2,27 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/statusmap/statusmap/internal/openapi"
 )
 
 // generated is the example service's document as protoc-gen-openapiv2
-// writes it; rewritten is its committed rewrite with the default options.
+// writes it; rewritten is its committed rewrite for the tour's gateway
+// (examples/tour's options), which tourFlags say to this command.
 const (
 	generated = "../../examples/proto/bookshelf/v1/bookshelf.swagger.json"
 	rewritten = "../../examples/openapi/bookshelf.statusmap.swagger.json"
 )
+
+// tourFlags are examples/tour's gatewayOptions and openAPIOptions as flags:
+// the statuses its service pins. With them, this command writes what the
+// tour writes (.ci/openapi-check checks it too).
+var tourFlags = []string{"-pinned", "406,407,502"}
 
 func runCommand(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -27,7 +36,7 @@ func TestStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCommand(t, "", generated)
+	code, out, errOut := runCommand(t, "", append(tourFlags, generated)...)
 	if code != 0 || out != string(want) {
 		t.Errorf("exit %d, stderr %q; output equal to %s: %v", code, errOut, rewritten, out == string(want))
 	}
@@ -35,7 +44,7 @@ func TestStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ = runCommand(t, string(input))
+	code, out, _ = runCommand(t, string(input), tourFlags...)
 	if code != 0 || out != string(want) {
 		t.Errorf("from standard input: exit %d; output equal: %v", code, out == string(want))
 	}
@@ -118,7 +127,7 @@ func TestWriteThroughSymlink(t *testing.T) {
 	if err := os.Symlink(filepath.Join("gen", "api.swagger.json"), link); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
-	if code, _, errOut := runCommand(t, "", "-w", link); code != 0 {
+	if code, _, errOut := runCommand(t, "", append(append([]string{"-w"}, tourFlags...), link)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
@@ -192,8 +201,35 @@ func TestByteOrderMark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errOut := runCommand(t, "\ufeff"+string(input)); code != 0 || out != string(want) {
+	if code, out, errOut := runCommand(t, "\ufeff"+string(input), tourFlags...); code != 0 || out != string(want) {
 		t.Errorf("exit %d, stderr %q; output equal to %s: %v", code, errOut, rewritten, out == string(want))
+	}
+}
+
+// TestDescribeAndPinned: by default a document lists what the options can
+// answer (407 only with a proxy challenge); -pinned adds statuses and
+// -describe replaces a description.
+func TestDescribeAndPinned(t *testing.T) {
+	input, err := os.ReadFile(generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCommand(t, string(input))
+	if code != 0 || strings.Contains(out, `"407"`) || strings.Contains(out, `"502"`) || strings.Contains(out, "You must enter a username") {
+		t.Errorf("default: exit %d (%s); want no 407, no 502, no documented table's sentence", code, errOut)
+	}
+	code, out, errOut = runCommand(t, string(input),
+		"-proxy-authenticate", `Basic realm="corp"`,
+		"-pinned", "502,406",
+		"-describe", "401=Send your API key as a Bearer token.",
+		"-describe", "502=An upstream failed.")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"407": {`, `"406": {`, `"502": {`, `"description": "Send your API key as a Bearer token."`, `"description": "An upstream failed."`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s", want)
+		}
 	}
 }
 
@@ -231,6 +267,12 @@ func TestFlags(t *testing.T) {
 		{"-www-authenticate", `Bearer realm="unterminated`},
 		{"-w"},
 		{"-no-such-flag"},
+		{"-pinned", "404,x"},
+		{"-pinned", "302"},
+		{"-describe", "401"},
+		{"-describe", "x=text"},
+		{"-describe", "407=Proxy."},
+		{"-describe", "401=a\x00b"},
 	} {
 		if code, _, errOut := runCommand(t, string(input), args...); code != 2 || errOut == "" {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, code, errOut)
@@ -259,4 +301,49 @@ func TestProfileFlag(t *testing.T) {
 			t.Errorf("documented profile: output has %s", want)
 		}
 	}
+}
+
+// TestRefusesTooLargeInput: a file over 32 MiB is refused from its size,
+// unread; standard input is read one byte past the bound and no further.
+func TestRefusesTooLargeInput(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.json")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 32 MiB and a byte, none of it written.
+	if err := f.Truncate(openapi.MaxDocumentSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, _, errOut := runCommand(t, "", big)
+	if code != 1 || !strings.Contains(errOut, "document too large: 33554433 bytes; the limit is 33554432 (32 MiB)") {
+		t.Errorf("a file over the bound: exit %d, stderr %q", code, errOut)
+	}
+
+	in := &endlessInput{}
+	var out, errBuf bytes.Buffer
+	code = run(nil, in, &out, &errBuf)
+	if code != 1 || !strings.Contains(errBuf.String(), "<standard input>: document too large: more than 33554432 bytes") {
+		t.Errorf("endless standard input: exit %d, stderr %q", code, errBuf.String())
+	}
+	if in.n != openapi.MaxDocumentSize+1 {
+		t.Errorf("read %d bytes of endless standard input; want %d", in.n, openapi.MaxDocumentSize+1)
+	}
+}
+
+// endlessInput reads as spaces forever, counting what it gives, and fails
+// once it has given twice the bound, so that a command that reads it all
+// fails rather than exhausting memory.
+type endlessInput struct{ n int }
+
+func (e *endlessInput) Read(p []byte) (int, error) {
+	if e.n > 2*openapi.MaxDocumentSize {
+		return 0, errors.New("endlessInput: read far past the bound")
+	}
+	for i := range p {
+		p[i] = ' '
+	}
+	e.n += len(p)
+	return len(p), nil
 }

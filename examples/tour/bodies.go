@@ -97,7 +97,7 @@ func writeBodies(ctx context.Context, dir string, steps []step, out io.Writer) e
 func collectBodies(ctx context.Context, dir string, format gateway.Format, steps []step) ([]bodyCase, error) {
 	rec := &statusRecorder{}
 	srv, err := startWith("127.0.0.1:0", "127.0.0.1:0",
-		[]gateway.Option{gateway.WithFormat(format)},
+		gatewayOptions(format),
 		[]grpc.DialOption{grpc.WithChainUnaryInterceptor(rec.unary), grpc.WithChainStreamInterceptor(rec.stream)})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,13 @@
 // in examples/clients:
 //
 //	go run ./examples/tour -bodies /tmp/bodies
+//
+// With -openapi FILE it writes, instead, the OpenAPI document FILE (as
+// protoc-gen-openapiv2 generated it) rewritten by the very gateway the tour
+// serves, to -o or standard output: go generate and .ci/openapi-check run
+// it to write examples/openapi/bookshelf.statusmap.swagger.json.
+//
+//	go run ./examples/tour -openapi examples/proto/bookshelf/v1/bookshelf.swagger.json
 package main
 
 import (
@@ -52,7 +59,17 @@ func main() {
 	httpAddr := flag.String("http", "127.0.0.1:8080", "with -serve: the gateway's address")
 	grpcAddr := flag.String("grpc", "127.0.0.1:9090", "with -serve: the gRPC server's address")
 	bodiesDir := flag.String("bodies", "", "also write every error body, in each body format, and what it must decode to, into this directory")
+	openAPIIn := flag.String("openapi", "", "write this generated OpenAPI document rewritten for the tour's gateway, and exit")
+	openAPIOut := flag.String("o", "", "with -openapi: the file to write (default: standard output)")
 	flag.Parse()
+
+	if *openAPIIn != "" {
+		if err := writeOpenAPI(*openAPIIn, *openAPIOut, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "tour:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -81,7 +98,7 @@ type servers struct {
 // start runs the upstream REST API, the gRPC server and the gateway on the
 // given addresses ("127.0.0.1:0" picks a free port).
 func start(httpAddr, grpcAddr string) (*servers, error) {
-	return startWith(httpAddr, grpcAddr, nil, nil)
+	return startWith(httpAddr, grpcAddr, gatewayOptions(gateway.FormatStatus), nil)
 }
 
 // startWith is start with options for the gateway and for its connection

@@ -189,16 +189,16 @@ func TestOpenAPIAgreesWithTheGateway(t *testing.T) {
 	}
 	for _, tf := range tourFormats {
 		t.Run(tf.name, func(t *testing.T) {
-			opts := []gateway.Option{gateway.WithFormat(tf.format)}
+			opts := gatewayOptions(tf.format)
 			g, err := gateway.New(opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc2, err := g.OpenAPI(generated)
+			doc2, err := g.OpenAPI(generated, openAPIOptions()...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc3, err := g.OpenAPI(toV3(t, generated))
+			doc3, err := g.OpenAPI(toV3(t, generated), openAPIOptions()...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,8 @@ func TestOpenAPIGeneratedDocumentFails(t *testing.T) {
 }
 
 // TestOpenAPICommittedDocumentIsCurrent: the committed rewritten document
-// is what the default Gateway writes for the committed generated one.
+// is what the tour's own gateway (gatewayOptions, openAPIOptions) writes for
+// the committed generated one, as go generate writes it.
 func TestOpenAPICommittedDocumentIsCurrent(t *testing.T) {
 	generated, err := os.ReadFile(generatedDoc)
 	if err != nil {
@@ -268,11 +269,7 @@ func TestOpenAPICommittedDocumentIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := gateway.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := g.OpenAPI(generated)
+	got, err := openAPIDocument(generated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,5 +327,28 @@ func TestOpenAPIOtherDocumentsFail(t *testing.T) {
 	}
 	if !checked401 {
 		t.Error("the tour has no 401")
+	}
+}
+
+// TestWriteOpenAPI: the -openapi mode go generate runs writes the committed
+// document, from the options the tour serves with.
+func TestWriteOpenAPI(t *testing.T) {
+	committed, err := os.ReadFile(rewrittenDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir() + "/doc.json"
+	if err := writeOpenAPI(generatedDoc, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, committed) {
+		t.Errorf("-openapi -o wrote something else than %s", rewrittenDoc)
+	}
+	var stdout bytes.Buffer
+	if err := writeOpenAPI(generatedDoc, "", &stdout); err != nil || !bytes.Equal(stdout.Bytes(), committed) {
+		t.Errorf("-openapi to standard output: %v, equal %v", err, bytes.Equal(stdout.Bytes(), committed))
+	}
+	if err := writeOpenAPI(rewrittenDoc, "", &stdout); err == nil || !strings.Contains(err.Error(), "already rewritten") {
+		t.Errorf("a rewritten document: got %v; want it refused", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,13 @@ func addSeeds(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"a": [1, 2.50, -0, 1e3, true, null, "<&>\u2028"], "b": {}, "c": []}`))
+	// Bombs: aliases of aliases, an alias inside its own anchor, and
+	// nesting at the bound.
+	f.Add([]byte(billionLaughs(9)))
+	f.Add([]byte("swagger: \"2.0\"\nx-a: &a [1, *a]\n"))
+	f.Add([]byte("swagger: \"2.0\"\nx-a: &a {k: &b [*a]}\n"))
+	f.Add(nestedJSON(maxDepth-1, 2))
+	f.Add([]byte("swagger: \"2.0\"\nx: " + strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth) + "\n"))
 }
 
 // FuzzJSONLikeEncoder holds the hand-written JSON writer to encoding/json's
@@ -39,7 +47,7 @@ func FuzzJSONLikeEncoder(f *testing.F) {
 		if err := enc.Encode(v); err != nil {
 			return
 		}
-		tree, err := decodeJSON(canonical.Bytes())
+		tree, _, err := decodeJSON(canonical.Bytes())
 		if err != nil {
 			t.Fatalf("decodeJSON of encoding/json's output: %v\n%s", err, canonical.Bytes())
 		}

@@ -68,17 +68,18 @@ type Config struct {
 // Rewrite returns doc rewritten for cfg, in doc's own encoding: JSON for a
 // JSON document, YAML otherwise. doc must be an OpenAPI 2.0 or 3.0/3.1
 // document as a generator wrote it; anything else, a document Rewrite
-// already rewrote included, is an error. The same doc and cfg always give
-// the same bytes.
+// already rewrote included, is an error. So is a document past a bound
+// (MaxDocumentSize, MaxValues, MaxText, MaxOutputSize), with ErrTooLarge.
+// The same doc and cfg always give the same bytes.
 func Rewrite(doc []byte, cfg Config) ([]byte, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	top, v, yd, asJSON, err := decode(doc)
+	top, v, yd, asJSON, values, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
-	if err := (&rewriter{cfg: cfg, v: v, root: top}).run(); err != nil {
+	if err := (&rewriter{cfg: cfg, v: v, root: top, values: values}).run(); err != nil {
 		return nil, err
 	}
 	if asJSON {
@@ -91,26 +92,31 @@ func Rewrite(doc []byte, cfg Config) ([]byte, error) {
 // It is read past and not written back.
 const byteOrderMark = "\ufeff"
 
-// decode reads an OpenAPI document: its top-level object, its version, and
-// whether it is JSON (else YAML, with what yd keeps of it).
-func decode(doc []byte) (top *object, v version, yd yamlDoc, asJSON bool, err error) {
+// decode reads an OpenAPI document: its top-level object, its version,
+// whether it is JSON (else YAML, with what yd keeps of it), and how many
+// values it holds. A document past a bound (see MaxDocumentSize) is an
+// error wrapping ErrTooLarge.
+func decode(doc []byte) (top *object, v version, yd yamlDoc, asJSON bool, values int, err error) {
+	if err := checkSize(len(doc)); err != nil {
+		return nil, 0, yd, false, 0, err
+	}
 	doc = bytes.TrimPrefix(doc, []byte(byteOrderMark))
 	var root any
 	asJSON = isJSON(doc)
 	if asJSON {
-		root, err = decodeJSON(doc)
+		root, values, err = decodeJSON(doc)
 	} else {
-		root, yd, err = decodeYAML(doc)
+		root, yd, values, err = decodeYAML(doc)
 	}
 	if err != nil {
-		return nil, 0, yd, asJSON, err
+		return nil, 0, yd, asJSON, 0, err
 	}
 	top, ok := root.(*object)
 	if !ok {
-		return nil, 0, yd, asJSON, errors.New("not an OpenAPI document: the top level is not an object")
+		return nil, 0, yd, asJSON, 0, errors.New("not an OpenAPI document: the top level is not an object")
 	}
 	v, err = versionOf(top)
-	return top, v, yd, asJSON, err
+	return top, v, yd, asJSON, values, err
 }
 
 // RPCsOfNoDocument returns, sorted, those of rpcs ("/pkg.Service/Method")
@@ -121,7 +127,7 @@ func decode(doc []byte) (top *object, v version, yd yamlDoc, asJSON bool, err er
 func RPCsOfNoDocument(rpcs []string, docs ...[]byte) []string {
 	var ids []string
 	for _, doc := range docs {
-		if top, v, _, _, err := decode(doc); err == nil {
+		if top, v, _, _, _, err := decode(doc); err == nil {
 			ids = append(ids, operationIDs(top, v)...)
 		}
 	}

@@ -102,7 +102,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		var out []byte
 		if isJSON(data) {
-			v, err := decodeJSON(data)
+			v, _, err := decodeJSON(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 		} else {
-			v, doc, err := decodeYAML(data)
+			v, doc, _, err := decodeYAML(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func rewriteTree(t *testing.T, doc string, cfg Config) *object {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := decodeJSON(out)
+	v, _, err := decodeJSON(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,9 @@ type rewriter struct {
 	// streamSet records that a server stream needs the error responses of
 	// grpc-gateway's stream error chunk.
 	streamSet bool
+	// values counts the values of the tree: the document's, then those
+	// each operation gains, bounded by MaxValues.
+	values int
 }
 
 type rpcStatus struct {
@@ -100,7 +103,7 @@ func (r *rewriter) run() error {
 					continue
 				}
 				if err := r.operation(op, method); err != nil {
-					return fmt.Errorf("paths[%q].%s: %v", p, method, err)
+					return fmt.Errorf("paths[%q].%s: %w", p, method, err)
 				}
 			}
 		}
@@ -330,6 +333,12 @@ func (r *rewriter) operation(op *object, method string) error {
 		// grpc-gateway's error chunk, {"error": {...}}.
 		prefix = streamResponsePrefix
 		r.streamSet = true
+	}
+	// Each operation gains a reference per error status and its default,
+	// two values each: a document of many small operations grows many
+	// times over.
+	if r.values += 2 * (len(r.cfg.Errors) + 1); r.values > MaxValues {
+		return tooManyValues("rewritten, the document would have")
 	}
 	for _, e := range r.cfg.Errors {
 		key := strconv.Itoa(e.Status)

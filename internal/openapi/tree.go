@@ -97,23 +97,29 @@ type number string
 // exhaust the stack.
 const maxDepth = 1000
 
-// decodeJSON reads one JSON value, keeping key order and number literals.
-func decodeJSON(data []byte) (any, error) {
+// decodeJSON reads one JSON value, keeping key order and number literals,
+// and says how many values it holds: at most MaxValues, counted as they
+// are read.
+func decodeJSON(data []byte) (any, int, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := decodeValue(dec, 0)
+	values := 0
+	v, err := decodeValue(dec, 0, &values)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("invalid JSON: data after the document")
+		return nil, 0, errors.New("invalid JSON: data after the document")
 	}
-	return v, nil
+	return v, values, nil
 }
 
-func decodeValue(dec *json.Decoder, depth int) (any, error) {
+func decodeValue(dec *json.Decoder, depth int, values *int) (any, error) {
 	if depth > maxDepth {
 		return nil, errors.New("invalid JSON: nested too deeply")
+	}
+	if *values++; *values > MaxValues {
+		return nil, tooManyValues("the document has")
 	}
 	tok, err := dec.Token()
 	if err != nil {
@@ -133,7 +139,7 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 				if _, dup := o.vals[key]; dup {
 					return nil, fmt.Errorf("invalid JSON: duplicate key %q", key)
 				}
-				v, err := decodeValue(dec, depth+1)
+				v, err := decodeValue(dec, depth+1, values)
 				if err != nil {
 					return nil, err
 				}
@@ -146,7 +152,7 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 		case '[':
 			items := []any{}
 			for dec.More() {
-				v, err := decodeValue(dec, depth+1)
+				v, err := decodeValue(dec, depth+1, values)
 				if err != nil {
 					return nil, err
 				}
@@ -168,16 +174,23 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 // encodeJSON writes v as protoc-gen-openapiv2 writes its documents
 // (encoding/json's Encoder with a two-space indent): a document it wrote
 // comes out byte for byte as it went in.
+// Past MaxOutputSize, it stops with an error.
 func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := writeJSON(&buf, v, ""); err != nil {
 		return nil, err
+	}
+	if buf.Len() >= MaxOutputSize {
+		return nil, errOutputTooLarge
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
 }
 
 func writeJSON(buf *bytes.Buffer, v any, indent string) error {
+	if buf.Len() > MaxOutputSize {
+		return errOutputTooLarge
+	}
 	switch t := v.(type) {
 	case *object:
 		if len(t.keys) == 0 {

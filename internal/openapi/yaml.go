@@ -15,15 +15,24 @@ type yamlDoc struct {
 	indent      int
 }
 
-// decodeYAML reads one YAML document into the tree. Comments other than
-// the document's head comment are not kept.
-func decodeYAML(data []byte) (any, yamlDoc, error) {
+// decodeYAML reads one YAML document into the tree, and says how many
+// values the tree holds. Comments other than the document's head comment
+// are not kept.
+//
+// The parser builds a node for each value written, and the tree has a copy
+// of a node for each alias of it: both are bounded, the first by the
+// characters that may begin a value, the second by measuring what the
+// aliases stand for before anything is copied.
+func decodeYAML(data []byte) (any, yamlDoc, int, error) {
+	if n := yamlIndicators(data); n > maxYAMLIndicators {
+		return nil, yamlDoc{}, 0, fmt.Errorf("%w: the YAML document has %d of the characters that may begin a value (: - , [ { ?), so it may hold more than %d values; the limit is %d values", ErrTooLarge, n, MaxValues, MaxValues)
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlDoc{}, fmt.Errorf("invalid YAML: %w", err)
+		return nil, yamlDoc{}, 0, fmt.Errorf("invalid YAML: %w", err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 {
-		return nil, yamlDoc{}, errors.New("invalid YAML: not one document")
+		return nil, yamlDoc{}, 0, errors.New("invalid YAML: not one document")
 	}
 	top := root.Content[0]
 	doc := yamlDoc{headComment: root.HeadComment, indent: 4}
@@ -31,8 +40,113 @@ func decodeYAML(data []byte) (any, yamlDoc, error) {
 		doc.headComment = top.HeadComment
 	}
 	doc.indent = detectIndent(top)
+	m := measurer{done: map[*yaml.Node]yamlCost{}, open: map[*yaml.Node]bool{}}
+	cost, err := m.cost(top, 0)
+	if err != nil {
+		return nil, yamlDoc{}, 0, err
+	}
+	if limit := 2*m.written + maxAliasValues; cost.values > limit {
+		return nil, yamlDoc{}, 0, fmt.Errorf("%w: its aliases expanded, the document has %d values; the limit is twice the %d it writes plus %d", ErrTooLarge, cost.values, m.written, maxAliasValues)
+	}
 	v, err := fromYAML(top, 0)
-	return v, doc, err
+	return v, doc, cost.values, err
+}
+
+// yamlIndicators counts the characters of data that may begin a value: a
+// node of the parser's is a document's root, or follows one of them (a
+// block sequence's "-", a mapping's ":" or "?", a flow collection's "[",
+// "{" or ","), and a mapping's entry is two, so that the parser builds at
+// most 2 + 2*yamlIndicators(data) nodes. Text counts too: the bound is
+// loose, about one character in 35 of a generated document.
+func yamlIndicators(data []byte) int {
+	n := 0
+	for _, c := range data {
+		switch c {
+		case ':', '-', ',', '[', '{', '?':
+			n++
+		}
+	}
+	return n
+}
+
+// yamlCost is what a node stands for in the tree, its aliases expanded:
+// values, and bytes of keys and strings.
+type yamlCost struct{ values, text int }
+
+// measurer measures nodes, each anchored node once (only those can be
+// aliased), so that the cost of a billion laughs is that of the few nodes
+// written.
+type measurer struct {
+	done    map[*yaml.Node]yamlCost
+	open    map[*yaml.Node]bool // anchored nodes being measured
+	written int                 // nodes other than aliases, each once
+}
+
+// cost returns what n stands for, or an error as soon as that passes
+// MaxValues or MaxText: no sum exceeds twice a bound.
+func (m *measurer) cost(n *yaml.Node, depth int) (yamlCost, error) {
+	if depth > maxDepth {
+		return yamlCost{}, errors.New("invalid YAML: nested too deeply")
+	}
+	if c, ok := m.done[n]; ok {
+		return c, nil
+	}
+	if m.open[n] {
+		return yamlCost{}, fmt.Errorf("line %d: invalid YAML: an alias of &%s stands for a node that contains it", n.Line, n.Anchor)
+	}
+	if n.Anchor != "" {
+		m.open[n] = true
+		defer delete(m.open, n)
+	}
+	if n.Kind != yaml.AliasNode {
+		m.written++
+	}
+	var c yamlCost
+	add := func(d yamlCost) error {
+		c.values += d.values
+		c.text += d.text
+		if c.values > MaxValues {
+			return tooManyValues("its aliases expanded, the document has")
+		}
+		if c.text > MaxText {
+			return fmt.Errorf("%w: its aliases expanded, the document has more than %d bytes of keys and strings; the limit is %d", ErrTooLarge, MaxText, MaxText)
+		}
+		return nil
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return yamlCost{}, fmt.Errorf("line %d: invalid YAML: unknown anchor", n.Line)
+		}
+		d, err := m.cost(n.Alias, depth+1)
+		if err != nil {
+			return yamlCost{}, err
+		}
+		c = d
+	case yaml.MappingNode, yaml.SequenceNode:
+		c.values = 1
+		for i, child := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 0 {
+				if err := add(yamlCost{text: len(child.Value)}); err != nil {
+					return yamlCost{}, err
+				}
+				continue
+			}
+			d, err := m.cost(child, depth+1)
+			if err != nil {
+				return yamlCost{}, err
+			}
+			if err := add(d); err != nil {
+				return yamlCost{}, err
+			}
+		}
+	default:
+		c = yamlCost{values: 1, text: len(n.Value)}
+	}
+	if n.Anchor != "" {
+		m.done[n] = c
+	}
+	return c, nil
 }
 
 // detectIndent returns the column step of the first nested mapping, the
@@ -111,7 +225,8 @@ func fromYAML(n *yaml.Node, depth int) (any, error) {
 
 // encodeYAML writes the tree as YAML with yaml.v3's encoder, which is what
 // protoc-gen-openapi uses, so that a document it wrote comes out as it went
-// in, but for comments inside it.
+// in, but for comments inside it. Past MaxOutputSize, it stops with an
+// error.
 func encodeYAML(v any, doc yamlDoc) ([]byte, error) {
 	n, err := toYAML(v)
 	if err != nil {
@@ -119,7 +234,7 @@ func encodeYAML(v any, doc yamlDoc) ([]byte, error) {
 	}
 	root := &yaml.Node{Kind: yaml.DocumentNode, HeadComment: doc.headComment, Content: []*yaml.Node{n}}
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
+	enc := yaml.NewEncoder(&limitedWriter{w: &buf})
 	enc.SetIndent(doc.indent)
 	if err := enc.Encode(root); err != nil {
 		return nil, err
