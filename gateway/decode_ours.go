@@ -27,7 +27,9 @@ func decodeStatusBody(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	msg, _ := str(r.obj, "message")
-	return decoded{code: codeOf(n), hasCode: inRange, ours: true, message: msg, details: decodeDetails(r.obj["details"])}, true
+	d := decoded{code: codeOf(n), hasCode: inRange, ours: true, message: msg}
+	d.details, d.dropped.details = decodeDetails(r.obj["details"])
+	return d, true
 }
 
 // decodeGoogleBody reads AIP-193's envelope (FormatGoogle, Google's APIs):
@@ -42,20 +44,22 @@ func decodeGoogleBody(r *reading) (decoded, bool) {
 	}
 	name, hasStatus := str(inner, "status")
 	_, hasNumber := integer(inner, "code")
-	legacy, hasErrors := objects(inner, "errors")
+	legacy, skipped, hasErrors := objects(inner, "errors")
 	if !hasStatus && !(hasNumber && hasErrors) {
 		return decoded{}, false
 	}
 	msg, _ := str(inner, "message")
-	d := decoded{ours: hasStatus, message: msg, details: decodeDetails(inner["details"])}
+	d := decoded{ours: hasStatus, message: msg}
+	d.details, d.dropped.details = decodeDetails(inner["details"])
 	d.code, d.hasCode = codeByName(name)
+	d.dropped.violations = skipped
 	if len(legacy) > 0 {
 		d.reason = text(legacy[0], "reason")
 		if domain := text(legacy[0], "domain"); domain != "global" {
 			d.domain = domain
 		}
 		for _, e := range legacy {
-			d.violations = appendViolation(d.violations, violation(text(e, "location"), text(e, "message"), text(e, "reason")))
+			d.addViolation(violation(text(e, "location"), text(e, "message"), text(e, "reason")))
 		}
 	}
 	return d, true
@@ -73,7 +77,9 @@ func decodeStreamChunk(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	msg, _ := str(inner, "message")
-	return decoded{code: codeOf(n), hasCode: true, ours: true, message: msg, details: decodeDetails(inner["details"])}, true
+	d := decoded{code: codeOf(n), hasCode: true, ours: true, message: msg}
+	d.details, d.dropped.details = decodeDetails(inner["details"])
+	return d, true
 }
 
 // decodeOurProblem reads FormatProblem: an RFC 9457 document with the gRPC
@@ -86,7 +92,8 @@ func decodeOurProblem(r *reading) (decoded, bool) {
 	if _, ok := integer(r.obj, "status"); !ok {
 		return decoded{}, false
 	}
-	d := decoded{ours: true, details: decodeDetails(r.obj["details"])}
+	d := decoded{ours: true}
+	d.details, d.dropped.details = decodeDetails(r.obj["details"])
 	d.code, d.hasCode = codeByName(name)
 	d.message = problemMessage(r.obj)
 	return d, true

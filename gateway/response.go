@@ -50,6 +50,14 @@ const (
 	ReasonUpstreamMethodNotAllowed  = "UPSTREAM_METHOD_NOT_ALLOWED"
 )
 
+// ReasonUpstreamTruncated is the ErrorInfo reason (of domain
+// UpstreamDomain) that ErrorFromResponse adds when a body held more than it
+// keeps: its metadata count what was left out, "droppedDetails",
+// "droppedFieldViolations" and "droppedMetadata", and give the length in
+// bytes of a message that was cut, "messageBytes". See ErrorFromResponse
+// for the bounds.
+const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
+
 // ErrorFromResponse is the package-level ErrorFromResponse with this
 // Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
 // WithMapper's table for the code of a body that states none.
