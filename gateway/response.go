@@ -106,9 +106,28 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // ErrorFromResponse to keep them as they are, challenges and Allow
 // included.
 //
-// A 1xx or 3xx response, which is not an error status, is Unknown and
-// unpinned. It reads at most DefaultMaxErrorBody bytes and does not close
-// the body.
+// A response whose status is not an error status (1xx, 3xx, or a number
+// outside 100 to 599) is Unknown and unpinned: a pin in its body is never
+// believed, and one of 401, 405 or 407 is folded into a 502 as that status
+// would be (with "responseStatus" in the metadata), so that no status line
+// lets an upstream choose the gateway's answer or its challenge. A body's
+// pin never decides the status; its challenges are kept only for a 401 or
+// 407 and its methods only for a 405.
+//
+// Reading is bounded in size and in cost: at most DefaultMaxErrorBody
+// bytes are read (the rest is quoted as cut), and what a body adds to the
+// status is bounded, so that reading any body allocates a few times its
+// size at most and the status stays small enough to be written again: a
+// message of 4 KiB (then cut, ending in "…"), 64 details, 100 field
+// violations, 32 ErrorInfo metadata entries of 1 KiB, and 128 KiB encoded
+// in all. What the bounds leave out is counted in an ErrorInfo of reason
+// ReasonUpstreamTruncated.
+//
+// A body that never ends blocks the read until the request's context is
+// done or the http.Client's Timeout passes, as for any net/http body: call
+// it with the response of a request made with a deadline
+// (http.NewRequestWithContext, or a Client with a Timeout). What was read
+// by then is read as a body cut short. It does not close the body.
 func ErrorFromResponse(resp *http.Response) error {
 	return readError(resp, defaultUpstreamConfig(), nil)
 }
@@ -190,8 +209,16 @@ func responseHost(resp *http.Response) string {
 func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamConfig, mapper *statusmap.Mapper) *status.Status {
 	httpStatus := resp.StatusCode
 	if !wire.IsErrorStatus(httpStatus) {
-		// Not an error status: nothing to pin. Keep the message.
+		// Not an error status: nothing to pin, and a pin in the body is
+		// not believed (it would let the upstream choose the status, and
+		// the challenge, of the gateway's answer). Keep the message; a pin
+		// of 401, 405 or 407 is folded as the status would be.
 		sp.Code = int32(codes.Unknown)
+		pin := pins.Find(sp.Details)
+		sp.Details = withoutPins(sp.Details)
+		if reason, ok := foldReason(int(pin.GetCode())); ok && !cfg.passThrough {
+			return fold(sp, resp.Header, reason, pin, httpStatus)
+		}
 		return status.FromProto(sp)
 	}
 	if sp.Code == int32(codes.OK) || sp.Code > int32(codes.Unauthenticated) {
@@ -202,10 +229,10 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 			appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 		}
 	}
-	if reason, ok := foldReason(httpStatus); ok && !cfg.passThrough {
-		return fold(sp, resp.Header, reason)
-	}
 	pin := pins.Find(sp.Details)
+	if reason, ok := foldReason(httpStatus); ok && !cfg.passThrough {
+		return fold(sp, resp.Header, reason, pin, httpStatus)
+	}
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
 	var challenges []*statusmapv1.AuthChallenge
@@ -235,8 +262,13 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	// Replace any pin with one that says the response's status.
 	sp.Details = withoutPins(sp.Details)
 	newPin := &statusmapv1.HttpStatus{Code: int32(httpStatus)}
-	if pin != nil {
-		newPin.AllowedMethods, newPin.Challenges = pin.GetAllowedMethods(), pin.GetChallenges()
+	// A body's challenges and methods are kept only for the status that
+	// writes them: a 400 does not carry a 401's challenge along.
+	switch {
+	case httpStatus == http.StatusMethodNotAllowed:
+		newPin.AllowedMethods = pin.GetAllowedMethods()
+	case httpStatus == http.StatusUnauthorized || httpStatus == http.StatusProxyAuthRequired:
+		newPin.Challenges = pin.GetChallenges()
 	}
 	if len(challenges) > 0 {
 		newPin.Challenges = challenges
@@ -282,10 +314,11 @@ func foldReason(httpStatus int) (string, bool) {
 // fold turns an upstream's 401, 405 or 407 into a 502 that keeps, in an
 // ErrorInfo, everything the upstream said: its status, the code and
 // message read from its body, and its challenges or Allow (from the
-// headers, else from a pin in the body). The pin says 502, so no gateway
-// writes a challenge or an Allow for it.
-func fold(sp *spb.Status, h http.Header, reason string) *status.Status {
-	pin := pins.Find(sp.Details)
+// headers, else from the body's pin). The pin says 502, so no gateway
+// writes a challenge or an Allow for it. line is the response's status,
+// kept as "responseStatus" when it is not the folded one (a pin in the
+// body of a response whose status is not an error).
+func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpStatus, line int) *status.Status {
 	httpStatus := 0
 	meta := map[string]string{"grpcCode": canonicalNames[sp.Code]}
 	header, key, fromPin := "", "", ""
@@ -298,6 +331,9 @@ func fold(sp *spb.Status, h http.Header, reason string) *status.Status {
 		httpStatus, header, key, fromPin = http.StatusMethodNotAllowed, "Allow", "allow", formatAllow(pin.GetAllowedMethods())
 	}
 	meta["httpStatus"] = strconv.Itoa(httpStatus)
+	if line != httpStatus {
+		meta["responseStatus"] = strconv.Itoa(line)
+	}
 	if v := headerValue(h.Values(header)); v != "" {
 		meta[key] = v
 	} else if fromPin != "" {

@@ -1,0 +1,200 @@
+package gateway_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
+	"github.com/statusmap/statusmap/gateway"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
+	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// relay is a service that calls a REST upstream and returns what
+// ErrorFromResponse makes of its errors, as a service in front of another
+// team's API does. The book id is the upstream's path.
+type relay struct {
+	bookshelfv1.UnimplementedBookshelfServiceServer
+	upstream string
+	read     func(*http.Response) error
+}
+
+func (s *relay) GetBook(ctx context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
+	r, err := http.NewRequestWithContext(ctx, "GET", s.upstream+"/"+req.GetId(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if err := s.read(resp); err != nil {
+		return nil, err
+	}
+	return &bookshelfv1.Book{Id: req.GetId()}, nil
+}
+
+// startRelay runs upstream, a relay service reading it with read, and a
+// real gateway mux with opts in front of the service; it returns the
+// mux's URL.
+func startRelay(t *testing.T, upstream http.HandlerFunc, read func(*http.Response) error, opts ...gateway.Option) string {
+	t.Helper()
+	up := httptest.NewServer(upstream)
+	t.Cleanup(up.Close)
+	svc := &relay{upstream: up.URL, read: read}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer()
+	bookshelfv1.RegisterBookshelfServiceServer(srv, svc)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	return startMux(t, lis.Addr().String(), gateway.ServeMuxOptions(opts...)...)
+}
+
+// pinnedBody is a statusmap status body whose details carry a pin of 401
+// with an upstream's own challenge: what a hostile upstream sends to make
+// a browser ask its user for a password.
+func pinnedBody(t *testing.T, pinCode int32) string {
+	pin, err := anypb.New(&statusmapv1.HttpStatus{Code: pinCode, Challenges: []*statusmapv1.AuthChallenge{
+		{Scheme: "Basic", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "enter your bank password"}}},
+	}, AllowedMethods: []string{"DELETE"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := protojson.Marshal(pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"code":16,"message":"log in","details":[` + string(b) + `]}`
+}
+
+// TestUpstreamStatusLineCannotUnfold answers through a real gateway an
+// upstream's response whose status line is not an error status (or is one
+// other than the pin's) and whose body carries a pin of 401, 405 or 407:
+// the client never gets the pinned status nor its challenge or Allow.
+func TestUpstreamStatusLineCannotUnfold(t *testing.T) {
+	for _, line := range []int{300, 399, 600, 999, 400, 500} {
+		for _, pinCode := range []int32{401, 405, 407} {
+			t.Run(fmt.Sprintf("%d with a %d pin", line, pinCode), func(t *testing.T) {
+				body := pinnedBody(t, pinCode)
+				url := startRelay(t, func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(line)
+					fmt.Fprint(w, body)
+				}, gateway.ErrorFromResponse)
+				resp := doRequest(t, http.DefaultClient, "GET", url+"/v1/books/x", "")
+				if resp.Status == int(pinCode) || resp.Header.Get("Www-Authenticate") != "" || resp.Header.Get("Proxy-Authenticate") != "" ||
+					resp.Header.Get("Allow") != "" {
+					t.Fatalf("upstream %d with a %d pin answered %d %v %s", line, pinCode, resp.Status, resp.Header, resp.Body)
+				}
+			})
+		}
+	}
+}
+
+// TestUpstreamNonErrorStatusKeepsNoPin reads the same bodies directly: a
+// status line outside 400 to 599 yields no pin, and a pin of 401, 405 or
+// 407 in the body is folded into a 502 like the status line would be,
+// unless WithUpstreamPassThrough.
+func TestUpstreamNonErrorStatusKeepsNoPin(t *testing.T) {
+	passThrough := newGateway(gateway.WithUpstreamPassThrough(true))
+	for _, line := range []int{100, 300, 399, 600, 999} {
+		for _, pinCode := range []int32{401, 405, 407, 404} {
+			body := pinnedBody(t, pinCode)
+			err := gateway.ErrorFromResponse(fakeResponse(line, "application/json", body))
+			got := statusmap.HTTPStatusOf(err)
+			folded := pinCode != 404
+			if folded && (got != 502 || status.Code(err) != codes.Unavailable) || !folded && (got != 500 || status.Code(err) != codes.Unknown) {
+				t.Errorf("%d with a %d pin: %d %v", line, pinCode, got, err)
+			}
+			if pin := statusmap.PinOf(err); pin != nil && (pin.GetCode() != 502 || len(pin.GetChallenges()) > 0 || len(pin.GetAllowedMethods()) > 0) {
+				t.Errorf("%d with a %d pin: pinned %v", line, pinCode, pin)
+			}
+			err = passThrough.ErrorFromResponse(fakeResponse(line, "application/json", body))
+			if pin := statusmap.PinOf(err); pin != nil || status.Code(err) != codes.Unknown {
+				t.Errorf("pass-through %d with a %d pin: %v pinned %v", line, pinCode, err, pin)
+			}
+		}
+	}
+}
+
+// TestUpstreamPinKeepsOnlyItsStatusHeaders reads an error status whose
+// body pins another: the status line's pin replaces it, without the
+// challenges or methods of a status it is not.
+func TestUpstreamPinKeepsOnlyItsStatusHeaders(t *testing.T) {
+	passThrough := newGateway(gateway.WithUpstreamPassThrough(true))
+	for _, line := range []int{400, 404, 500} {
+		err := passThrough.ErrorFromResponse(fakeResponse(line, "application/json", pinnedBody(t, 401)))
+		if pin := statusmap.PinOf(err); pin.GetCode() != int32(line) || len(pin.GetChallenges()) > 0 || len(pin.GetAllowedMethods()) > 0 {
+			t.Errorf("%d with a 401 pin: pinned %v", line, pin)
+		}
+	}
+}
+
+// TestGoClientReadsOddStatusLines checks the premise of the tests above:
+// Go's client accepts any three-digit status line.
+func TestGoClientReadsOddStatusLines(t *testing.T) {
+	for _, line := range []int{399, 600, 999} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(line) }))
+		resp, err := srv.Client().Get(srv.URL)
+		if err != nil || resp.StatusCode != line {
+			t.Errorf("%d: %v %v", line, resp, err)
+		} else {
+			resp.Body.Close()
+		}
+		srv.Close()
+	}
+}
+
+// TestSlowBodyEndsWithTheRequestContext reads a body that never ends: the
+// read returns once the request's context is cancelled, with what was read
+// quoted as a body cut short.
+func TestSlowBodyEndsWithTheRequestContext(t *testing.T) {
+	release := make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(503)
+		fmt.Fprint(w, "down for")
+		w.(http.Flusher).Flush()
+		<-release // never writes the rest
+	}))
+	defer up.Close()
+	defer close(release)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", up.URL, nil)
+	resp, err := up.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	done := make(chan error, 1)
+	go func() { done <- gateway.ErrorFromResponse(resp) }()
+	select {
+	case err := <-done:
+		t.Fatalf("the read ended before the body did: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if msg := status.Convert(err).Message(); msg != "HTTP 503 Service Unavailable: down for …" || statusmap.HTTPStatusOf(err) != 503 {
+			t.Fatalf("%d %q", statusmap.HTTPStatusOf(err), msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the read did not end with the request's context")
+	}
+}
