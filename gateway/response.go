@@ -373,7 +373,8 @@ func headerValue(values []string) string {
 
 // retryAfterHeader reads Retry-After (RFC 9110, section 10.2.3) as a
 // delay: delay-seconds, or an HTTP-date counted from the response's Date
-// header (from now when there is none). A date in the past is no delay.
+// header (from now when there is none). A date in the past is no delay,
+// and no delay is longer than MaxRetryDelay.
 func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
@@ -392,7 +393,7 @@ func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
 	if date, err := http.ParseTime(h.Get("Date")); err == nil {
 		now = date
 	}
-	return max(when.Sub(now), 0), true
+	return min(max(when.Sub(now), 0), MaxRetryDelay), true
 }
 
 // isDefaultChallenge reports whether values is the challenge a statusmap
@@ -405,14 +406,9 @@ func isDefaultChallenge(httpStatus int, values []string) bool {
 	return len(values) == 1 && values[0] == want
 }
 
-// durationFromSeconds bounds absurd Retry-After values to what a
-// Duration can hold.
+// durationFromSeconds is a delay in seconds, clamped to MaxRetryDelay.
 func durationFromSeconds(seconds int64) time.Duration {
-	const maxSeconds = int64(^uint64(0)>>1) / 1e9
-	if seconds > maxSeconds {
-		seconds = maxSeconds
-	}
-	return time.Duration(seconds) * time.Second
+	return time.Duration(min(max(seconds, 0), int64(MaxRetryDelay/time.Second))) * time.Second
 }
 
 // fallbackMessage names the status and quotes a short excerpt of the body,

@@ -3,21 +3,26 @@ package gateway_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // relay is a service that calls a REST upstream and returns what
@@ -197,4 +202,63 @@ func TestSlowBodyEndsWithTheRequestContext(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the read did not end with the request's context")
 	}
+}
+
+// TestRetryDelaysAreClamped reads absurd Retry-After headers and
+// Kubernetes' retryAfterSeconds into RetryInfo, and writes absurd RetryInfo
+// details into Retry-After through a real mux: both ways the delay is
+// clamped to gateway.MaxRetryDelay, and never negative.
+func TestRetryDelaysAreClamped(t *testing.T) {
+	maxSeconds := int64(gateway.MaxRetryDelay / time.Second)
+	for header, want := range map[string]time.Duration{
+		"4611686018427387904":           gateway.MaxRetryDelay,
+		"9223372036854775807":           gateway.MaxRetryDelay,
+		"86401":                         gateway.MaxRetryDelay,
+		"30":                            30 * time.Second,
+		"Fri, 31 Dec 9999 23:59:59 GMT": gateway.MaxRetryDelay,
+		"Sun, 06 Nov 1994 08:49:37 GMT": 0,
+	} {
+		err := gateway.ErrorFromResponse(fakeResponse(503, "text/plain", "busy", "Retry-After", header))
+		if got := retryDelayOf(t, err); got != want {
+			t.Errorf("Retry-After: %s read as %v; want %v", header, got, want)
+		}
+	}
+	err := gateway.ErrorFromResponse(fakeResponse(429, "application/json",
+		`{"kind":"Status","apiVersion":"v1","message":"m","details":{"retryAfterSeconds":4611686018427387904}}`))
+	if got := retryDelayOf(t, err); got != gateway.MaxRetryDelay {
+		t.Errorf("retryAfterSeconds 2^62 read as %v", got)
+	}
+
+	handler := errorHandler()
+	for _, d := range []*durationpb.Duration{
+		{Seconds: 1 << 62},
+		{Seconds: math.MaxInt64, Nanos: 999999999},
+		{Seconds: maxSeconds, Nanos: 1},
+		{Seconds: -1 << 62},
+		{Seconds: math.MinInt64, Nanos: -1},
+	} {
+		st, _ := status.New(codes.Unavailable, "busy").WithDetails(&errdetails.RetryInfo{RetryDelay: d})
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/", nil)
+		handler(req.Context(), nil, &runtime.JSONPb{}, rec, req, st.Err())
+		want := strconv.FormatInt(maxSeconds, 10)
+		if d.GetSeconds() < 0 {
+			want = "0"
+		}
+		if got := rec.Header().Get("Retry-After"); got != want {
+			t.Errorf("RetryInfo %v written as Retry-After: %q; want %s", d, got, want)
+		}
+	}
+}
+
+// retryDelayOf is the delay of err's RetryInfo.
+func retryDelayOf(t *testing.T, err error) time.Duration {
+	t.Helper()
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.RetryInfo); ok {
+			return info.GetRetryDelay().AsDuration()
+		}
+	}
+	t.Fatalf("no RetryInfo in %v", err)
+	return 0
 }
