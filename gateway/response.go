@@ -16,6 +16,8 @@ import (
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -32,6 +34,9 @@ type upstreamConfig struct {
 	// passThrough keeps an upstream's 401, 405 and 407 as they are instead
 	// of folding them into a 502.
 	passThrough bool
+	// redact keeps no upstream text in a status answered with a 5xx
+	// (WithRedaction).
+	redact bool
 }
 
 func defaultUpstreamConfig() upstreamConfig {
@@ -61,8 +66,21 @@ const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
 // ErrorFromResponse is the package-level ErrorFromResponse with this
 // Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
 // WithMapper's table for the code of a body that states none.
+//
+// With WithRedaction(true), a status that the gateway answers with a 5xx
+// (an upstream's 5xx, a folded 401, 405 or 407, a status that is not an
+// error) keeps nothing the upstream wrote, for the gateway to pass on: its
+// message is the reason phrase of that 5xx, and of its details only the
+// pin, a RetryInfo, and the ErrorInfo of domain UpstreamDomain are kept,
+// the latter with the numbers and code names of its metadata only (not
+// the upstream's message, challenges or Allow). The ErrorInfo of an
+// upstream's own error code (whose domain is the upstream's host), field
+// violations, links, request ids and the body's own details are left out.
+// A 4xx travels as without redaction: it is the client's to act on.
 func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
-	return readError(resp, g.cfg.upstream, g.cfg.mapper)
+	cfg := g.cfg.upstream
+	cfg.redact = g.cfg.redact
+	return readError(resp, cfg, g.cfg.mapper)
 }
 
 // ErrorFromResponse turns an HTTP response into a gRPC error: nil for a 2xx,
@@ -159,7 +177,83 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 		d.requestID = requestIDFromHeader(resp.Header)
 	}
 	sp := d.build(resp.StatusCode, mapper, responseHost(resp))
-	return finishStatus(sp, resp, d.ours, cfg, mapper).Err()
+	st := finishStatus(sp, resp, d.ours, cfg, mapper)
+	if cfg.redact {
+		st = redactUpstream(st, mapper)
+	}
+	return st.Err()
+}
+
+// redactUpstream keeps of a status answered with a 5xx nothing an upstream
+// wrote (see Gateway.ErrorFromResponse).
+func redactUpstream(st *status.Status, mapper *statusmap.Mapper) *status.Status {
+	sp := st.Proto()
+	answer := mapper.HTTPStatus(codes.Code(sp.GetCode()))
+	if pin := pins.Find(sp.GetDetails()); pin != nil {
+		answer = int(pin.GetCode())
+	}
+	if answer < 500 {
+		return st
+	}
+	sp.Message = http.StatusText(answer)
+	kept := sp.Details[:0]
+	for _, d := range sp.Details {
+		switch {
+		case wire.IsPin(d), wire.HasFullName(d.GetTypeUrl(), retryInfoFullName):
+			kept = append(kept, d)
+		case wire.HasFullName(d.GetTypeUrl(), errorInfoFullName):
+			if clean, ok := redactedUpstreamInfo(d); ok {
+				kept = append(kept, clean)
+			}
+		}
+	}
+	sp.Details = kept
+	return status.FromProto(sp)
+}
+
+// errorInfoFullName is google.rpc.ErrorInfo's full name.
+const errorInfoFullName = "google.rpc.ErrorInfo"
+
+// redactedUpstreamInfo is an ErrorInfo of domain UpstreamDomain with only
+// the metadata that are numbers or gRPC code names: what this package
+// writes there, never what an upstream wrote (a message, a challenge, an
+// Allow). It reports false for any other ErrorInfo.
+func redactedUpstreamInfo(d *anypb.Any) (*anypb.Any, bool) {
+	var info errdetails.ErrorInfo
+	if !strings.Contains(string(d.GetValue()), UpstreamDomain) || proto.Unmarshal(d.GetValue(), &info) != nil || info.GetDomain() != UpstreamDomain || !isUpstreamReason(info.GetReason()) {
+		return nil, false
+	}
+	changed := false
+	for key, value := range info.GetMetadata() {
+		if _, isCode := parseCodeName(value); !(isDigits(value) || key == "grpcCode" && isCode) {
+			delete(info.Metadata, key)
+			changed = true
+		}
+	}
+	if !changed {
+		return d, true
+	}
+	clean, err := anypb.New(&info)
+	return clean, err == nil
+}
+
+// isUpstreamReason reports whether reason is one of the ErrorInfo reasons
+// ErrorFromResponse writes.
+func isUpstreamReason(reason string) bool {
+	switch reason {
+	case ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired, ReasonUpstreamMethodNotAllowed, ReasonUpstreamTruncated:
+		return true
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 20
 }
 
 // readBounded reads at most maxBytes of a body. truncated tells a body cut

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -261,4 +262,93 @@ func retryDelayOf(t *testing.T, err error) time.Duration {
 	}
 	t.Fatalf("no RetryInfo in %v", err)
 	return 0
+}
+
+// upstreamLeaks are responses of an upstream that carry its text (the
+// word "secret", and its host) by every path ErrorFromResponse reads: the
+// body's message, an excerpt of a body in no convention, the challenges,
+// Allow and request-id headers, an API's own error code and type (an
+// ErrorInfo of the upstream's host), field violations, links, metadata,
+// and a statusmap or AIP-193 body's own details.
+var upstreamLeaks = map[string]struct {
+	status int
+	body   string
+	header []string
+}{
+	"oauth 401": {401, `{"error":"invalid_token","error_description":"secret token expired"}`,
+		[]string{"Www-Authenticate", `Bearer realm="secret", error_description="secret expired"`, "X-Request-Id", "secret-id"}},
+	"proxy 407":   {407, `{"message":"secret proxy"}`, []string{"Proxy-Authenticate", `Basic realm="secret"`}},
+	"allow 405":   {405, `{"message":"secret method"}`, []string{"Allow", "GET, SECRET"}},
+	"html 502":    {502, `<html><body>secret stack trace</body></html>`, nil},
+	"message 503": {503, `{"message":"secret db at 10.0.0.7","request_id":"secret-id","documentation_url":"https://secret.example/doc"}`, nil},
+	"stripe 500": {500, `{"error":{"code":"secret_code","type":"secret_type","message":"secret","param":"secret_field","decline_code":"secret","doc_url":"https://secret.example"}}`,
+		[]string{"X-Request-Id", "secret-id"}},
+	"twirp 503":      {503, `{"code":"unavailable","msg":"secret","meta":{"host":"secret"}}`, nil},
+	"kubernetes 500": {500, `{"kind":"Status","apiVersion":"v1","message":"secret","reason":"SecretReason","details":{"name":"secret","causes":[{"field":"secret","message":"secret"}]}}`, nil},
+	"aws 504":        {504, `{"message":"secret"}`, []string{"X-Amzn-Errortype", "SecretException"}},
+	"statusmap 503": {503, `{"code":14,"message":"secret","details":[` +
+		`{"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en","message":"secret"},` +
+		`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SECRET","domain":"secret.example","metadata":{"k":"secret"}},` +
+		`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"UPSTREAM_TRUNCATED","domain":"statusmap.dev","metadata":{"messageBytes":"secret"}},` +
+		`{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"secret","description":"secret"}]},` +
+		`{"@type":"type.googleapis.com/google.rpc.Help","links":[{"url":"https://secret.example"}]},` +
+		`{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"secret"},` +
+		`{"@type":"type.googleapis.com/google.rpc.DebugInfo","detail":"secret"},` +
+		`{"@type":"example.com/acme.Secret","secret":"secret"},"secret"]}`, nil},
+	"aip-193 500": {500, `{"error":{"code":500,"message":"secret","status":"INTERNAL","details":[{"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en","message":"secret"}]}}`, nil},
+	"pinned 300":  {300, "", nil}, // a 401 pin with a challenge, filled in below
+}
+
+// TestRedactionCoversUpstreamText reads each leaking response with the
+// ErrorFromResponse of a Gateway made WithRedaction(true), behind that
+// Gateway's own mux: no text of the upstream's, nor its host, reaches the
+// client. The same Gateway without redaction shows that each path does
+// carry the text.
+func TestRedactionCoversUpstreamText(t *testing.T) {
+	for name, leak := range upstreamLeaks {
+		if name == "pinned 300" {
+			leak.body = strings.ReplaceAll(pinnedBody(t, 401), "bank password", "secret")
+		}
+		upstream := func(w http.ResponseWriter, _ *http.Request) {
+			for i := 0; i+1 < len(leak.header); i += 2 {
+				w.Header().Add(leak.header[i], leak.header[i+1])
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(leak.status)
+			fmt.Fprint(w, leak.body)
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, redact := range []bool{false, true} {
+				g := newGateway(gateway.WithRedaction(redact))
+				url := startRelay(t, upstream, g.ErrorFromResponse, gateway.WithRedaction(redact))
+				resp := doRequest(t, http.DefaultClient, "GET", url+"/v1/books/x", "")
+				seen := strings.ToLower(fmt.Sprint(resp.Header) + string(resp.Body))
+				leaked := strings.Contains(seen, "secret") || strings.Contains(seen, "127.0.0.1")
+				if resp.Status < 500 {
+					t.Fatalf("answered %d", resp.Status)
+				}
+				if redact && leaked {
+					t.Errorf("redacted, the client read %d %v %s", resp.Status, resp.Header, resp.Body)
+				}
+				if !redact && !leaked {
+					t.Errorf("without redaction, the upstream's text is lost: %d %v %s", resp.Status, resp.Header, resp.Body)
+				}
+			}
+		})
+	}
+}
+
+// TestRedactionOfFoldedUpstreamInWriter reads an upstream's 401 with the
+// package's ErrorFromResponse, which knows of no redaction: a gateway made
+// WithRedaction(true) still writes none of the upstream's message or
+// challenge that the fold kept, and keeps the fold's numbers.
+func TestRedactionOfFoldedUpstreamInWriter(t *testing.T) {
+	err := gateway.ErrorFromResponse(fakeResponse(401, "application/json", `{"message":"secret"}`,
+		"Www-Authenticate", `Bearer error_description="secret"`))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	errorHandler(gateway.WithRedaction(true))(req.Context(), nil, &runtime.JSONPb{}, rec, req, err)
+	if body := rec.Body.String(); rec.Code != 502 || strings.Contains(body, "secret") || !strings.Contains(strings.ReplaceAll(body, " ", ""), `"httpStatus":"401"`) {
+		t.Fatalf("%d %s", rec.Code, body)
+	}
 }
