@@ -199,8 +199,9 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 }
 
 // maxStatusBytes bounds the encoded size of a status read from a body,
-// but for what finishStatus adds from the headers (a pin, a RetryInfo,
-// the fold's ErrorInfo, a few KiB at most).
+// but for what finishStatus adds from the headers: a RetryInfo, the fold's
+// ErrorInfo (a few KiB), or a pin whose challenges the header bounds allow
+// (16 of 16 parameters).
 const maxStatusBytes = 128 << 10
 
 // appendDetail adds m to the status's details. Every string in m comes
