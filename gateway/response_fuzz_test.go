@@ -35,6 +35,8 @@ func FuzzErrorFromResponse(f *testing.F) {
 	f.Add(422, "application/json", []byte(`{"detail":[{"loc":["body",0,"x"],"msg":"m"}]}`), "")
 	f.Add(400, "application/json", []byte(`{"errors":[{"source":{"pointer":"/data/attributes/a~1b"},"detail":"d"}],"message":""}`), "id")
 	f.Add(409, "application/json", []byte(`{"error":{"code":"c","param":"p","innerError":{"request-id":"r"}}}`), "")
+	f.Add(399, "application/json", []byte(`{"code":16,"message":"m","details":[{"@type":"type.googleapis.com/statusmap.v1.HttpStatus","code":401,"challenges":[{"scheme":"Basic"}]}]}`), "")
+	f.Add(404, "application/json", []byte(`{"code":5,"message":"m","details":[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]}`), "")
 	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, header string) {
 		resp := &http.Response{
 			StatusCode: code,
