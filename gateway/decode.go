@@ -65,6 +65,23 @@ type reading struct {
 	// problem tells a Content-Type of application/problem+json, which says
 	// what the body is even when its members do not.
 	problem bool
+	// objects holds the top-level members decoded as objects, which several
+	// conventions look into ("error"): each is decoded once, so that the
+	// cost of a body does not grow with the number of conventions.
+	objects map[string]map[string]json.RawMessage
+}
+
+// object is the top-level member key as a JSON object, decoded once.
+func (r *reading) object(key string) (map[string]json.RawMessage, bool) {
+	if o, ok := r.objects[key]; ok {
+		return o, o != nil
+	}
+	o, _ := object(r.obj, key)
+	if r.objects == nil {
+		r.objects = make(map[string]map[string]json.RawMessage, 2)
+	}
+	r.objects[key] = o
+	return o, o != nil
 }
 
 // decoded is what a convention found in a body; build turns it into a

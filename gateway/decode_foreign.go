@@ -47,7 +47,7 @@ func decodeKubernetes(r *reading) (decoded, bool) {
 	}
 	msg, _ := str(r.obj, "message")
 	d := decoded{message: msg, reason: text(r.obj, "reason")}
-	if details, ok := object(r.obj, "details"); ok {
+	if details, ok := r.object("details"); ok {
 		for _, key := range []string{"name", "group", "kind", "uid"} {
 			d.addMetadata(key, text(details, key))
 		}
@@ -99,7 +99,7 @@ func awsErrorType(t string) string {
 // "message"}}. The code (else the type) is the ErrorInfo reason, the
 // parameter or target a field violation.
 func decodeErrorObject(r *reading) (decoded, bool) {
-	inner, ok := object(r.obj, "error")
+	inner, ok := r.object("error")
 	if !ok {
 		return decoded{}, false
 	}
@@ -339,7 +339,7 @@ func decodeSpring(r *reading) (decoded, bool) {
 // and a request id. A body with no message is not read: it is quoted.
 func decodeMessageFamily(r *reading) (decoded, bool) {
 	list, skipped, _ := objects(r.obj, "errors")
-	d := decoded{message: humanMessage(r.obj, list)}
+	d := decoded{message: humanMessage(r, list)}
 	if d.message == "" {
 		return decoded{}, false
 	}
@@ -376,13 +376,14 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 // APIs, in this order: message, detail, title (when there is no detail),
 // error_description, error when it is a string, error.message,
 // errors[0].message, errors[0].detail, errors[0].title, msg.
-func humanMessage(obj map[string]json.RawMessage, list []map[string]json.RawMessage) string {
+func humanMessage(r *reading, list []map[string]json.RawMessage) string {
+	obj := r.obj
 	for _, key := range []string{"message", "detail", "title", "error_description", "error"} {
 		if s, _ := str(obj, key); strings.TrimSpace(s) != "" {
 			return s
 		}
 	}
-	if inner, ok := object(obj, "error"); ok {
+	if inner, ok := r.object("error"); ok {
 		if s, _ := str(inner, "message"); s != "" {
 			return s
 		}

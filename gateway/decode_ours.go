@@ -38,16 +38,20 @@ func decodeStatusBody(r *reading) (decoded, bool) {
 // older Google JSON error, {"error": {"code": 400, "message", "errors":
 // [{"domain", "reason", "message", "location"}]}}.
 func decodeGoogleBody(r *reading) (decoded, bool) {
-	inner, ok := object(r.obj, "error")
+	inner, ok := r.object("error")
 	if !ok || !onlyKeys(r.obj, "error") {
 		return decoded{}, false
 	}
 	name, hasStatus := str(inner, "status")
 	_, hasNumber := integer(inner, "code")
-	legacy, skipped, hasErrors := objects(inner, "errors")
+	// The claim is decided before anything is decoded: decodeErrorObject
+	// asks it again of every body it reads.
+	rawErrors := inner["errors"]
+	hasErrors := len(rawErrors) > 0 && rawErrors[0] == '['
 	if !hasStatus && !(hasNumber && hasErrors) {
 		return decoded{}, false
 	}
+	legacy, skipped, _ := objects(inner, "errors")
 	msg, _ := str(inner, "message")
 	d := decoded{ours: hasStatus, message: msg}
 	d.details, d.dropped.details = decodeDetails(inner["details"])
@@ -68,7 +72,7 @@ func decodeGoogleBody(r *reading) (decoded, bool) {
 // decodeStreamChunk reads the error chunk grpc-gateway writes into a
 // stream: {"error": {"code": 5, "message", "details"}}.
 func decodeStreamChunk(r *reading) (decoded, bool) {
-	inner, ok := object(r.obj, "error")
+	inner, ok := r.object("error")
 	if !ok || !onlyKeys(r.obj, "error") || !onlyKeys(inner, "code", "message", "details") {
 		return decoded{}, false
 	}
