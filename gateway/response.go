@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"net/http"
@@ -220,12 +221,12 @@ const errorInfoFullName = "google.rpc.ErrorInfo"
 // Allow). It reports false for any other ErrorInfo.
 func redactedUpstreamInfo(d *anypb.Any) (*anypb.Any, bool) {
 	var info errdetails.ErrorInfo
-	if !strings.Contains(string(d.GetValue()), UpstreamDomain) || proto.Unmarshal(d.GetValue(), &info) != nil || info.GetDomain() != UpstreamDomain || !isUpstreamReason(info.GetReason()) {
+	if !bytes.Contains(d.GetValue(), []byte(UpstreamDomain)) || proto.Unmarshal(d.GetValue(), &info) != nil || info.GetDomain() != UpstreamDomain || !isUpstreamReason(info.GetReason()) {
 		return nil, false
 	}
 	changed := false
 	for key, value := range info.GetMetadata() {
-		if _, isCode := parseCodeName(value); !(isDigits(value) || key == "grpcCode" && isCode) {
+		if !redactionKeeps(key, value) {
 			delete(info.Metadata, key)
 			changed = true
 		}
@@ -235,6 +236,20 @@ func redactedUpstreamInfo(d *anypb.Any) (*anypb.Any, bool) {
 	}
 	clean, err := anypb.New(&info)
 	return clean, err == nil
+}
+
+// redactionKeeps reports whether an upstream ErrorInfo's metadata entry is
+// one this package writes there with a value it chose: a number, or a gRPC
+// code's name. A forged entry of another name, or with text, is not.
+func redactionKeeps(key, value string) bool {
+	switch key {
+	case "grpcCode":
+		_, ok := parseCodeName(value)
+		return ok
+	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "messageBytes":
+		return isDigits(value)
+	}
+	return false
 }
 
 // isUpstreamReason reports whether reason is one of the ErrorInfo reasons

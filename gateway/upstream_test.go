@@ -289,7 +289,7 @@ var upstreamLeaks = map[string]struct {
 	"statusmap 503": {503, `{"code":14,"message":"secret","details":[` +
 		`{"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en","message":"secret"},` +
 		`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SECRET","domain":"secret.example","metadata":{"k":"secret"}},` +
-		`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"UPSTREAM_TRUNCATED","domain":"statusmap.dev","metadata":{"messageBytes":"secret"}},` +
+		`{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"UPSTREAM_TRUNCATED","domain":"statusmap.dev","metadata":{"messageBytes":"secret","secret":"1"}},` +
 		`{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"secret","description":"secret"}]},` +
 		`{"@type":"type.googleapis.com/google.rpc.Help","links":[{"url":"https://secret.example"}]},` +
 		`{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"secret"},` +
