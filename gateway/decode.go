@@ -15,6 +15,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -64,6 +65,23 @@ type reading struct {
 	// problem tells a Content-Type of application/problem+json, which says
 	// what the body is even when its members do not.
 	problem bool
+	// objects holds the top-level members decoded as objects, which several
+	// conventions look into ("error"): each is decoded once, so that the
+	// cost of a body does not grow with the number of conventions.
+	objects map[string]map[string]json.RawMessage
+}
+
+// object is the top-level member key as a JSON object, decoded once.
+func (r *reading) object(key string) (map[string]json.RawMessage, bool) {
+	if o, ok := r.objects[key]; ok {
+		return o, o != nil
+	}
+	o, _ := object(r.obj, key)
+	if r.objects == nil {
+		r.objects = make(map[string]map[string]json.RawMessage, 2)
+	}
+	r.objects[key] = o
+	return o, o != nil
 }
 
 // decoded is what a convention found in a body; build turns it into a
@@ -89,12 +107,36 @@ type decoded struct {
 	helpURL        string
 	retryDelay     time.Duration
 	hasRetry       bool
+	// dropped counts what the bounds left out, said in the status.
+	dropped dropped
 }
 
-// Bounds on what one body adds to a status.
+// dropped counts what a body held beyond the bounds on what it adds to a
+// status: build says it in an ErrorInfo (ReasonUpstreamTruncated).
+type dropped struct {
+	details, violations, metadata int
+	// messageBytes is the length of a message that was cut.
+	messageBytes int
+}
+
+// Bounds on what one body adds to a status, so that a body of
+// DefaultMaxErrorBody bytes cannot make a status of many times that size
+// (the whole status is written again to the gateway's own clients). What
+// they leave out is counted in an ErrorInfo of reason
+// ReasonUpstreamTruncated.
 const (
 	maxViolations = 100
-	maxText       = 1024 // one reason, field, metadata value or id
+	maxText       = 1024 // one reason, field, description, metadata value or id
+	// maxMessage bounds the message; a longer one is cut and ends in "…".
+	maxMessage = 4096
+	// maxDetails bounds the details a body brings (statusmap's formats,
+	// AIP-193, connect): the rest are counted, not decoded.
+	maxDetails = 64
+	// maxMetadata bounds the ErrorInfo metadata entries a body brings.
+	maxMetadata = 32
+	// maxDetailBytes bounds the encoded size of all details of a status
+	// read from a body together: a detail that would pass it is dropped.
+	maxDetailBytes = 64 << 10
 )
 
 // decodeErrorBody reads a body by the conventions, or quotes it.
@@ -126,6 +168,7 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 	if d.hasCode && d.code != codes.OK && d.code <= codes.Unauthenticated {
 		code = d.code
 	}
+	d.boundMessage()
 	sp := &spb.Status{Code: int32(code), Message: d.message, Details: d.details}
 	if d.reason != "" {
 		domain := d.domain
@@ -135,7 +178,21 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 		appendDetail(sp, &errdetails.ErrorInfo{Reason: d.reason, Domain: domain, Metadata: d.metadata})
 	}
 	if len(d.violations) > 0 {
-		appendDetail(sp, &errdetails.BadRequest{FieldViolations: d.violations})
+		// The violations get what is left of maxStatusBytes once the
+		// small details below are counted.
+		room := maxStatusBytes - proto.Size(sp) - 4*maxText
+		kept := d.violations[:0]
+		for _, v := range d.violations {
+			if size := protowire.SizeBytes(proto.Size(v)) + 1; size <= room {
+				room -= size
+				kept = append(kept, v)
+			} else {
+				d.dropped.violations++
+			}
+		}
+		if len(kept) > 0 {
+			appendDetail(sp, &errdetails.BadRequest{FieldViolations: kept})
+		}
 	}
 	if d.helpURL != "" {
 		appendDetail(sp, &errdetails.Help{Links: []*errdetails.Help_Link{{Description: "documentation", Url: d.helpURL}}})
@@ -146,8 +203,23 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 	if d.hasRetry && !hasDetail(sp.Details, retryInfoFullName) {
 		appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(d.retryDelay)})
 	}
+	if d.dropped != (dropped{}) {
+		meta := make(map[string]string, 4)
+		for key, n := range map[string]int{"droppedDetails": d.dropped.details, "droppedFieldViolations": d.dropped.violations, "droppedMetadata": d.dropped.metadata, "messageBytes": d.dropped.messageBytes} {
+			if n > 0 {
+				meta[key] = strconv.Itoa(n)
+			}
+		}
+		appendDetail(sp, &errdetails.ErrorInfo{Reason: ReasonUpstreamTruncated, Domain: UpstreamDomain, Metadata: meta})
+	}
 	return sp
 }
+
+// maxStatusBytes bounds the encoded size of a status read from a body,
+// but for what finishStatus adds from the headers: a RetryInfo, the fold's
+// ErrorInfo (a few KiB), or a pin whose challenges the header bounds allow
+// (16 of 16 parameters).
+const maxStatusBytes = 128 << 10
 
 // appendDetail adds m to the status's details. Every string in m comes
 // from decoded JSON or from text(), so it is valid UTF-8 and marshalling
@@ -214,25 +286,20 @@ func object(obj map[string]json.RawMessage, key string) (map[string]json.RawMess
 	return o, json.Unmarshal(raw, &o) == nil
 }
 
-// objects reads an array member, keeping its object elements (at most
-// maxViolations of them).
-func objects(obj map[string]json.RawMessage, key string) ([]map[string]json.RawMessage, bool) {
+// objects reads an array member, keeping its object elements among the
+// first maxViolations; skipped counts the elements not read.
+func objects(obj map[string]json.RawMessage, key string) (out []map[string]json.RawMessage, skipped int, ok bool) {
 	raw, ok := obj[key]
 	if !ok || len(raw) == 0 || raw[0] != '[' {
-		return nil, false
+		return nil, 0, false
 	}
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) != nil {
-		return nil, false
-	}
-	var out []map[string]json.RawMessage
-	for _, item := range items {
+	n := eachElement(raw, maxViolations, func(item []byte) {
 		var o map[string]json.RawMessage
-		if len(out) < maxViolations && len(item) > 0 && item[0] == '{' && json.Unmarshal(item, &o) == nil {
+		if item[0] == '{' && json.Unmarshal(item, &o) == nil {
 			out = append(out, o)
 		}
-	}
-	return out, true
+	})
+	return out, max(n-maxViolations, 0), true
 }
 
 // onlyKeys reports whether obj has no member outside keys: an RPC
@@ -295,24 +362,47 @@ func violation(field, description, reason string) *errdetails.BadRequest_FieldVi
 	if field == "" {
 		return nil
 	}
-	return &errdetails.BadRequest_FieldViolation{Field: bounded(field), Description: description, Reason: bounded(reason)}
+	return &errdetails.BadRequest_FieldViolation{Field: bounded(field), Description: bounded(description), Reason: bounded(reason)}
 }
 
-// appendViolation adds v when it is not nil and the list has room.
-func appendViolation(list []*errdetails.BadRequest_FieldViolation, v *errdetails.BadRequest_FieldViolation) []*errdetails.BadRequest_FieldViolation {
-	if v == nil || len(list) >= maxViolations {
-		return list
+// addViolation adds v when it is not nil and the list has room, and
+// counts it when the list has none.
+func (d *decoded) addViolation(v *errdetails.BadRequest_FieldViolation) {
+	switch {
+	case v == nil:
+	case len(d.violations) >= maxViolations:
+		d.dropped.violations++
+	default:
+		d.violations = append(d.violations, v)
 	}
-	return append(list, v)
 }
 
-// addMetadata sets a metadata entry when the value is not empty.
+// addMetadata sets a metadata entry when the value is not empty and there
+// is room, and counts it when there is none.
 func (d *decoded) addMetadata(key, value string) {
 	if value == "" {
+		return
+	}
+	if _, ok := d.metadata[key]; !ok && len(d.metadata) >= maxMetadata {
+		d.dropped.metadata++
 		return
 	}
 	if d.metadata == nil {
 		d.metadata = make(map[string]string)
 	}
 	d.metadata[key] = value
+}
+
+// boundMessage cuts the message to maxMessage bytes, at a rune boundary,
+// marking the cut with "…".
+func (d *decoded) boundMessage() {
+	if len(d.message) <= maxMessage {
+		return
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(d.message[cut]) {
+		cut--
+	}
+	d.dropped.messageBytes = len(d.message)
+	d.message = d.message[:cut] + "…"
 }

@@ -35,25 +35,40 @@ func codeOf(n int64) codes.Code {
 }
 
 // decodeDetails reads a JSON array of google.protobuf.Any, as statusmap's
-// formats write it. Nothing is dropped: a detail of a type this binary
-// does not link is kept as its JSON (keptJSONTypeURL), one the writer could
-// not render ({"@type", "@bytes": base64}) comes back as it was, and an
-// element that is not an Any at all is kept as a google.protobuf.Value.
-func decodeDetails(raw json.RawMessage) []*anypb.Any {
-	var items []json.RawMessage
-	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
-		return nil
-	}
-	details := make([]*anypb.Any, 0, len(items))
-	for _, item := range items {
-		details = append(details, decodeDetail(item))
-	}
-	return details
+// formats write it. Nothing is dropped but for the bounds (the first
+// maxDetails details, maxDetailBytes of them in all; the rest are counted
+// in dropped, not decoded): a detail of a type this binary does not link
+// is kept as its JSON (keptJSONTypeURL), one the writer could not render
+// ({"@type", "@bytes": base64}) comes back as it was, and an element that
+// is not an Any at all is kept as a google.protobuf.Value.
+func decodeDetails(raw json.RawMessage) (details []*anypb.Any, dropped int) {
+	budget := maxDetailBytes
+	n := eachElement(raw, maxDetails, func(item []byte) {
+		// A detail's encoding is not much larger than its JSON, but a
+		// Value's can be: the size is checked again once it is decoded.
+		if len(item) > budget {
+			dropped++
+			return
+		}
+		d := decodeDetail(item)
+		if size := proto.Size(d); size <= budget {
+			budget -= size
+			details = append(details, d)
+			return
+		}
+		dropped++
+	})
+	return details, dropped + max(n-maxDetails, 0)
 }
+
+// upstreamJSON reads a body's details: a body nests no deeper than any
+// status worth keeping (protojson's default is 10,000 levels, each of
+// which costs a message).
+var upstreamJSON = protojson.UnmarshalOptions{RecursionLimit: 64}
 
 func decodeDetail(item json.RawMessage) *anypb.Any {
 	a := new(anypb.Any)
-	if protojson.Unmarshal(item, a) == nil {
+	if upstreamJSON.Unmarshal(item, a) == nil {
 		return restoreUndecodable(a)
 	}
 	var typed struct {
@@ -77,7 +92,7 @@ func decodeDetail(item json.RawMessage) *anypb.Any {
 // detail.
 func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
 	s := new(structpb.Struct)
-	if protojson.Unmarshal(item, s) != nil {
+	if upstreamJSON.Unmarshal(item, s) != nil {
 		return nil, false
 	}
 	value, err := proto.MarshalOptions{Deterministic: true}.Marshal(s)
@@ -107,7 +122,7 @@ func appendDetailJSON(opts protojson.MarshalOptions, buf []byte, detail *anypb.A
 // jsonAsValue keeps arbitrary JSON as a google.protobuf.Value detail.
 func jsonAsValue(item json.RawMessage) *anypb.Any {
 	v := new(structpb.Value)
-	if protojson.Unmarshal(item, v) != nil {
+	if upstreamJSON.Unmarshal(item, v) != nil {
 		v = structpb.NewStringValue(strings.ToValidUTF8(string(item), "\ufffd"))
 	}
 	a, err := anypb.New(v)

@@ -47,13 +47,14 @@ func decodeKubernetes(r *reading) (decoded, bool) {
 	}
 	msg, _ := str(r.obj, "message")
 	d := decoded{message: msg, reason: text(r.obj, "reason")}
-	if details, ok := object(r.obj, "details"); ok {
+	if details, ok := r.object("details"); ok {
 		for _, key := range []string{"name", "group", "kind", "uid"} {
 			d.addMetadata(key, text(details, key))
 		}
-		causes, _ := objects(details, "causes")
+		causes, skipped, _ := objects(details, "causes")
+		d.dropped.violations += skipped
 		for _, c := range causes {
-			d.violations = appendViolation(d.violations, violation(text(c, "field"), text(c, "message"), text(c, "reason")))
+			d.addViolation(violation(text(c, "field"), text(c, "message"), text(c, "reason")))
 		}
 		if seconds, ok := integer(details, "retryAfterSeconds"); ok && seconds > 0 {
 			d.retryDelay, d.hasRetry = durationFromSeconds(seconds), true
@@ -98,7 +99,7 @@ func awsErrorType(t string) string {
 // "message"}}. The code (else the type) is the ErrorInfo reason, the
 // parameter or target a field violation.
 func decodeErrorObject(r *reading) (decoded, bool) {
-	inner, ok := object(r.obj, "error")
+	inner, ok := r.object("error")
 	if !ok {
 		return decoded{}, false
 	}
@@ -123,11 +124,12 @@ func decodeErrorObject(r *reading) (decoded, bool) {
 	}
 	d.addMetadata("declineCode", text(inner, "decline_code"))
 	for _, key := range []string{"param", "target"} {
-		d.violations = appendViolation(d.violations, violation(text(inner, key), msg, code))
+		d.addViolation(violation(text(inner, key), msg, code))
 	}
-	details, _ := objects(inner, "details")
+	details, skipped, _ := objects(inner, "details")
+	d.dropped.violations += skipped
 	for _, e := range details {
-		d.violations = appendViolation(d.violations, violation(text(e, "target"), text(e, "message"), text(e, "code")))
+		d.addViolation(violation(text(e, "target"), text(e, "message"), text(e, "code")))
 	}
 	for _, key := range []string{"innerError", "innererror"} {
 		if o, ok := object(inner, key); ok && d.requestID == "" {
@@ -184,41 +186,54 @@ func decodeForeignProblem(r *reading) (decoded, bool) {
 	if t := text(r.obj, "type"); strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://") {
 		d.helpURL = t
 	}
-	d.violations = mapViolations(r.obj, "errors")
+	d.mapViolations(r.obj, "errors")
 	for _, list := range [][3]string{{"invalid-params", "name", "reason"}, {"violations", "field", "message"}} {
-		items, _ := objects(r.obj, list[0])
+		items, skipped, _ := objects(r.obj, list[0])
+		d.dropped.violations += skipped
 		for _, item := range items {
-			d.violations = appendViolation(d.violations, violation(text(item, list[1]), text(item, list[2]), ""))
+			d.addViolation(violation(text(item, list[1]), text(item, list[2]), ""))
 		}
 	}
-	items, _ := objects(r.obj, "errors")
+	items, skipped, _ := objects(r.obj, "errors")
+	d.dropped.violations += skipped
 	for _, item := range items {
-		d.violations = appendViolation(d.violations, listViolation(item))
+		d.addViolation(listViolation(item))
 	}
 	d.requestID = firstText(r.obj, "traceId", "requestId", "request_id")
 	return d, true
 }
 
 // mapViolations reads ASP.NET Core's errors map, {"Field": ["message",
-// ...]}, one violation per message, fields in order.
-func mapViolations(obj map[string]json.RawMessage, key string) []*errdetails.BadRequest_FieldViolation {
-	var m map[string][]string
+// ...]}, one violation per message, fields in order. Only the first
+// maxViolations fields and messages are read.
+func (d *decoded) mapViolations(obj map[string]json.RawMessage, key string) {
 	raw, ok := obj[key]
-	if !ok || len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
-		return nil
+	if !ok || len(raw) == 0 || raw[0] != '{' {
+		return
 	}
-	fields := make([]string, 0, len(m))
-	for field := range m {
-		fields = append(fields, field)
+	type field struct {
+		name     string
+		messages []byte
 	}
-	slices.Sort(fields)
-	var out []*errdetails.BadRequest_FieldViolation
-	for _, field := range fields {
-		for _, msg := range m[field] {
-			out = appendViolation(out, violation(field, msg, ""))
+	var fields []field
+	n := eachMember(raw, maxViolations, func(k, v []byte) {
+		var name string
+		if v[0] == '[' && json.Unmarshal(k, &name) == nil {
+			fields = append(fields, field{name, v})
 		}
+	})
+	d.dropped.violations += max(n-maxViolations, 0)
+	slices.SortStableFunc(fields, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	for _, f := range fields {
+		room := max(maxViolations-len(d.violations), 0)
+		n := eachElement(f.messages, room, func(m []byte) {
+			var msg string
+			if m[0] == '"' && json.Unmarshal(m, &msg) == nil {
+				d.addViolation(violation(f.name, msg, ""))
+			}
+		})
+		d.dropped.violations += max(n-room, 0)
 	}
-	return out
 }
 
 // decodeFastAPI reads FastAPI's (pydantic's) validation error:
@@ -230,14 +245,15 @@ func decodeFastAPI(r *reading) (decoded, bool) {
 	if !ok || len(raw) == 0 || raw[0] != '[' {
 		return decoded{}, false
 	}
-	items, ok := objects(r.obj, "detail")
+	items, skipped, ok := objects(r.obj, "detail")
 	if !ok {
 		return decoded{}, false
 	}
 	var d decoded
+	d.dropped.violations = skipped
 	for _, item := range items {
 		field, msg := locPath(item["loc"]), text(item, "msg")
-		d.violations = appendViolation(d.violations, violation(field, msg, text(item, "type")))
+		d.addViolation(violation(field, msg, text(item, "type")))
 		if d.message == "" && msg != "" {
 			d.message = msg
 			if field != "" {
@@ -245,8 +261,8 @@ func decodeFastAPI(r *reading) (decoded, bool) {
 			}
 		}
 	}
-	if len(items) > 1 && d.message != "" {
-		d.message += fmt.Sprintf(" (and %d more)", len(items)-1)
+	if more := len(items) + skipped - 1; more > 0 && d.message != "" {
+		d.message += fmt.Sprintf(" (and %d more)", more)
 	}
 	return d, true
 }
@@ -255,11 +271,12 @@ func decodeFastAPI(r *reading) (decoded, bool) {
 // path as google.rpc.BadRequest writes one, "items[0].name": the part of
 // the request (body, query, path, header, cookie) is left out.
 func locPath(raw json.RawMessage) string {
-	var loc []any
-	if json.Unmarshal(raw, &loc) != nil || len(loc) == 0 {
+	var loc [][]byte
+	eachElement(raw, maxLocParts, func(elem []byte) { loc = append(loc, elem) })
+	if len(loc) == 0 {
 		return ""
 	}
-	if part, ok := loc[0].(string); ok && len(loc) > 1 {
+	if part, ok := jsonString(loc[0]); ok && len(loc) > 1 {
 		switch part {
 		case "body", "query", "path", "header", "cookie":
 			loc = loc[1:]
@@ -267,17 +284,26 @@ func locPath(raw json.RawMessage) string {
 	}
 	var b strings.Builder
 	for _, elem := range loc {
-		switch v := elem.(type) {
-		case string:
+		if s, ok := jsonString(elem); ok {
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(v)
-		case float64:
+			b.WriteString(s)
+		} else if v, err := strconv.ParseFloat(string(elem), 64); err == nil {
 			b.WriteString("[" + strconv.FormatFloat(v, 'f', -1, 64) + "]")
 		}
 	}
 	return bounded(b.String())
+}
+
+// maxLocParts bounds how much of a pydantic loc is read: more parts than
+// this would not fit in a bounded field path anyway.
+const maxLocParts = 64
+
+// jsonString reads a JSON string value.
+func jsonString(raw []byte) (string, bool) {
+	var s string
+	return s, len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil
 }
 
 // decodeSpring reads Spring Boot's default error attributes:
@@ -297,9 +323,10 @@ func decodeSpring(r *reading) (decoded, bool) {
 		msg = phrase
 	}
 	d := decoded{message: msg, requestID: text(r.obj, "requestId")}
-	items, _ := objects(r.obj, "errors")
+	items, skipped, _ := objects(r.obj, "errors")
+	d.dropped.violations += skipped
 	for _, e := range items {
-		d.violations = appendViolation(d.violations, violation(text(e, "field"), text(e, "defaultMessage"), text(e, "code")))
+		d.addViolation(violation(text(e, "field"), text(e, "defaultMessage"), text(e, "code")))
 	}
 	return d, true
 }
@@ -311,17 +338,16 @@ func decodeSpring(r *reading) (decoded, bool) {
 // "source": {"pointer"}) or map, an API's own code, a documentation link
 // and a request id. A body with no message is not read: it is quoted.
 func decodeMessageFamily(r *reading) (decoded, bool) {
-	list, _ := objects(r.obj, "errors")
-	d := decoded{message: humanMessage(r.obj, list)}
+	list, skipped, _ := objects(r.obj, "errors")
+	d := decoded{message: humanMessage(r, list)}
 	if d.message == "" {
 		return decoded{}, false
 	}
+	d.dropped.violations = skipped
 	for _, e := range list {
-		d.violations = appendViolation(d.violations, listViolation(e))
+		d.addViolation(listViolation(e))
 	}
-	for _, v := range mapViolations(r.obj, "errors") {
-		d.violations = appendViolation(d.violations, v)
-	}
+	d.mapViolations(r.obj, "errors")
 	d.reason = firstText(r.obj, "code", "reason", "error_code", "errorCode")
 	if d.reason == "" {
 		if n, ok := integer(r.obj, "code"); ok {
@@ -350,13 +376,14 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 // APIs, in this order: message, detail, title (when there is no detail),
 // error_description, error when it is a string, error.message,
 // errors[0].message, errors[0].detail, errors[0].title, msg.
-func humanMessage(obj map[string]json.RawMessage, list []map[string]json.RawMessage) string {
+func humanMessage(r *reading, list []map[string]json.RawMessage) string {
+	obj := r.obj
 	for _, key := range []string{"message", "detail", "title", "error_description", "error"} {
 		if s, _ := str(obj, key); strings.TrimSpace(s) != "" {
 			return s
 		}
 	}
-	if inner, ok := object(obj, "error"); ok {
+	if inner, ok := r.object("error"); ok {
 		if s, _ := str(inner, "message"); s != "" {
 			return s
 		}

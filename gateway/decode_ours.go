@@ -27,7 +27,9 @@ func decodeStatusBody(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	msg, _ := str(r.obj, "message")
-	return decoded{code: codeOf(n), hasCode: inRange, ours: true, message: msg, details: decodeDetails(r.obj["details"])}, true
+	d := decoded{code: codeOf(n), hasCode: inRange, ours: true, message: msg}
+	d.details, d.dropped.details = decodeDetails(r.obj["details"])
+	return d, true
 }
 
 // decodeGoogleBody reads AIP-193's envelope (FormatGoogle, Google's APIs):
@@ -36,26 +38,32 @@ func decodeStatusBody(r *reading) (decoded, bool) {
 // older Google JSON error, {"error": {"code": 400, "message", "errors":
 // [{"domain", "reason", "message", "location"}]}}.
 func decodeGoogleBody(r *reading) (decoded, bool) {
-	inner, ok := object(r.obj, "error")
+	inner, ok := r.object("error")
 	if !ok || !onlyKeys(r.obj, "error") {
 		return decoded{}, false
 	}
 	name, hasStatus := str(inner, "status")
 	_, hasNumber := integer(inner, "code")
-	legacy, hasErrors := objects(inner, "errors")
+	// The claim is decided before anything is decoded: decodeErrorObject
+	// asks it again of every body it reads.
+	rawErrors := inner["errors"]
+	hasErrors := len(rawErrors) > 0 && rawErrors[0] == '['
 	if !hasStatus && !(hasNumber && hasErrors) {
 		return decoded{}, false
 	}
+	legacy, skipped, _ := objects(inner, "errors")
 	msg, _ := str(inner, "message")
-	d := decoded{ours: hasStatus, message: msg, details: decodeDetails(inner["details"])}
+	d := decoded{ours: hasStatus, message: msg}
+	d.details, d.dropped.details = decodeDetails(inner["details"])
 	d.code, d.hasCode = codeByName(name)
+	d.dropped.violations = skipped
 	if len(legacy) > 0 {
 		d.reason = text(legacy[0], "reason")
 		if domain := text(legacy[0], "domain"); domain != "global" {
 			d.domain = domain
 		}
 		for _, e := range legacy {
-			d.violations = appendViolation(d.violations, violation(text(e, "location"), text(e, "message"), text(e, "reason")))
+			d.addViolation(violation(text(e, "location"), text(e, "message"), text(e, "reason")))
 		}
 	}
 	return d, true
@@ -64,7 +72,7 @@ func decodeGoogleBody(r *reading) (decoded, bool) {
 // decodeStreamChunk reads the error chunk grpc-gateway writes into a
 // stream: {"error": {"code": 5, "message", "details"}}.
 func decodeStreamChunk(r *reading) (decoded, bool) {
-	inner, ok := object(r.obj, "error")
+	inner, ok := r.object("error")
 	if !ok || !onlyKeys(r.obj, "error") || !onlyKeys(inner, "code", "message", "details") {
 		return decoded{}, false
 	}
@@ -73,7 +81,9 @@ func decodeStreamChunk(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	msg, _ := str(inner, "message")
-	return decoded{code: codeOf(n), hasCode: true, ours: true, message: msg, details: decodeDetails(inner["details"])}, true
+	d := decoded{code: codeOf(n), hasCode: true, ours: true, message: msg}
+	d.details, d.dropped.details = decodeDetails(inner["details"])
+	return d, true
 }
 
 // decodeOurProblem reads FormatProblem: an RFC 9457 document with the gRPC
@@ -86,7 +96,8 @@ func decodeOurProblem(r *reading) (decoded, bool) {
 	if _, ok := integer(r.obj, "status"); !ok {
 		return decoded{}, false
 	}
-	d := decoded{ours: true, details: decodeDetails(r.obj["details"])}
+	d := decoded{ours: true}
+	d.details, d.dropped.details = decodeDetails(r.obj["details"])
 	d.code, d.hasCode = codeByName(name)
 	d.message = problemMessage(r.obj)
 	return d, true

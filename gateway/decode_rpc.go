@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/base64"
 	"encoding/json"
+	"google.golang.org/protobuf/proto"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -23,7 +24,8 @@ func decodeConnect(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	msg, _ := str(r.obj, "message")
-	d := decoded{message: msg, details: decodeConnectDetails(r.obj["details"])}
+	d := decoded{message: msg}
+	d.details, d.dropped.details = decodeConnectDetails(r.obj["details"])
 	if d.code, d.hasCode = codeByName(name); !d.hasCode {
 		d.reason = bounded(name)
 	}
@@ -31,28 +33,33 @@ func decodeConnect(r *reading) (decoded, bool) {
 }
 
 // decodeConnectDetails reads connect's details: {"type": "google.rpc.RetryInfo",
-// "value": base64 without padding}.
-func decodeConnectDetails(raw json.RawMessage) []*anypb.Any {
-	var items []struct {
-		Type  string `json:"type"`
-		Value string `json:"value"`
-	}
-	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
-		return nil
-	}
-	details := make([]*anypb.Any, 0, len(items))
-	for _, item := range items {
+// "value": base64 without padding}, within the bounds decodeDetails keeps.
+func decodeConnectDetails(raw json.RawMessage) (details []*anypb.Any, dropped int) {
+	budget := maxDetailBytes
+	n := eachElement(raw, maxDetails, func(raw []byte) {
+		var item struct {
+			Type  string `json:"type"`
+			Value string `json:"value"`
+		}
+		if len(raw) > budget || json.Unmarshal(raw, &item) != nil {
+			dropped++
+			return
+		}
+		var a *anypb.Any
 		value, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(item.Value, "="))
 		if err != nil || item.Type == "" {
 			// Not decodable: keep what it said, as text.
-			if a, err := anypb.New(structpb.NewStringValue(item.Type + ": " + item.Value)); err == nil {
-				details = append(details, a)
+			if a, err = anypb.New(structpb.NewStringValue(item.Type + ": " + item.Value)); err != nil {
+				dropped++
+				return
 			}
-			continue
+		} else {
+			a = &anypb.Any{TypeUrl: "type.googleapis.com/" + item.Type, Value: value}
 		}
-		details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/" + item.Type, Value: value})
-	}
-	return details
+		budget -= proto.Size(a)
+		details = append(details, a)
+	})
+	return details, dropped + max(n-maxDetails, 0)
 }
 
 // twirpCodes are twirp's codes that are not gRPC's names.
@@ -79,9 +86,19 @@ func decodeTwirp(r *reading) (decoded, bool) {
 	if c, ok := twirpCodes[name]; ok {
 		d.code, d.hasCode = c, true
 	}
-	var meta map[string]string
-	if raw, ok := r.obj["meta"]; ok && json.Unmarshal(raw, &meta) == nil && len(meta) > 0 || !d.hasCode {
-		d.reason, d.domain, d.metadata = bounded(strings.ToUpper(name)), "twirp", meta
+	n := eachMember(r.obj["meta"], maxMetadata, func(k, v []byte) {
+		key, ok1 := jsonString(k)
+		value, ok2 := jsonString(v)
+		if ok1 && ok2 {
+			if d.metadata == nil {
+				d.metadata = make(map[string]string)
+			}
+			d.metadata[bounded(key)] = bounded(value)
+		}
+	})
+	d.dropped.metadata += max(n-maxMetadata, 0)
+	if len(d.metadata) > 0 || !d.hasCode {
+		d.reason, d.domain = bounded(strings.ToUpper(name)), "twirp"
 	}
 	return d, true
 }

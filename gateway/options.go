@@ -242,8 +242,9 @@ func checkRules(opts []statusmap.Option) (err error) {
 
 // WithRedaction replaces the message of every 5xx response with the reason
 // phrase and drops google.rpc.DebugInfo details from it, for services that
-// must not leak internals to clients. Off by default, so that installing the
-// gateway changes no message a client reads; recommended.
+// must not leak internals to clients. It also keeps an upstream's text out
+// of 5xx answers: see Gateway.ErrorFromResponse. Off by default, so that
+// installing the gateway changes no message a client reads; recommended.
 func WithRedaction(redact bool) Option {
 	return func(c *config) error {
 		c.redact = redact

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -32,6 +35,9 @@ type upstreamConfig struct {
 	// passThrough keeps an upstream's 401, 405 and 407 as they are instead
 	// of folding them into a 502.
 	passThrough bool
+	// redact keeps no upstream text in a status answered with a 5xx
+	// (WithRedaction).
+	redact bool
 }
 
 func defaultUpstreamConfig() upstreamConfig {
@@ -50,11 +56,32 @@ const (
 	ReasonUpstreamMethodNotAllowed  = "UPSTREAM_METHOD_NOT_ALLOWED"
 )
 
+// ReasonUpstreamTruncated is the ErrorInfo reason (of domain
+// UpstreamDomain) that ErrorFromResponse adds when a body held more than it
+// keeps: its metadata count what was left out, "droppedDetails",
+// "droppedFieldViolations" and "droppedMetadata", and give the length in
+// bytes of a message that was cut, "messageBytes". See ErrorFromResponse
+// for the bounds.
+const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
+
 // ErrorFromResponse is the package-level ErrorFromResponse with this
 // Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
 // WithMapper's table for the code of a body that states none.
+//
+// With WithRedaction(true), a status that the gateway answers with a 5xx
+// (an upstream's 5xx, a folded 401, 405 or 407, a status that is not an
+// error) keeps nothing the upstream wrote, for the gateway to pass on: its
+// message is the reason phrase of that 5xx, and of its details only the
+// pin, a RetryInfo, and the ErrorInfo of domain UpstreamDomain are kept,
+// the latter with the numbers and code names of its metadata only (not
+// the upstream's message, challenges or Allow). The ErrorInfo of an
+// upstream's own error code (whose domain is the upstream's host), field
+// violations, links, request ids and the body's own details are left out.
+// A 4xx travels as without redaction: it is the client's to act on.
 func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
-	return readError(resp, g.cfg.upstream, g.cfg.mapper)
+	cfg := g.cfg.upstream
+	cfg.redact = g.cfg.redact
+	return readError(resp, cfg, g.cfg.mapper)
 }
 
 // ErrorFromResponse turns an HTTP response into a gRPC error: nil for a 2xx,
@@ -98,9 +125,28 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // ErrorFromResponse to keep them as they are, challenges and Allow
 // included.
 //
-// A 1xx or 3xx response, which is not an error status, is Unknown and
-// unpinned. It reads at most DefaultMaxErrorBody bytes and does not close
-// the body.
+// A response whose status is not an error status (1xx, 3xx, or a number
+// outside 100 to 599) is Unknown and unpinned: a pin in its body is never
+// believed, and one of 401, 405 or 407 is folded into a 502 as that status
+// would be (with "responseStatus" in the metadata), so that no status line
+// lets an upstream choose the gateway's answer or its challenge. A body's
+// pin never decides the status; its challenges are kept only for a 401 or
+// 407 and its methods only for a 405.
+//
+// Reading is bounded in size and in cost: at most DefaultMaxErrorBody
+// bytes are read (the rest is quoted as cut), and what a body adds to the
+// status is bounded, so that reading any body allocates a few times its
+// size at most and the status stays small enough to be written again: a
+// message of 4 KiB (then cut, ending in "…"), 64 details, 100 field
+// violations, 32 ErrorInfo metadata entries of 1 KiB, and 128 KiB encoded
+// in all. What the bounds leave out is counted in an ErrorInfo of reason
+// ReasonUpstreamTruncated.
+//
+// A body that never ends blocks the read until the request's context is
+// done or the http.Client's Timeout passes, as for any net/http body: call
+// it with the response of a request made with a deadline
+// (http.NewRequestWithContext, or a Client with a Timeout). What was read
+// by then is read as a body cut short. It does not close the body.
 func ErrorFromResponse(resp *http.Response) error {
 	return readError(resp, defaultUpstreamConfig(), nil)
 }
@@ -132,7 +178,97 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 		d.requestID = requestIDFromHeader(resp.Header)
 	}
 	sp := d.build(resp.StatusCode, mapper, responseHost(resp))
-	return finishStatus(sp, resp, d.ours, cfg, mapper).Err()
+	st := finishStatus(sp, resp, d.ours, cfg, mapper)
+	if cfg.redact {
+		st = redactUpstream(st, mapper)
+	}
+	return st.Err()
+}
+
+// redactUpstream keeps of a status answered with a 5xx nothing an upstream
+// wrote (see Gateway.ErrorFromResponse).
+func redactUpstream(st *status.Status, mapper *statusmap.Mapper) *status.Status {
+	sp := st.Proto()
+	answer := mapper.HTTPStatus(codes.Code(sp.GetCode()))
+	if pin := pins.Find(sp.GetDetails()); pin != nil {
+		answer = int(pin.GetCode())
+	}
+	if answer < 500 {
+		return st
+	}
+	sp.Message = http.StatusText(answer)
+	kept := sp.Details[:0]
+	for _, d := range sp.Details {
+		switch {
+		case wire.IsPin(d), wire.HasFullName(d.GetTypeUrl(), retryInfoFullName):
+			kept = append(kept, d)
+		case wire.HasFullName(d.GetTypeUrl(), errorInfoFullName):
+			if clean, ok := redactedUpstreamInfo(d); ok {
+				kept = append(kept, clean)
+			}
+		}
+	}
+	sp.Details = kept
+	return status.FromProto(sp)
+}
+
+// errorInfoFullName is google.rpc.ErrorInfo's full name.
+const errorInfoFullName = "google.rpc.ErrorInfo"
+
+// redactedUpstreamInfo is an ErrorInfo of domain UpstreamDomain with only
+// the metadata that are numbers or gRPC code names: what this package
+// writes there, never what an upstream wrote (a message, a challenge, an
+// Allow). It reports false for any other ErrorInfo.
+func redactedUpstreamInfo(d *anypb.Any) (*anypb.Any, bool) {
+	var info errdetails.ErrorInfo
+	if !bytes.Contains(d.GetValue(), []byte(UpstreamDomain)) || proto.Unmarshal(d.GetValue(), &info) != nil || info.GetDomain() != UpstreamDomain || !isUpstreamReason(info.GetReason()) {
+		return nil, false
+	}
+	changed := false
+	for key, value := range info.GetMetadata() {
+		if !redactionKeeps(key, value) {
+			delete(info.Metadata, key)
+			changed = true
+		}
+	}
+	if !changed {
+		return d, true
+	}
+	clean, err := anypb.New(&info)
+	return clean, err == nil
+}
+
+// redactionKeeps reports whether an upstream ErrorInfo's metadata entry is
+// one this package writes there with a value it chose: a number, or a gRPC
+// code's name. A forged entry of another name, or with text, is not.
+func redactionKeeps(key, value string) bool {
+	switch key {
+	case "grpcCode":
+		_, ok := parseCodeName(value)
+		return ok
+	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "messageBytes":
+		return isDigits(value)
+	}
+	return false
+}
+
+// isUpstreamReason reports whether reason is one of the ErrorInfo reasons
+// ErrorFromResponse writes.
+func isUpstreamReason(reason string) bool {
+	switch reason {
+	case ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired, ReasonUpstreamMethodNotAllowed, ReasonUpstreamTruncated:
+		return true
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 20
 }
 
 // readBounded reads at most maxBytes of a body. truncated tells a body cut
@@ -182,8 +318,16 @@ func responseHost(resp *http.Response) string {
 func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamConfig, mapper *statusmap.Mapper) *status.Status {
 	httpStatus := resp.StatusCode
 	if !wire.IsErrorStatus(httpStatus) {
-		// Not an error status: nothing to pin. Keep the message.
+		// Not an error status: nothing to pin, and a pin in the body is
+		// not believed (it would let the upstream choose the status, and
+		// the challenge, of the gateway's answer). Keep the message; a pin
+		// of 401, 405 or 407 is folded as the status would be.
 		sp.Code = int32(codes.Unknown)
+		pin := pins.Find(sp.Details)
+		sp.Details = withoutPins(sp.Details)
+		if reason, ok := foldReason(int(pin.GetCode())); ok && !cfg.passThrough {
+			return fold(sp, resp.Header, reason, pin, httpStatus)
+		}
 		return status.FromProto(sp)
 	}
 	if sp.Code == int32(codes.OK) || sp.Code > int32(codes.Unauthenticated) {
@@ -194,10 +338,10 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 			appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 		}
 	}
-	if reason, ok := foldReason(httpStatus); ok && !cfg.passThrough {
-		return fold(sp, resp.Header, reason)
-	}
 	pin := pins.Find(sp.Details)
+	if reason, ok := foldReason(httpStatus); ok && !cfg.passThrough {
+		return fold(sp, resp.Header, reason, pin, httpStatus)
+	}
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
 	var challenges []*statusmapv1.AuthChallenge
@@ -227,8 +371,13 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	// Replace any pin with one that says the response's status.
 	sp.Details = withoutPins(sp.Details)
 	newPin := &statusmapv1.HttpStatus{Code: int32(httpStatus)}
-	if pin != nil {
-		newPin.AllowedMethods, newPin.Challenges = pin.GetAllowedMethods(), pin.GetChallenges()
+	// A body's challenges and methods are kept only for the status that
+	// writes them: a 400 does not carry a 401's challenge along.
+	switch {
+	case httpStatus == http.StatusMethodNotAllowed:
+		newPin.AllowedMethods = pin.GetAllowedMethods()
+	case httpStatus == http.StatusUnauthorized || httpStatus == http.StatusProxyAuthRequired:
+		newPin.Challenges = pin.GetChallenges()
 	}
 	if len(challenges) > 0 {
 		newPin.Challenges = challenges
@@ -274,10 +423,11 @@ func foldReason(httpStatus int) (string, bool) {
 // fold turns an upstream's 401, 405 or 407 into a 502 that keeps, in an
 // ErrorInfo, everything the upstream said: its status, the code and
 // message read from its body, and its challenges or Allow (from the
-// headers, else from a pin in the body). The pin says 502, so no gateway
-// writes a challenge or an Allow for it.
-func fold(sp *spb.Status, h http.Header, reason string) *status.Status {
-	pin := pins.Find(sp.Details)
+// headers, else from the body's pin). The pin says 502, so no gateway
+// writes a challenge or an Allow for it. line is the response's status,
+// kept as "responseStatus" when it is not the folded one (a pin in the
+// body of a response whose status is not an error).
+func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpStatus, line int) *status.Status {
 	httpStatus := 0
 	meta := map[string]string{"grpcCode": canonicalNames[sp.Code]}
 	header, key, fromPin := "", "", ""
@@ -290,6 +440,9 @@ func fold(sp *spb.Status, h http.Header, reason string) *status.Status {
 		httpStatus, header, key, fromPin = http.StatusMethodNotAllowed, "Allow", "allow", formatAllow(pin.GetAllowedMethods())
 	}
 	meta["httpStatus"] = strconv.Itoa(httpStatus)
+	if line != httpStatus {
+		meta["responseStatus"] = strconv.Itoa(line)
+	}
 	if v := headerValue(h.Values(header)); v != "" {
 		meta[key] = v
 	} else if fromPin != "" {
@@ -329,7 +482,8 @@ func headerValue(values []string) string {
 
 // retryAfterHeader reads Retry-After (RFC 9110, section 10.2.3) as a
 // delay: delay-seconds, or an HTTP-date counted from the response's Date
-// header (from now when there is none). A date in the past is no delay.
+// header (from now when there is none). A date in the past is no delay,
+// and no delay is longer than MaxRetryDelay.
 func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
@@ -348,7 +502,7 @@ func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
 	if date, err := http.ParseTime(h.Get("Date")); err == nil {
 		now = date
 	}
-	return max(when.Sub(now), 0), true
+	return min(max(when.Sub(now), 0), MaxRetryDelay), true
 }
 
 // isDefaultChallenge reports whether values is the challenge a statusmap
@@ -361,14 +515,9 @@ func isDefaultChallenge(httpStatus int, values []string) bool {
 	return len(values) == 1 && values[0] == want
 }
 
-// durationFromSeconds bounds absurd Retry-After values to what a
-// Duration can hold.
+// durationFromSeconds is a delay in seconds, clamped to MaxRetryDelay.
 func durationFromSeconds(seconds int64) time.Duration {
-	const maxSeconds = int64(^uint64(0)>>1) / 1e9
-	if seconds > maxSeconds {
-		seconds = maxSeconds
-	}
-	return time.Duration(seconds) * time.Second
+	return time.Duration(min(max(seconds, 0), int64(MaxRetryDelay/time.Second))) * time.Second
 }
 
 // fallbackMessage names the status and quotes a short excerpt of the body,

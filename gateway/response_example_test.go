@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 	"github.com/statusmap/statusmap/statusmap"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
@@ -124,4 +126,28 @@ func ExampleGateway_ErrorFromResponse() {
 	// Output:
 	// Unavailable 502 true
 	// Unauthenticated 401 Bearer error="invalid_token"
+}
+
+// A body that holds more than ErrorFromResponse keeps says so in the
+// status: here 100 details, of which the first 64 are kept; a Gateway made
+// WithRedaction(true) keeps none of an upstream's text in a 5xx.
+func ExampleReasonUpstreamTruncated() {
+	body := `{"code":14,"message":"busy","details":[` + strings.TrimSuffix(strings.Repeat(`{"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en","message":"m"},`, 100), ",") + `]}`
+	resp := &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {"4611686018427387904"}}, Body: io.NopCloser(strings.NewReader(body))}
+	err := gateway.ErrorFromResponse(resp)
+	for _, d := range status.Convert(err).Details() {
+		switch d := d.(type) {
+		case *errdetails.ErrorInfo:
+			fmt.Println(d.GetReason(), d.GetMetadata())
+		case *errdetails.RetryInfo:
+			fmt.Println("retry in", d.GetRetryDelay().AsDuration(), "at most", gateway.MaxRetryDelay)
+		}
+	}
+	redacted, _ := gateway.New(gateway.WithRedaction(true))
+	resp.Body = io.NopCloser(strings.NewReader(body))
+	fmt.Println(status.Convert(redacted.ErrorFromResponse(resp)).Message())
+	// Output:
+	// UPSTREAM_TRUNCATED map[droppedDetails:36]
+	// retry in 24h0m0s at most 24h0m0s
+	// Service Unavailable
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -34,6 +35,8 @@ func FuzzErrorFromResponse(f *testing.F) {
 	f.Add(422, "application/json", []byte(`{"detail":[{"loc":["body",0,"x"],"msg":"m"}]}`), "")
 	f.Add(400, "application/json", []byte(`{"errors":[{"source":{"pointer":"/data/attributes/a~1b"},"detail":"d"}],"message":""}`), "id")
 	f.Add(409, "application/json", []byte(`{"error":{"code":"c","param":"p","innerError":{"request-id":"r"}}}`), "")
+	f.Add(399, "application/json", []byte(`{"code":16,"message":"m","details":[{"@type":"type.googleapis.com/statusmap.v1.HttpStatus","code":401,"challenges":[{"scheme":"Basic"}]}]}`), "")
+	f.Add(404, "application/json", []byte(`{"code":5,"message":"m","details":[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]}`), "")
 	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, header string) {
 		resp := &http.Response{
 			StatusCode: code,
@@ -41,7 +44,17 @@ func FuzzErrorFromResponse(f *testing.F) {
 				"Www-Authenticate": {header}, "Proxy-Authenticate": {header}, "Date": {header}},
 			Body: io.NopCloser(strings.NewReader(string(body))),
 		}
-		err := gateway.ErrorFromResponseLimit(resp, 4096)
+		var err error
+		allocated := allocatedOnce(func() { err = gateway.ErrorFromResponseLimit(resp, 4096) })
+		// The cost of a body is linear in its size: a fixed part and a
+		// small factor (see TestErrorFromResponseCostIsLinear for bodies
+		// of a megabyte).
+		if limit := uint64(64<<10 + 64*len(body)); !raceEnabled && allocated > limit {
+			t.Fatalf("%d bytes allocated for a body of %d", allocated, len(body))
+		}
+		if st, _ := status.FromError(err); proto.Size(st.Proto()) > 136<<10 || len(st.Message()) > 4096+len("upstream answered 401 Unauthorized: …") {
+			t.Fatalf("a status of %d bytes, a message of %d", proto.Size(st.Proto()), len(st.Message()))
+		}
 		if code >= 200 && code <= 299 {
 			if err != nil {
 				t.Fatalf("%d: %v", code, err)
@@ -63,7 +76,7 @@ func FuzzErrorFromResponse(f *testing.F) {
 		if code >= 400 && code <= 599 && got != want {
 			t.Fatalf("HTTPStatusOf = %d; want %d", got, want)
 		}
-		if (code < 400 || code > 599) && got != 500 {
+		if (code < 400 || code > 599) && got != 500 && !(got == 502 && st.Code() == codes.Unavailable) {
 			t.Fatalf("status %d read as %d", code, got)
 		}
 		for _, d := range st.Proto().GetDetails() {
@@ -95,6 +108,9 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add(int32(99), "\"quoted\" \\ \n", "example.com/x.Y", []byte(nil), uint8(1))
 	f.Add(int32(14), "", "", []byte{0xff}, uint8(2))
 	f.Fuzz(func(t *testing.T, code int32, msg, typeURL string, value []byte, which uint8) {
+		if len(msg) > 4096 || len(value) > 32<<10 {
+			return // past the bounds ErrorFromResponse keeps, by design
+		}
 		if code <= 0 || !utf8.ValidString(msg) || !utf8.ValidString(typeURL) || typeURL == "" {
 			return // invalid UTF-8 is replaced on the way out, by design
 		}
@@ -115,4 +131,13 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("round trip changed the status:\n got %v\nwant %v\nbody %s", status.Convert(out).Proto(), want, rec.Body)
 		}
 	})
+}
+
+// allocatedOnce is how many bytes f allocates.
+func allocatedOnce(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

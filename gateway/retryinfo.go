@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -9,18 +10,28 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
+// MaxRetryDelay bounds every retry delay that crosses between HTTP and
+// gRPC: a Retry-After header that Gateway.ErrorFromResponse reads into a
+// google.rpc.RetryInfo, and a RetryInfo that the gateway writes as
+// Retry-After. A longer delay (an upstream's Retry-After of 2^62 seconds,
+// or an HTTP-date in the year 9999) is read or written as this one; a
+// negative one as no delay. A day: a client told to wait longer is better
+// told the service is down.
+const MaxRetryDelay = 24 * time.Hour
+
 // retryAfter returns the Retry-After value for the first RetryInfo among the
-// details: its delay in whole seconds, rounded up, never negative.
+// details: its delay in whole seconds, rounded up, from 0 to MaxRetryDelay.
 func retryAfter(details []*anypb.Any) (string, bool) {
+	const maxSeconds = int64(MaxRetryDelay / time.Second)
 	for _, detail := range details {
 		if !wire.HasFullName(detail.GetTypeUrl(), retryInfoFullName) {
 			continue
 		}
 		if seconds, nanos, ok := parseRetryDelay(detail.GetValue()); ok {
-			if nanos > 0 {
+			if nanos > 0 && seconds < maxSeconds {
 				seconds++
 			}
-			return strconv.FormatInt(max(seconds, 0), 10), true
+			return strconv.FormatInt(min(max(seconds, 0), maxSeconds), 10), true
 		}
 	}
 	return "", false

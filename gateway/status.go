@@ -79,7 +79,9 @@ func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int,
 // debugInfoFullName is google.rpc.DebugInfo's full name.
 const debugInfoFullName = "google.rpc.DebugInfo"
 
-// redactStatus applies WithRedaction to a 5xx status.
+// redactStatus applies WithRedaction to a 5xx status: the message, the
+// DebugInfo, and what an upstream wrote into the ErrorInfo of a status
+// ErrorFromResponse folded (its message, challenges and Allow).
 func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 	if !g.cfg.redact || httpStatus < 500 {
 		return
@@ -87,7 +89,14 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 	sp.Message = http.StatusText(httpStatus)
 	kept := sp.Details[:0]
 	for _, d := range sp.Details {
-		if !wire.HasFullName(d.GetTypeUrl(), debugInfoFullName) {
+		switch {
+		case wire.HasFullName(d.GetTypeUrl(), debugInfoFullName):
+		case wire.HasFullName(d.GetTypeUrl(), errorInfoFullName):
+			if clean, ok := redactedUpstreamInfo(d); ok {
+				d = clean
+			}
+			kept = append(kept, d)
+		default:
 			kept = append(kept, d)
 		}
 	}
