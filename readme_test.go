@@ -24,6 +24,8 @@ var consumerSnippets = []string{
 	"examples/consumer/protoc.sh",
 	"examples/consumer/buf.bsr.yaml",
 	"examples/consumer/vendor.sh",
+	"examples/consumer/proto/shop/v1/errors.proto", // "Error catalogs"
+	"examples/consumer/openapi.sh",                 // "OpenAPI"
 }
 
 // markedBlocks returns the fenced code blocks of markdown that follow a line

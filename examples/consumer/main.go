@@ -22,8 +22,9 @@ import (
 	shopv1 "example.com/shop/gen/shop/v1"
 )
 
-// orders is OrderService: order 42 exists, an id that is not a number is
-// invalid, any other id is not found, each error from the generated catalog.
+// orders is OrderService: order 42 exists (and cannot be created again), an
+// id that is not a number is invalid, any other id is not found, each error
+// from the generated catalog.
 type orders struct {
 	shopv1.UnimplementedOrderServiceServer
 }
@@ -37,6 +38,13 @@ func (orders) GetOrder(_ context.Context, req *shopv1.GetOrderRequest) (*shopv1.
 		return nil, shopv1.ErrorOrderNotFound("no order %s", id)
 	}
 	return &shopv1.GetOrderResponse{Id: id, Item: "teapot"}, nil
+}
+
+func (orders) CreateOrder(_ context.Context, req *shopv1.CreateOrderRequest) (*shopv1.GetOrderResponse, error) {
+	if req.GetId() == "42" {
+		return nil, shopv1.ErrorOrderExists("order %s exists", req.GetId())
+	}
+	return &shopv1.GetOrderResponse{Id: req.GetId(), Item: req.GetItem()}, nil
 }
 
 // newGRPCServer returns the gRPC server, with statusmap's interceptors.

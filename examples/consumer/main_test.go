@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/statusmap/statusmap/gateway"
@@ -39,7 +40,13 @@ func TestCatalogOverHTTP(t *testing.T) {
 
 	get := func(t *testing.T, path string) (*http.Response, []byte) {
 		t.Helper()
-		resp, err := http.Get(web.URL + path)
+		var resp *http.Response
+		var err error
+		if order, ok := strings.CutPrefix(path, "POST "); ok {
+			resp, err = http.Post(web.URL+"/v1/orders", "application/json", strings.NewReader(order))
+		} else {
+			resp, err = http.Get(web.URL + path)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,6 +79,8 @@ func TestCatalogOverHTTP(t *testing.T) {
 	}{
 		{"/v1/orders/7", http.StatusNotFound, codes.NotFound, shopv1.IsOrderNotFound, shopv1.IsInvalidOrderId},
 		{"/v1/orders/x1", http.StatusBadRequest, codes.InvalidArgument, shopv1.IsInvalidOrderId, shopv1.IsOrderNotFound},
+		// The catalog's (statusmap.v1.grpc_code) chose AlreadyExists for this 409.
+		{`POST {"id":"42","item":"kettle"}`, http.StatusConflict, codes.AlreadyExists, shopv1.IsOrderExists, shopv1.IsOrderNotFound},
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {

@@ -11,4 +11,4 @@ protoc -I proto -I "$statusmap" \
   --grpc-gateway_out=gen --grpc-gateway_opt=paths=source_relative,grpc_api_configuration=proto/shop/v1/shop_gateway.yaml \
   --go-statusmap_out=gen --go-statusmap_opt=paths=source_relative \
   --openapiv2_out=gen/openapi --openapiv2_opt=grpc_api_configuration=proto/shop/v1/shop_gateway.yaml \
-  proto/shop/v1/shop.proto
+  proto/shop/v1/errors.proto proto/shop/v1/shop.proto
