@@ -32,6 +32,8 @@ type interceptorConfig struct {
 	hasUnknownText bool
 	// hook is WithErrorHook's, or WithUnknownMessage's report.
 	hook func(ctx context.Context, err error)
+	// validation is WithValidationDetails'.
+	validation ValidationDetails
 }
 
 // WithRule adds a rule. Rules are tried in the order they were added, after
@@ -138,6 +140,8 @@ func WithUnknownMessage(msg string, report func(ctx context.Context, err error))
 //     was made on purpose (status.Error, a catalog's ReasonErrorf, a pin's
 //     Error), and a wrapped one speaks with its own message, not with the
 //     wrapper's text (fmt.Errorf("load: %w", st) sends st's message);
+//     WithValidationDetails adds a google.rpc.BadRequest to a
+//     protovalidate error's;
 //   - the rules added with options are tried in order; a rule maps an
 //     error on purpose, so its status is sent as the rule made it (and
 //     WithErrorCode's carries the error's text: use WithErrorAs or WithRule
@@ -225,7 +229,7 @@ func (c *interceptorConfig) translate(ctx context.Context, err error) error {
 		}
 		// The status as it was made, not status.FromError's copy whose
 		// message is the whole wrapped text.
-		return st.Err()
+		return c.withValidationDetails(ctx, st).Err()
 	}
 	for _, rule := range c.rules {
 		if st, ok := rule(err); ok && st != nil {
