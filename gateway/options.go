@@ -77,6 +77,7 @@ type config struct {
 	success           successConfig
 	onWriteError      func(*http.Request, error)
 	upstream          upstreamConfig
+	validation        statusmap.ValidationDetails
 	// rules are WithRules' options; translate is what errorStatus passes
 	// statusmap.Translate: the mapper, then the rules.
 	rules     []statusmap.Option
@@ -97,6 +98,7 @@ func defaultConfig() config {
 		proxyAuthenticate: defaultProxyAuthenticate,
 		success:           defaultSuccessConfig(),
 		upstream:          defaultUpstreamConfig(),
+		validation:        statusmap.ValidationKeep,
 	}
 }
 

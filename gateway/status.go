@@ -116,6 +116,7 @@ func (g *Gateway) writeError(ctx context.Context, mux *runtime.ServeMux, marshal
 
 // writeStatus is writeError once the status is chosen.
 func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, sp *spb.Status, httpStatus int, pin *statusmapv1.HttpStatus) error {
+	g.withValidationDetails(ctx, marshaler, sp)
 	g.redactStatus(sp, httpStatus)
 
 	format := g.cfg.format
