@@ -321,3 +321,15 @@ func RequestDescriptor(fullMethod string) protoreflect.MessageDescriptor {
 	}
 	return md.Input()
 }
+
+// HasViolations reports whether details hold a buf.validate.Violations, at
+// no cost beyond comparing type URLs: Rewrite's work, and finding the
+// request's descriptor, is left to the errors that need it.
+func HasViolations(details []*anypb.Any) bool {
+	for _, d := range details {
+		if wire.HasFullName(d.GetTypeUrl(), ViolationsFullName) {
+			return true
+		}
+	}
+	return false
+}
