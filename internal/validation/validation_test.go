@@ -2,12 +2,12 @@ package validation
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	validate "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
-	_ "github.com/statusmap/statusmap/examples/proto/bookshelf/v1" // a service to look up
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -339,18 +339,19 @@ func TestRewrite(t *testing.T) {
 	}
 }
 
-func TestRequestDescriptor(t *testing.T) {
-	if got := RequestDescriptor("/bookshelf.v1.BookshelfService/CreateBook"); got == nil || got.FullName() != "bookshelf.v1.CreateBookRequest" {
-		t.Errorf("CreateBook's request: %v", got)
+// TestLibraryDoesNotRequireTheValidator: the library reads the violations
+// with protovalidate's generated types only; the validator (and CEL) and
+// go-grpc-middleware belong to examples/validation's own go.mod.
+func TestLibraryDoesNotRequireTheValidator(t *testing.T) {
+	b, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := RequestDescriptor("bookshelf.v1.BookshelfService/GetBook"); got == nil || got.FullName() != "bookshelf.v1.GetBookRequest" {
-		t.Errorf("without the leading slash: %v", got)
-	}
-	// Unknown services and methods, a message's name, malformed names.
-	for _, m := range []string{"", "/", "//", "/x", "/no.such.Service/Get", "/bookshelf.v1.BookshelfService/NoSuch",
-		"/bookshelf.v1.Book/Get", "/a..b/c", "/\xff/\xff", "/bookshelf.v1.BookshelfService/GetBook/x"} {
-		if got := RequestDescriptor(m); got != nil {
-			t.Errorf("RequestDescriptor(%q) = %v, want nil", m, got.FullName())
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, banned := range []string{"buf.build/go/protovalidate ", "go-grpc-middleware", "cel-go", "cel.dev/"} {
+			if strings.Contains(line, banned) {
+				t.Errorf("go.mod requires %q: %s", banned, line)
+			}
 		}
 	}
 }
