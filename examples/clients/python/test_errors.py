@@ -8,6 +8,7 @@ import os
 import unittest
 
 from google.protobuf import descriptor_pool, json_format
+from google.rpc import error_details_pb2
 
 import errors
 
@@ -26,6 +27,11 @@ class Registry(unittest.TestCase):
             n = sum(1 for c in CASES if c["format"] == fmt)
             # 14 documented error statuses, problem+json by Accept, two streams.
             self.assertGreaterEqual(n, 17, f"{n} {fmt} bodies")
+
+    def test_validation_bodies_in_all_formats(self):
+        for fmt in FORMATS:
+            n = sum(1 for c in CASES if c["format"] == fmt and "fields" in c)
+            self.assertGreaterEqual(n, 3, f"{n} {fmt} validation bodies (examples/validation -bodies)")
 
     def test_pool_holds_no_statusmap_pin(self):
         pool = descriptor_pool.Default()
@@ -62,6 +68,14 @@ class Bodies(unittest.TestCase):
         # Each detail, unpacked and written back as JSON, is the detail the
         # server sent.
         self.assertEqual([errors.detail_json(d) for d in got.details], c["details"], "details")
+        if "fields" in c:
+            # A protovalidate error: its field errors, read as a client reads
+            # them, from the google.rpc.BadRequest.
+            bad = [d for d in got.details if d.Is(error_details_pb2.BadRequest.DESCRIPTOR)]
+            self.assertEqual(len(bad), 1, "one google.rpc.BadRequest")
+            br = error_details_pb2.BadRequest()
+            self.assertTrue(bad[0].Unpack(br))
+            self.assertEqual(sorted(f.field for f in br.field_violations), sorted(c["fields"]), "BadRequest fields")
         if c["kind"] in ("google", "problem"):
             self.assertEqual(got.http_status, c["httpStatus"], "HTTP status in the body")
         if c["kind"] == "problem":

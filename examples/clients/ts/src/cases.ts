@@ -21,6 +21,9 @@ export interface Case {
   message: string;
   detailTypes: string[];
   details: JsonValue[];
+  // The JSON paths a validation error's google.rpc.BadRequest names,
+  // sorted (examples/validation's bodies only).
+  fields?: string[];
 }
 
 const dir = process.env["BODIES_DIR"];

@@ -6,9 +6,10 @@ import assert from "node:assert/strict";
 import { STATUS_CODES } from "node:http";
 import { describe, test } from "node:test";
 import { toJson } from "@bufbuild/protobuf";
-import { AnySchema } from "@bufbuild/protobuf/wkt";
+import { AnySchema, anyUnpack } from "@bufbuild/protobuf/wkt";
 import { cases, formats, readBody } from "./cases.js";
 import { decodeError, registry } from "./errors.js";
+import { BadRequestSchema } from "./gen/google/rpc/error_details_pb.js";
 
 test("the tour wrote bodies in all three formats", () => {
   for (const format of formats) {
@@ -21,6 +22,13 @@ test("the tour wrote bodies in all three formats", () => {
 test("the registry holds no statusmap type", () => {
   assert.equal(registry.getMessage("statusmap.v1.HttpStatus"), undefined);
   assert.notEqual(registry.getMessage("google.rpc.RetryInfo"), undefined);
+});
+
+test("examples/validation added its bodies in all three formats", () => {
+  for (const format of formats) {
+    const n = cases.filter((c) => c.format === format && c.fields !== undefined).length;
+    assert.ok(n >= 3, `${n} ${format} validation bodies; want at least 3`);
+  }
 });
 
 // The checks below could pass on anything if decoding were lenient: show
@@ -58,6 +66,17 @@ for (const format of formats) {
           c.details,
           "details",
         );
+        if (c.fields !== undefined) {
+          // A protovalidate error: its field errors, read as a client
+          // reads them, from the google.rpc.BadRequest.
+          const badRequests = got.details.map((d) => anyUnpack(d, BadRequestSchema)).filter((b) => b !== undefined);
+          assert.equal(badRequests.length, 1, "one google.rpc.BadRequest");
+          assert.deepEqual(
+            badRequests[0]!.fieldViolations.map((f) => f.field).sort(),
+            [...c.fields].sort(),
+            "BadRequest fields",
+          );
+        }
         if (c.kind === "google" || c.kind === "problem") {
           assert.equal(got.httpStatus, c.httpStatus, "HTTP status in the body");
         }
