@@ -1,6 +1,8 @@
 package gateway_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 
@@ -37,7 +39,10 @@ func ExampleWithValidationDetails() {
 	}
 	rec := httptest.NewRecorder()
 	_ = g.WriteError(rec, nil, st.Err())
-	fmt.Println(rec.Code, rec.Body)
+	// Compacted: protojson, which writes the details, varies its spacing.
+	var body bytes.Buffer
+	_ = json.Compact(&body, rec.Body.Bytes())
+	fmt.Println(rec.Code, body.String())
 	// Output:
 	// 400 {"error":{"code":400,"message":"validation error","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"labels[\"env\"]","description":"value must be in list [dev, prod]","reason":"string.in","localizedMessage":null}]}]}}
 }
