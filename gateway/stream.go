@@ -28,7 +28,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	}
 	g := b.g
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
-	g.withValidationDetails(ctx, defaultMarshaler, sp)
+	b.withStreamValidationDetails(ctx, sp)
 	g.redactStatus(sp, httpStatus)
 	if v, ok := g.streams.Load(ctx); ok {
 		if rw := v.(*responseWriter); !rw.wroteHeader {

@@ -236,7 +236,7 @@ func readBack(t *testing.T, r response) *status.Status {
 }
 
 // TestValidationDetailsProtoNames: under a marshaler with UseProtoNames,
-// the paths use the proto names, as the body does.
+// the paths use the proto names, as the body does, unary and stream.
 func TestValidationDetailsProtoNames(t *testing.T) {
 	addr := validatingBackend(t)
 	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{UseProtoNames: true}}}
@@ -248,6 +248,12 @@ func TestValidationDetailsProtoNames(t *testing.T) {
 	want := `google.rpc.BadRequest{book.title string.min_len value length must be at least 1 characters; shelf_labels["env \"prod\""] map.keys bad key}`
 	if got := summary(t, bodyStatus(t, gateway.FormatStatus, resp.Body).GetDetails()); got != want {
 		t.Errorf("details %s\nwant    %s", got, want)
+	}
+	// A stream's error chunk is written with the same marshaler.
+	resp = doRequest(t, client, "GET", url+"/v1/stream/books?failWith=invalid", "")
+	want = `google.rpc.BadRequest{fail_with string.min_len value length must be at least 1 characters}`
+	if got := summary(t, bodyStatus(t, gateway.FormatStatus, resp.Body).GetDetails()); got != want {
+		t.Errorf("stream: %s\ndetails %s\nwant    %s", resp.Body, got, want)
 	}
 }
 
