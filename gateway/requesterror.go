@@ -42,6 +42,24 @@ import (
 //
 // The check runs on every error, so it bails out on the code and the
 // metadata before any string is looked at.
+//
+// The recognition is best-effort and fails safe: it knows the texts of the
+// versions named here (requestErrorsReadFrom), and a text it does not know,
+// or one an upgrade changed, is not rewritten: the status passes through
+// unchanged, as grpc-gateway wrote it. (A known format around a converter
+// error it does not know, "parsing field %q: ...", names the field and
+// says it "is not valid".) The tests build every expected text
+// by calling the upstream function that makes it (or read it from the
+// template or source file in the module cache), so an upgrade that changes
+// a text fails a test instead of silently sending Go internals to clients.
+
+// requestErrorsReadFrom is the grpc-gateway version whose generated-code
+// template (protoc-gen-grpc-gateway's internal/gengateway/template.go) and
+// runtime (runtime/convert.go, runtime/query.go, runtime/marshal_jsonpb.go)
+// the request-error texts were read from. A test fails when go.mod or
+// .ci/tools/go.mod (the protoc plugin that generates the handlers) names
+// another version: re-read the texts, then change this.
+const requestErrorsReadFrom = "v2.33.0"
 
 // evidence is what the ServerMetadata of an error says about the call.
 type evidence int
@@ -189,27 +207,33 @@ func bodyTooLarge(r *http.Request) bool {
 func tooLargeForService(ev evidence, msg string, r *http.Request) bool {
 	switch ev {
 	case clientOnly:
-		// grpc-go v1.85 stream.go: "trying to send message larger than max (%d vs. %d)".
-		_, ok := sizePair(msg, "trying to send message larger than max (")
+		_, ok := sizePair(msg, grpcSendTooLarge)
 		return ok
 	case trailersOnly:
-		// grpc-go v1.85 rpc_util.go, on the server receiving the request.
-		for _, prefix := range []string{
-			"grpc: received message larger than max (",
-			"grpc: received message larger than max length allowed on current machine (",
-			"grpc: message after decompression larger than max (",
-		} {
+		for _, prefix := range []string{grpcRecvTooLarge, grpcRecvTooLargeForMachine, grpcDecompressedTooLarge} {
 			if n, ok := sizePair(msg, prefix); ok {
 				return plausibleRequestSize(r, n)
 			}
 		}
-		if rest, ok := strings.CutPrefix(msg, "grpc: received message after decompression larger than max "); ok {
+		if rest, ok := strings.CutPrefix(msg, grpcRecvDecompressedTooLarge); ok {
 			_, err := strconv.ParseUint(rest, 10, 63)
 			return err == nil
 		}
 	}
 	return false
 }
+
+// grpc-go v1.85's size errors, as prefixes of their texts: the client's
+// refusal to send (stream.go, "... (%d vs. %d)") and the server's refusals
+// to receive (rpc_util.go: the first three "... (%d vs. %d)", the last
+// "... %d").
+const (
+	grpcSendTooLarge             = "trying to send message larger than max ("
+	grpcRecvTooLarge             = "grpc: received message larger than max ("
+	grpcRecvTooLargeForMachine   = "grpc: received message larger than max length allowed on current machine ("
+	grpcDecompressedTooLarge     = "grpc: message after decompression larger than max ("
+	grpcRecvDecompressedTooLarge = "grpc: received message after decompression larger than max "
+)
 
 // sizePair parses "<prefix>N vs. M)" and returns N.
 func sizePair(msg, prefix string) (int64, bool) {
@@ -350,6 +374,14 @@ func describe(ctx context.Context, field, detail string, from int) string {
 	if from == byQueryList {
 		subject = "each " + field
 	}
+	if rest, found := strings.CutPrefix(detail, "parsing field "); found && from == byPath {
+		// A nested path parameter ("book.id") is set by
+		// runtime.PopulateFieldFromPath, whose error is query.go's
+		// "parsing field %q: %w" around the converter's.
+		if _, inner, ok := quotedThen(rest, ": "); ok {
+			detail = inner
+		}
+	}
 	switch {
 	case detail == "":
 		return field + " is required"
@@ -366,6 +398,9 @@ func describe(ctx context.Context, field, detail string, from int) string {
 	case strings.HasPrefix(detail, "strconv.ParseBool: "):
 		return subject + " must be true or false"
 	case strings.HasPrefix(detail, "strconv.ParseFloat: "), strings.HasPrefix(detail, "invalid syntax \""):
+		if strings.HasSuffix(detail, ": value out of range") {
+			return subject + " is out of range"
+		}
 		return subject + " must be a number"
 	case strings.HasSuffix(detail, " is not valid"), strings.HasSuffix(detail, " is not a valid value"):
 		// runtime.Enum ("%s is not valid") and parseField's enum case
