@@ -30,6 +30,8 @@ import (
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	binlogpb "google.golang.org/grpc/binarylog/grpc_binarylog_v1"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -517,4 +519,95 @@ func decodeErrorText(t *testing.T, body string) string {
 		t.Fatalf("%s decoded", body)
 	}
 	return err.Error()
+}
+
+// TestRequestErrorInProcessQueryProof: in process (RegisterXHandlerServer)
+// the metadata proves nothing, and a query error is rewritten only when r's
+// own query makes the gateway fail with it: for a duplicate field, two
+// parameters naming the field; for a oneof, two parameters setting
+// different fields of it. The texts are PopulateQueryParameters's on the
+// request message of a real method (grpc-go's reflection service, whose
+// request has a oneof).
+func TestRequestErrorInProcessQueryProof(t *testing.T) {
+	const method = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+	inProcessContext := func() context.Context {
+		ctx, err := runtime.AnnotateIncomingContext(context.Background(), runtime.NewServeMux(),
+			httptest.NewRequest("GET", "/", nil), method, runtime.WithHTTPPathPattern("/v1/reflect/{host}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return runtime.NewServerMetadataContext(ctx, runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+	}
+	request := func(rawQuery string) *http.Request {
+		r := httptest.NewRequest("GET", "/v1/reflect/h?"+rawQuery, nil)
+		if err := r.ParseForm(); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	text := func(rawQuery string) string {
+		return queryError(t, &reflectionpb.ServerReflectionRequest{}, rawQuery)
+	}
+	oneof := text("file_by_filename=a&list_services=b")
+	duplicate := text("list_services=a&listServices=b")
+	for _, c := range []struct {
+		name, query, text string
+		proven            bool
+		field, sentence   string
+	}{
+		{"oneof", "file_by_filename=a&list_services=b", oneof, true, "message_request", "only one field of message_request may be given"},
+		{"oneof, nested", "file_containing_extension.extension_number=1&listServices=b", text("file_containing_extension.extension_number=1&listServices=b"), true, "message_request", "only one field of message_request may be given"},
+		{"duplicate", "list_services=a&listServices=b", duplicate, true, "list_services", "list_services must be given once"},
+		// The same texts from a service whose request did not cause them.
+		{"oneof, one field", "host=h&list_services=b", oneof, false, "", ""},
+		{"oneof, one message field twice", "file_containing_extension.containing_type=a&file_containing_extension.extension_number=1", oneof, false, "", ""},
+		{"duplicate, once", "list_services=a", duplicate, false, "", ""},
+		{"duplicate, other fields", "list_services=a&fileByFilename=b", duplicate, false, "", ""},
+		// A parameter bound from the path is the gateway's to filter.
+		{"path parameter given twice", "host=a&host=b", text("host=a&host=b"), false, "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := request(c.query)
+			if !c.proven {
+				sp := status.New(codes.InvalidArgument, c.text).Proto()
+				if clean, _, ok := requestError(inProcessContext(), r, sp); ok {
+					t.Fatalf("%q with %q rewritten: %v", c.text, c.query, clean)
+				}
+				return
+			}
+			checkClean(t, inProcessContext(), r, c.text, http.StatusBadRequest, c.field, c.sentence)
+		})
+	}
+}
+
+// TestQueryFieldPathNamesAsTheRuntime: the field queryFieldPath reads a
+// query key as is the one PopulateQueryParameters names in its duplicate
+// field error, for keys spelt by field names and JSON names.
+func TestQueryFieldPathNamesAsTheRuntime(t *testing.T) {
+	in := (&reflectionpb.ServerReflectionRequest{}).ProtoReflect().Descriptor()
+	for _, pair := range [][2]string{
+		{"list_services", "listServices"},
+		{"file_containing_extension.extension_number", "fileContainingExtension.extensionNumber"},
+		{"file_containing_extension.extensionNumber", "fileContainingExtension.extension_number"},
+	} {
+		err := runtime.PopulateQueryParameters(&reflectionpb.ServerReflectionRequest{},
+			map[string][]string{pair[0]: {"1"}, pair[1]: {"1"}}, utilities.NewDoubleArray(nil))
+		for _, key := range pair {
+			if _, field := queryFieldPath(in, key); err == nil || err.Error() != fmt.Sprintf("duplicate field %q", field) {
+				t.Errorf("%s: %q, runtime's error %v", key, field, err)
+			}
+		}
+	}
+	for key, want := range map[string]string{
+		"nope.x":                         "nope.x",
+		"list_services.x":                "list_services.x",
+		"fields[a]":                      "fields[a]",
+		"fileContainingExtension[k]":     "file_containing_extension[k]",
+		"host\n[k]":                      "host\n[k]",
+		"file_containing_extension.nope": "file_containing_extension.nope",
+	} {
+		if _, got := queryFieldPath(in, key); got != want {
+			t.Errorf("%q: %q, want %q", key, got, want)
+		}
+	}
 }
