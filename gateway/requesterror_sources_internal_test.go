@@ -35,6 +35,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -608,6 +609,21 @@ func TestQueryFieldPathNamesAsTheRuntime(t *testing.T) {
 	} {
 		if _, got := queryFieldPath(in, key); got != want {
 			t.Errorf("%q: %q, want %q", key, got, want)
+		}
+	}
+}
+
+// TestKindSentenceKnowsProtobufKindNames: protojson names a field's kind
+// by protoreflect.Kind's String; every scalar kind is one kindSentence
+// knows.
+func TestKindSentenceKnowsProtobufKindNames(t *testing.T) {
+	for k := protoreflect.DoubleKind; k <= protoreflect.Sint64Kind; k++ {
+		switch k {
+		case protoreflect.GroupKind, protoreflect.MessageKind:
+			continue
+		}
+		if got := kindSentence(context.Background(), k.String(), "f"); got == " is not valid" {
+			t.Errorf("kind %v (%d): %q", k, k, got)
 		}
 	}
 }
