@@ -522,6 +522,37 @@ func decodeErrorText(t *testing.T, body string) string {
 	return err.Error()
 }
 
+// inProcessHandlerContext is the context an in-process generated handler
+// (RegisterXHandlerServer) gives its error handler: annotated with the
+// method and its path template, and ServerMetadata that says nothing.
+func inProcessHandlerContext(t *testing.T, method, template string) context.Context {
+	t.Helper()
+	ctx, err := runtime.AnnotateIncomingContext(context.Background(), runtime.NewServeMux(),
+		httptest.NewRequest("GET", "/", nil), method, runtime.WithHTTPPathPattern(template))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runtime.NewServerMetadataContext(ctx, runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+}
+
+// TestInProcessQueryProofSkipsPathParametersByJSONName: the gateway filters
+// a path parameter out of the query by its field name, however the query
+// spells it; so does the proof. A service that answers ?shelfId=x with the
+// text the parser would make of it keeps its answer.
+func TestInProcessQueryProofSkipsPathParametersByJSONName(t *testing.T) {
+	ctx := inProcessHandlerContext(t, listShelfBooks, "/v1/shelves/{shelf_id}/genres/{genre}/books")
+	for _, query := range []string{"shelfId=x", "shelf_id=x"} {
+		text := queryError(t, &bookshelfv1.ListShelfBooksRequest{}, query)
+		r := httptest.NewRequest("GET", "/v1/shelves/7/genres/GENRE_FICTION/books?"+query, nil)
+		if err := r.ParseForm(); err != nil {
+			t.Fatal(err)
+		}
+		if clean, _, ok := requestError(ctx, r, status.New(codes.InvalidArgument, text).Proto()); ok {
+			t.Errorf("%q with ?%s rewritten: %v", text, query, clean)
+		}
+	}
+}
+
 // TestRequestErrorInProcessQueryProof: in process (RegisterXHandlerServer)
 // the metadata proves nothing, and a query error is rewritten only when r's
 // own query makes the gateway fail with it: for a duplicate field, two
@@ -532,12 +563,7 @@ func decodeErrorText(t *testing.T, body string) string {
 func TestRequestErrorInProcessQueryProof(t *testing.T) {
 	const method = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
 	inProcessContext := func() context.Context {
-		ctx, err := runtime.AnnotateIncomingContext(context.Background(), runtime.NewServeMux(),
-			httptest.NewRequest("GET", "/", nil), method, runtime.WithHTTPPathPattern("/v1/reflect/{host}"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return runtime.NewServerMetadataContext(ctx, runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+		return inProcessHandlerContext(t, method, "/v1/reflect/{host}")
 	}
 	request := func(rawQuery string) *http.Request {
 		r := httptest.NewRequest("GET", "/v1/reflect/h?"+rawQuery, nil)
