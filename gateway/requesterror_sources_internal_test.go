@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -525,7 +526,7 @@ func decodeErrorText(t *testing.T, body string) string {
 // inProcessHandlerContext is the context an in-process generated handler
 // (RegisterXHandlerServer) gives its error handler: annotated with the
 // method and its path template, and ServerMetadata that says nothing.
-func inProcessHandlerContext(t *testing.T, method, template string) context.Context {
+func inProcessHandlerContext(t testing.TB, method, template string) context.Context {
 	t.Helper()
 	ctx, err := runtime.AnnotateIncomingContext(context.Background(), runtime.NewServeMux(),
 		httptest.NewRequest("GET", "/", nil), method, runtime.WithHTTPPathPattern(template))
@@ -652,4 +653,32 @@ func TestKindSentenceKnowsProtobufKindNames(t *testing.T) {
 			t.Errorf("kind %v (%d): %q", k, k, got)
 		}
 	}
+}
+
+// FuzzInProcessQueryProof: whatever the query, a query error proven in
+// process is one the gateway's own parse of that query makes it refuse:
+// PopulateQueryParameters, with the filter the generated code gives it
+// for the path parameter, fails on it.
+func FuzzInProcessQueryProof(f *testing.F) {
+	f.Add("file_by_filename=a&list_services=b", `field already set for oneof "message_request"`)
+	f.Add("file_containing_extension.extension_number=1&listServices=b", `field already set for oneof "message_request"`)
+	f.Add("list_services=a&listServices=b", `duplicate field "list_services"`)
+	f.Add("host=a&host=b", `too many values for field "host": a, b`)
+	f.Add("fileContainingExtension.extensionNumber=x", `parsing field "extension_number": strconv.ParseInt: parsing "x": invalid syntax`)
+	f.Add("a[b]=1&a[b]]=2&[x]=3", `duplicate field "a"`)
+	const method = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+	ctx := inProcessHandlerContext(f, method, "/v1/reflect/{host}")
+	filter := utilities.NewDoubleArray([][]string{{"host"}})
+	f.Fuzz(func(t *testing.T, rawQuery, text string) {
+		r := &http.Request{Method: "GET", URL: &url.URL{Path: "/v1/reflect/h", RawQuery: rawQuery}}
+		if r.ParseForm() != nil {
+			return
+		}
+		if _, _, ok := requestError(ctx, r, status.New(codes.InvalidArgument, text).Proto()); !ok {
+			return
+		}
+		if err := runtime.PopulateQueryParameters(&reflectionpb.ServerReflectionRequest{}, r.Form, filter); err == nil {
+			t.Fatalf("%q proven for ?%s, which the gateway accepts", text, rawQuery)
+		}
+	})
 }
