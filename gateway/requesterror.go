@@ -42,6 +42,24 @@ import (
 //
 // The check runs on every error, so it bails out on the code and the
 // metadata before any string is looked at.
+//
+// The recognition is best-effort and fails safe: it knows the texts of the
+// versions named here (requestErrorsReadFrom), and a text it does not know,
+// or one an upgrade changed, is not rewritten: the status passes through
+// unchanged, as grpc-gateway wrote it. (A known format around a converter
+// error it does not know, "parsing field %q: ...", names the field and
+// says it "is not valid".) The tests build every expected text
+// by calling the upstream function that makes it (or read it from the
+// template or source file in the module cache), so an upgrade that changes
+// a text fails a test instead of silently sending Go internals to clients.
+
+// requestErrorsReadFrom is the grpc-gateway version whose generated-code
+// template (protoc-gen-grpc-gateway's internal/gengateway/template.go) and
+// runtime (runtime/convert.go, runtime/query.go, runtime/marshal_jsonpb.go)
+// the request-error texts were read from. A test fails when go.mod or
+// .ci/tools/go.mod (the protoc plugin that generates the handlers) names
+// another version: re-read the texts, then change this.
+const requestErrorsReadFrom = "v2.33.0"
 
 // evidence is what the ServerMetadata of an error says about the call.
 type evidence int
@@ -189,27 +207,33 @@ func bodyTooLarge(r *http.Request) bool {
 func tooLargeForService(ev evidence, msg string, r *http.Request) bool {
 	switch ev {
 	case clientOnly:
-		// grpc-go v1.85 stream.go: "trying to send message larger than max (%d vs. %d)".
-		_, ok := sizePair(msg, "trying to send message larger than max (")
+		_, ok := sizePair(msg, grpcSendTooLarge)
 		return ok
 	case trailersOnly:
-		// grpc-go v1.85 rpc_util.go, on the server receiving the request.
-		for _, prefix := range []string{
-			"grpc: received message larger than max (",
-			"grpc: received message larger than max length allowed on current machine (",
-			"grpc: message after decompression larger than max (",
-		} {
+		for _, prefix := range []string{grpcRecvTooLarge, grpcRecvTooLargeForMachine, grpcDecompressedTooLarge} {
 			if n, ok := sizePair(msg, prefix); ok {
 				return plausibleRequestSize(r, n)
 			}
 		}
-		if rest, ok := strings.CutPrefix(msg, "grpc: received message after decompression larger than max "); ok {
+		if rest, ok := strings.CutPrefix(msg, grpcRecvDecompressedTooLarge); ok {
 			_, err := strconv.ParseUint(rest, 10, 63)
 			return err == nil
 		}
 	}
 	return false
 }
+
+// grpc-go v1.85's size errors, as prefixes of their texts: the client's
+// refusal to send (stream.go, "... (%d vs. %d)") and the server's refusals
+// to receive (rpc_util.go: the first three "... (%d vs. %d)", the last
+// "... %d").
+const (
+	grpcSendTooLarge             = "trying to send message larger than max ("
+	grpcRecvTooLarge             = "grpc: received message larger than max ("
+	grpcRecvTooLargeForMachine   = "grpc: received message larger than max length allowed on current machine ("
+	grpcDecompressedTooLarge     = "grpc: message after decompression larger than max ("
+	grpcRecvDecompressedTooLarge = "grpc: received message after decompression larger than max "
+)
 
 // sizePair parses "<prefix>N vs. M)" and returns N.
 func sizePair(msg, prefix string) (int64, bool) {
@@ -350,6 +374,14 @@ func describe(ctx context.Context, field, detail string, from int) string {
 	if from == byQueryList {
 		subject = "each " + field
 	}
+	if rest, found := strings.CutPrefix(detail, "parsing field "); found && from == byPath {
+		// A nested path parameter ("book.id") is set by
+		// runtime.PopulateFieldFromPath, whose error is query.go's
+		// "parsing field %q: %w" around the converter's.
+		if _, inner, ok := quotedThen(rest, ": "); ok {
+			detail = inner
+		}
+	}
 	switch {
 	case detail == "":
 		return field + " is required"
@@ -366,6 +398,9 @@ func describe(ctx context.Context, field, detail string, from int) string {
 	case strings.HasPrefix(detail, "strconv.ParseBool: "):
 		return subject + " must be true or false"
 	case strings.HasPrefix(detail, "strconv.ParseFloat: "), strings.HasPrefix(detail, "invalid syntax \""):
+		if strings.HasSuffix(detail, ": value out of range") {
+			return subject + " is out of range"
+		}
 		return subject + " must be a number"
 	case strings.HasSuffix(detail, " is not valid"), strings.HasSuffix(detail, " is not a valid value"):
 		// runtime.Enum ("%s is not valid") and parseField's enum case
@@ -656,10 +691,14 @@ func splitVerb(path string) (string, string) {
 	return path, ""
 }
 
-// proveQuery reports whether one of r's query parameters, parsed alone as
-// the gateway parses the query, fails with exactly msg: then the gateway's
-// parse failed before calling the service. A parameter the template binds
-// from the path is skipped: the gateway filters it out of the query.
+// proveQuery reports whether the gateway's parse of r's query fails with
+// exactly msg, so that it failed before calling the service: one of r's
+// query parameters, parsed alone as the gateway parses the query, fails
+// with msg; or msg is a duplicate field and two parameters name that field;
+// or msg is a oneof already set and two parameters set different fields of
+// that oneof (either pair makes the gateway refuse the query whatever the
+// order it reads them in). A parameter the template binds from the path is
+// skipped: the gateway filters it out of the query.
 func proveQuery(ctx context.Context, r *http.Request, msg string) bool {
 	if r == nil || r.URL == nil {
 		return false
@@ -672,21 +711,105 @@ func proveQuery(ctx context.Context, r *http.Request, msg string) bool {
 	if req == nil {
 		return false
 	}
+	in := req.ProtoReflect().Descriptor()
 	template, _ := runtime.HTTPPathPattern(ctx)
 	values := r.Form
 	if values == nil {
 		values = r.URL.Query()
 	}
+	var duplicate, oneof string
+	if rest, found := strings.CutPrefix(msg, "duplicate field "); found {
+		duplicate, _, _ = quotedThen(rest, "")
+	} else if rest, found := strings.CutPrefix(msg, "field already set for oneof "); found {
+		oneof, _, _ = quotedThen(rest, "")
+	}
+	var named map[string]bool    // the fields named so far
+	var oneofs map[string]string // a oneof (by its parent's path) → the field set
+	if duplicate != "" {
+		named = make(map[string]bool)
+	}
+	if oneof != "" {
+		oneofs = make(map[string]string)
+	}
 	noFilter := utilities.NewDoubleArray(nil)
 	for key, vals := range values {
-		first, _, _ := strings.Cut(key, ".")
-		if strings.Contains(template, "{"+first+"}") || strings.Contains(template, "{"+first+"=") || strings.Contains(template, "{"+first+".") {
+		path, field := queryFieldPath(in, key)
+		if strings.Contains(template, "{"+path[0]+"}") || strings.Contains(template, "{"+path[0]+"=") || strings.Contains(template, "{"+path[0]+".") {
 			continue
+		}
+		if named != nil {
+			if named[field] && field == duplicate {
+				return true
+			}
+			named[field] = true
+		}
+		if oneofs != nil && setsOtherOneofField(in, path, oneofs, oneof) {
+			return true
 		}
 		err := runtime.PopulateQueryParameters(proto.Clone(req), url.Values{key: vals}, noFilter)
 		if err != nil && err.Error() == msg {
 			return true
 		}
+	}
+	return false
+}
+
+// queryFieldPath returns the field path PopulateQueryParameters reads key
+// as, and the name it gives the field in a "duplicate field" error
+// (runtime/query.go v2.33, Parse and normalizeFieldPath): a map key in
+// brackets is split off, and each name, its own or its JSON name, is the
+// field's own name, as far as the names are singular fields of md;
+// otherwise the key's own path.
+func queryFieldPath(md protoreflect.MessageDescriptor, key string) (path []string, field string) {
+	fieldKey, mapKey := key, ""
+	// query.go's regexp ^(.*)\[(.*)\]$, whose "." matches no newline.
+	if i := strings.LastIndexByte(key, '['); i >= 0 && strings.HasSuffix(key, "]") && i < len(key)-1 && !strings.Contains(key, "\n") {
+		fieldKey, mapKey = key[:i], key[i:]
+	}
+	raw := strings.Split(fieldKey, ".")
+	path = make([]string, 0, len(raw))
+	for i, name := range raw {
+		fd := md.Fields().ByTextName(name)
+		if fd == nil {
+			fd = md.Fields().ByJSONName(name)
+		}
+		if fd == nil {
+			return raw, fieldKey + mapKey
+		}
+		path = append(path, string(fd.Name()))
+		if i == len(raw)-1 {
+			break
+		}
+		if fd.Message() == nil || fd.Cardinality() == protoreflect.Repeated {
+			return raw, fieldKey + mapKey
+		}
+		md = fd.Message()
+	}
+	return path, strings.Join(path, ".") + mapKey
+}
+
+// setsOtherOneofField reports whether path goes through a field of a oneof
+// named name that oneofs records as set to another field in the same
+// message, and records the oneof fields path goes through.
+func setsOtherOneofField(md protoreflect.MessageDescriptor, path []string, oneofs map[string]string, name string) bool {
+	for i, segment := range path {
+		if md == nil {
+			return false
+		}
+		fd := md.Fields().ByName(protoreflect.Name(segment))
+		if fd == nil {
+			return false
+		}
+		if of := fd.ContainingOneof(); of != nil && !of.IsSynthetic() {
+			where := strings.Join(path[:i], ".") + "#" + string(of.Name())
+			set, found := oneofs[where]
+			if !found {
+				oneofs[where] = segment
+			} else if set != segment && string(of.Name()) == name {
+				return true
+			}
+		}
+		md = fd.Message()
 	}
 	return false
 }
