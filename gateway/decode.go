@@ -25,9 +25,12 @@ import (
 // (decode_*.go). Each convention claims a body by members that only its
 // family writes together, so at most one claims any body and their order
 // does not matter: TestConventionsAreExclusive runs every convention on
-// every documented body of every other. A JSON object no convention claims
-// is read by the conventions most APIs share (decodeMessageFamily), and
-// anything else (HTML, text, truncated or unknown JSON) is quoted.
+// every documented body of every other. The body is parsed once by its
+// syntax (newReading: a JSON object or array, an XML document, an HTML
+// page), and each convention looks at the syntax it reads. A JSON object
+// no convention claims is read by the conventions most APIs share
+// (decodeMessageFamily), and anything else (text, truncated or unknown
+// JSON or XML) is quoted, but for binary bytes, which are not.
 
 // A convention reads the error bodies of one family of APIs.
 type convention struct {
@@ -37,8 +40,9 @@ type convention struct {
 	decode func(*reading) (decoded, bool)
 }
 
-// conventions is the table. Adding a row needs documented bodies in
-// decode_test.go's exclusivity table.
+// conventions is the table, the one place that decides which reader runs.
+// Adding a row needs documented bodies in decode_internal_test.go's
+// exclusivity table (documentedBodies), with their sources.
 var conventions = [...]convention{
 	{"grpc-gateway status", decodeStatusBody},
 	{"AIP-193", decodeGoogleBody},
@@ -54,14 +58,34 @@ var conventions = [...]convention{
 	{"OAuth 2.0", decodeOAuth},
 	{"FastAPI", decodeFastAPI},
 	{"Spring Boot", decodeSpring},
+	{"Elasticsearch", decodeElasticsearch},
+	{"PayPal", decodePayPal},
+	{"Cloudflare", decodeCloudflare},
+	{"Jira", decodeJira},
+	{"errors without message", decodeBareErrors},
+	{"message list or map", decodeMessageList},
+	{"Django REST framework", decodeDRF},
+	{"error array", decodeErrorArray},
+	{"object-store XML", decodeStoreXML},
+	{"SOAP 1.1 fault", decodeSOAP11},
+	{"SOAP 1.2 fault", decodeSOAP12},
+	{"HTML page", decodeHTML},
 }
 
 // reading is one response body being read.
 type reading struct {
 	httpStatus int
 	header     http.Header
-	// obj is the body's top-level JSON object.
-	obj map[string]json.RawMessage
+	// obj is the body's top-level JSON object, array a top-level JSON
+	// array (valid JSON), xml an XML document's texts, html an HTML page:
+	// at most one is set (newReading).
+	obj   map[string]json.RawMessage
+	array []byte
+	xml   *xmlTexts
+	html  []byte
+	// raw is the JSON object's text, for the readers that keep the order
+	// of its members.
+	raw []byte
 	// problem tells a Content-Type of application/problem+json, which says
 	// what the body is even when its members do not.
 	problem bool
@@ -139,16 +163,45 @@ const (
 	maxDetailBytes = 64 << 10
 )
 
-// decodeErrorBody reads a body by the conventions, or quotes it.
-func decodeErrorBody(r *reading, body []byte, truncated bool) (decoded, bool) {
-	trimmed := bytes.TrimSpace(body)
-	if truncated || len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &r.obj) != nil {
-		return decoded{}, false
+// newReading parses a body once, by its syntax: an HTML page (by its
+// Content-Type or its first tag, even cut short: its title comes first), a
+// JSON object or array, or an XML document. A body cut short is otherwise
+// not parsed.
+func newReading(httpStatus int, header http.Header, body []byte, truncated bool) *reading {
+	contentType := header.Get("Content-Type")
+	r := &reading{httpStatus: httpStatus, header: header, problem: isProblemType(contentType)}
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\ufeff")))
+	switch {
+	case len(trimmed) == 0:
+	case isHTML(contentType, trimmed):
+		r.html = trimmed
+	case truncated:
+	case trimmed[0] == '{':
+		if json.Unmarshal(trimmed, &r.obj) != nil {
+			r.obj = nil
+		} else {
+			r.raw = trimmed
+		}
+	case trimmed[0] == '[':
+		if json.Valid(trimmed) {
+			r.array = trimmed
+		}
+	case trimmed[0] == '<':
+		r.xml = parseXML(trimmed)
 	}
+	return r
+}
+
+// decodeErrorBody reads a body by the conventions, or reports false for
+// the body to be quoted.
+func decodeErrorBody(r *reading) (decoded, bool) {
 	for _, c := range conventions {
 		if d, ok := c.decode(r); ok {
 			return d, true
 		}
+	}
+	if r.obj == nil {
+		return decoded{}, false
 	}
 	return decodeMessageFamily(r)
 }

@@ -106,7 +106,7 @@ func decodeErrorObject(r *reading) (decoded, bool) {
 	if _, ok := decodeGoogleBody(r); ok {
 		return decoded{}, false
 	}
-	if _, ok := decodeStreamChunk(r); ok {
+	if _, ok := decodeStreamChunk(r); ok || isElasticsearch(r.obj, inner) {
 		return decoded{}, false
 	}
 	msg, _ := str(inner, "message")
@@ -350,9 +350,7 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 	d.mapViolations(r.obj, "errors")
 	d.reason = firstText(r.obj, "code", "reason", "error_code", "errorCode")
 	if d.reason == "" {
-		if n, ok := integer(r.obj, "code"); ok {
-			d.reason = strconv.FormatInt(n, 10)
-		}
+		d.reason = machineCode(r.obj)
 	}
 	if e := text(r.obj, "error"); d.reason == "" && isCodeLike(e) {
 		d.reason = e
@@ -368,7 +366,7 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 		d.reason = awsErrorType(headerText(r.header.Get("X-Amzn-Errortype")))
 	}
 	d.helpURL = firstText(r.obj, "documentation_url", "doc_url", "more_info")
-	d.requestID = firstText(r.obj, "request_id", "requestId", "traceId")
+	d.requestID = firstText(r.obj, requestIDMembers[:]...)
 	return d, true
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -169,10 +170,17 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 		return nil
 	}
 	body, truncated := readBounded(resp.Body, cfg.maxBody)
-	r := &reading{httpStatus: resp.StatusCode, header: resp.Header, problem: isProblemType(resp.Header.Get("Content-Type"))}
-	d, ok := decodeErrorBody(r, body, truncated)
+	body, truncated, readable := decodeContent(resp.Header, body, truncated, cfg.maxBody)
+	if !readable {
+		body = nil // bytes in an encoding not read: no excerpt of them
+	}
+	r := newReading(resp.StatusCode, resp.Header, body, truncated)
+	d, ok := decodeErrorBody(r)
 	if !ok || d.message == "" && !d.ours {
 		d.message = fallbackMessage(resp.StatusCode, body, truncated)
+	}
+	if d.requestID == "" {
+		d.requestID = bodyRequestID(r)
 	}
 	if d.requestID == "" {
 		d.requestID = requestIDFromHeader(resp.Header)
@@ -287,19 +295,6 @@ func readBounded(body io.Reader, maxBytes int64) (b []byte, truncated bool) {
 		truncated = true
 	}
 	return b, truncated
-}
-
-// requestIDHeaders are the headers APIs put a request id in, in the order
-// they are looked at.
-var requestIDHeaders = [...]string{"X-Request-Id", "X-Amzn-Requestid", "Request-Id", "X-Correlation-Id"}
-
-func requestIDFromHeader(h http.Header) string {
-	for _, name := range requestIDHeaders {
-		if id := headerText(h.Get(name)); id != "" {
-			return id
-		}
-	}
-	return ""
 }
 
 // responseHost is the host that answered, the domain of an API's own
@@ -495,6 +490,9 @@ func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
 		}
 		return durationFromSeconds(seconds), true
 	}
+	if delay, ok := decimalSeconds(v); ok {
+		return delay, true
+	}
 	when, err := http.ParseTime(v)
 	if err != nil {
 		return 0, false
@@ -515,22 +513,69 @@ func isDefaultChallenge(httpStatus int, values []string) bool {
 	return len(values) == 1 && values[0] == want
 }
 
+// statusText names an HTTP status: "HTTP 502 Bad Gateway".
+func statusText(httpStatus int) string {
+	msg := "HTTP " + strconv.Itoa(httpStatus)
+	if text := http.StatusText(httpStatus); text != "" {
+		msg += " " + text
+	}
+	return msg
+}
+
+// isText reports whether an excerpt of a body is text: UTF-8 (but for a
+// character cut at its end) without control characters other than
+// whitespace.
+func isText(b []byte) bool {
+	for i := 0; i < len(b); {
+		c, size := utf8.DecodeRune(b[i:])
+		switch {
+		case c == utf8.RuneError && size <= 1:
+			if len(b)-i >= utf8.UTFMax || utf8.FullRune(b[i:]) {
+				return false
+			}
+			return true // a character cut at the end
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// decimalSeconds reads a Retry-After of a decimal number of seconds,
+// "2.0" or "0.5", which RFC 9110 does not allow but servers send: digits,
+// a dot and digits, nothing else (no sign, exponent, NaN or Inf), clamped
+// to MaxRetryDelay.
+func decimalSeconds(v string) (time.Duration, bool) {
+	whole, frac, ok := strings.Cut(v, ".")
+	if !ok || whole == "" || frac == "" || !isDigits(whole) || !isDigits(frac) {
+		return 0, false
+	}
+	seconds, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, false
+	}
+	return min(time.Duration(seconds*float64(time.Second)), MaxRetryDelay), true
+}
+
 // durationFromSeconds is a delay in seconds, clamped to MaxRetryDelay.
 func durationFromSeconds(seconds int64) time.Duration {
 	return time.Duration(min(max(seconds, 0), int64(MaxRetryDelay/time.Second))) * time.Second
 }
 
 // fallbackMessage names the status and quotes a short excerpt of the body,
-// made safe: valid UTF-8, no control characters.
+// made safe: valid UTF-8, no control characters. A body that is not text
+// (binary bytes: a NUL, a control character other than whitespace, or
+// bytes that are not UTF-8) is not quoted.
 func fallbackMessage(httpStatus int, body []byte, truncated bool) string {
-	msg := "HTTP " + strconv.Itoa(httpStatus)
-	if text := http.StatusText(httpStatus); text != "" {
-		msg += " " + text
-	}
+	msg := statusText(httpStatus)
 	excerpt := body
 	if len(excerpt) > maxExcerpt {
 		excerpt = excerpt[:maxExcerpt]
 		truncated = true
+	}
+	if !isText(excerpt) {
+		return msg
 	}
 	clean := strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {

@@ -279,7 +279,7 @@ var upstreamLeaks = map[string]struct {
 		[]string{"Www-Authenticate", `Bearer realm="secret", error_description="secret expired"`, "X-Request-Id", "secret-id"}},
 	"proxy 407":   {407, `{"message":"secret proxy"}`, []string{"Proxy-Authenticate", `Basic realm="secret"`}},
 	"allow 405":   {405, `{"message":"secret method"}`, []string{"Allow", "GET, SECRET"}},
-	"html 502":    {502, `<html><body>secret stack trace</body></html>`, nil},
+	"html 502":    {502, `<html><head><title>secret stack trace</title></head><body>secret</body></html>`, nil},
 	"message 503": {503, `{"message":"secret db at 10.0.0.7","request_id":"secret-id","documentation_url":"https://secret.example/doc"}`, nil},
 	"stripe 500": {500, `{"error":{"code":"secret_code","type":"secret_type","message":"secret","param":"secret_field","decline_code":"secret","doc_url":"https://secret.example"}}`,
 		[]string{"X-Request-Id", "secret-id"}},

@@ -1,0 +1,58 @@
+package gateway
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// A body in a Content-Encoding the transport did not decode. Go's
+// http.Transport decodes gzip itself only when it asked for it (and then
+// removes the header); a body an upstream compressed unasked, or one
+// relayed by a proxy that kept the header, reaches ErrorFromResponse
+// still encoded.
+
+// decodeContent undoes a Content-Encoding of gzip or deflate (RFC 9110,
+// section 8.4.1: deflate is the zlib format, which some servers send as
+// raw deflate instead), reading at most maxBytes of what it expands to: a
+// body that expands past it (a "gzip bomb") is cut there, as a long body
+// is, and costs no more than a body of maxBytes. The encoded body was read
+// within the same bound. A body in an encoding it does not read (br, zstd,
+// a chain of encodings), or one whose encoding is broken before any byte
+// comes out, is not readable: no excerpt of it is quoted.
+func decodeContent(h http.Header, body []byte, truncated bool, maxBytes int64) ([]byte, bool, bool) {
+	encoding := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if len(h.Values("Content-Encoding")) > 1 {
+		encoding = "," // a chain: not read
+	}
+	var z io.Reader
+	switch encoding {
+	case "", "identity":
+		return body, truncated, true
+	case "gzip", "x-gzip":
+		gz, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, truncated, false
+		}
+		z = gz
+	case "deflate":
+		if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			z = zr
+		} else {
+			z = flate.NewReader(bytes.NewReader(body))
+		}
+	default:
+		return nil, truncated, false
+	}
+	out, cut := readBounded(z, maxBytes)
+	if len(out) == 0 {
+		return nil, truncated, false
+	}
+	// An encoded body cut short decodes to a cut body, and the cut
+	// decoder says so (io.ErrUnexpectedEOF) as readBounded does.
+	return out, truncated || cut, true
+}

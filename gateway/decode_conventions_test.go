@@ -1,0 +1,347 @@
+package gateway
+
+import (
+	"time"
+
+	"google.golang.org/grpc/codes"
+)
+
+// allDocumentedBodies are the documented bodies of every convention, the
+// table of decode_internal_test.go and the ones below.
+func allDocumentedBodies() []documentedBody {
+	return append(append([]documentedBody(nil), documentedBodies...), moreDocumentedBodies...)
+}
+
+const (
+	jsonType = "application/json"
+	xmlType  = "application/xml"
+	htmlType = "text/html"
+)
+
+// moreDocumentedBodies are the bodies of the conventions whose message is
+// not a top-level "message" string, of XML error documents and of HTML
+// error pages, as their documentation shows them (several per convention),
+// and the message family's bodies whose code or request id has a name of
+// its own.
+var moreDocumentedBodies = []documentedBody{
+	// Search engines.
+	{convention: "Elasticsearch", source: "elastic.co, Elasticsearch API conventions (index_not_found_exception)", httpStatus: 404, body: `{
+  "error": {
+    "root_cause": [
+      {
+        "type": "index_not_found_exception",
+        "reason": "no such index [my-index-000001]",
+        "resource.type": "index_or_alias",
+        "resource.id": "my-index-000001",
+        "index_uuid": "_na_",
+        "index": "my-index-000001"
+      }
+    ],
+    "type": "index_not_found_exception",
+    "reason": "no such index [my-index-000001]",
+    "resource.type": "index_or_alias",
+    "resource.id": "my-index-000001",
+    "index_uuid": "_na_",
+    "index": "my-index-000001"
+  },
+  "status": 404
+}`, code: codes.NotFound, message: "no such index [my-index-000001]", reason: "index_not_found_exception"},
+	{convention: "Elasticsearch", source: "elastic.co, Query DSL (parsing_exception with caused_by)", httpStatus: 400,
+		body: `{"error":{"root_cause":[{"type":"parsing_exception","reason":"unknown query [matchh]","line":1,"col":22}],"type":"parsing_exception","reason":"unknown query [matchh]","line":1,"col":22,"caused_by":{"type":"named_object_not_found_exception","reason":"[1:22] unknown field [matchh]"}},"status":400}`,
+		code: codes.InvalidArgument, message: "unknown query [matchh]", reason: "parsing_exception"},
+	{convention: "Elasticsearch", source: "elastic.co, search API (search_phase_execution_exception)", httpStatus: 400,
+		body: `{"error":{"root_cause":[{"type":"query_shard_exception","reason":"failed to create query: For input string: \"abc\"","index_uuid":"aHcD1jfqQ3-VPE2JY2pRaw","index":"my-index"}],"type":"search_phase_execution_exception","reason":"all shards failed","phase":"query","grouped":true,"failed_shards":[{"shard":0,"index":"my-index","node":"n1","reason":{"type":"query_shard_exception","reason":"failed to create query: For input string: \"abc\""}}]},"status":400}`,
+		code: codes.InvalidArgument, message: `all shards failed: failed to create query: For input string: "abc"`, reason: "search_phase_execution_exception"},
+	{convention: "Elasticsearch", source: "elastic.co, index API (version_conflict_engine_exception, op_type=create)", httpStatus: 409,
+		body: `{"error":{"root_cause":[{"type":"version_conflict_engine_exception","reason":"[1]: version conflict, document already exists (current version [1])","index_uuid":"WZ8Cv9xnRo2n9I4BqB6BTA","shard":"0","index":"my-index"}],"type":"version_conflict_engine_exception","reason":"[1]: version conflict, document already exists (current version [1])","index_uuid":"WZ8Cv9xnRo2n9I4BqB6BTA","shard":"0","index":"my-index"},"status":409}`,
+		code: codes.Aborted, message: "[1]: version conflict, document already exists (current version [1])", reason: "version_conflict_engine_exception"},
+	{convention: "Elasticsearch", source: "opensearch.org, REST API (illegal_argument_exception without root_cause)", httpStatus: 400,
+		body: `{"error":{"type":"illegal_argument_exception","reason":"request [/_search] contains unrecognized parameter: [sizee]"},"status":400}`,
+		code: codes.InvalidArgument, message: "request [/_search] contains unrecognized parameter: [sizee]", reason: "illegal_argument_exception"},
+
+	// Payment APIs: Stripe's nested error object.
+	{convention: "error object", source: "docs.stripe.com/error-codes (card_declined)", httpStatus: 402, header: []string{"Request-Id", "req_b0QoQv2Pm7Hq3F"}, body: `{
+  "error": {
+    "charge": "ch_3LmzzQ2eZvKYlo2C0XjzUzJV",
+    "code": "card_declined",
+    "decline_code": "insufficient_funds",
+    "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+    "message": "Your card has insufficient funds.",
+    "request_log_url": "https://dashboard.stripe.com/test/logs/req_b0QoQv2Pm7Hq3F?t=1664396587",
+    "type": "card_error"
+  }
+}`, code: codes.Unknown, message: "Your card has insufficient funds.", reason: "card_declined", requestID: "req_b0QoQv2Pm7Hq3F", help: "https://stripe.com/docs/error-codes/card-declined"},
+	{convention: "error object", source: "docs.stripe.com/api/errors (api_error, no code)", httpStatus: 500,
+		body: `{"error":{"message":"An unknown error occurred","type":"api_error"}}`, code: codes.Internal, message: "An unknown error occurred", reason: "api_error"},
+	{convention: "error object", source: "docs.stripe.com/api/errors (parameter_missing)", httpStatus: 400, header: []string{"Request-Id", "req_7f2bq1"},
+		body: `{"error":{"code":"parameter_missing","doc_url":"https://stripe.com/docs/error-codes/parameter-missing","message":"Missing required param: amount.","param":"amount","type":"invalid_request_error"}}`,
+		code: codes.InvalidArgument, message: "Missing required param: amount.", reason: "parameter_missing", fields: []string{"amount"}, requestID: "req_7f2bq1", help: "https://stripe.com/docs/error-codes/parameter-missing"},
+
+	// Payment APIs: PayPal.
+	{convention: "PayPal", source: "developer.paypal.com/api/rest/responses (UNPROCESSABLE_ENTITY)", httpStatus: 422, header: []string{"Paypal-Debug-Id", "90957fca61718"}, body: `{
+  "name": "UNPROCESSABLE_ENTITY",
+  "details": [
+    {
+      "field": "/purchase_units/@reference_id=='default'/amount/value",
+      "value": "10.001",
+      "location": "body",
+      "issue": "DECIMAL_PRECISION",
+      "description": "If the currency supports decimals, only two decimal place precision is supported."
+    }
+  ],
+  "message": "The requested action could not be performed, semantically incorrect, or failed business validation.",
+  "debug_id": "90957fca61718",
+  "links": [
+    {
+      "href": "https://developer.paypal.com/api/orders/v2/#error-DECIMAL_PRECISION",
+      "rel": "information_link",
+      "method": "GET"
+    }
+  ]
+}`, code: codes.InvalidArgument, message: "The requested action could not be performed, semantically incorrect, or failed business validation.", reason: "UNPROCESSABLE_ENTITY",
+		fields: []string{"purchase_units.@reference_id=='default'.amount.value"}, requestID: "90957fca61718", help: "https://developer.paypal.com/api/orders/v2/#error-DECIMAL_PRECISION"},
+	{convention: "PayPal", source: "developer.paypal.com/api/rest/responses (INVALID_REQUEST)", httpStatus: 400,
+		body: `{"name":"INVALID_REQUEST","message":"Request is not well-formed, syntactically incorrect, or violates schema.","debug_id":"b1d1f06c7246c","details":[{"field":"/intent","value":"CAPTURED","location":"body","issue":"INVALID_PARAMETER_VALUE","description":"The value of a field is invalid."},{"field":"/purchase_units/0/amount/currency_code","location":"body","issue":"MISSING_REQUIRED_PARAMETER","description":"A required field / parameter is missing."}],"links":[{"href":"https://developer.paypal.com/docs/api/orders/v2/#error-INVALID_PARAMETER_VALUE","rel":"information_link","encType":"application/json"}]}`,
+		code: codes.InvalidArgument, message: "Request is not well-formed, syntactically incorrect, or violates schema.", reason: "INVALID_REQUEST",
+		fields: []string{"intent", "purchase_units.0.amount.currency_code"}, requestID: "b1d1f06c7246c", help: "https://developer.paypal.com/docs/api/orders/v2/#error-INVALID_PARAMETER_VALUE"},
+	{convention: "PayPal", source: "developer.paypal.com/api/rest/responses (RESOURCE_NOT_FOUND, no field)", httpStatus: 404,
+		body: `{"name":"RESOURCE_NOT_FOUND","details":[{"issue":"INVALID_RESOURCE_ID","description":"Specified resource ID does not exist. Please check the resource ID and try again."}],"message":"The specified resource does not exist.","debug_id":"f3e5d7c9a1b2","links":[{"href":"https://developer.paypal.com/docs/api/orders/v2/#error-INVALID_RESOURCE_ID","rel":"information_link","method":"GET"}]}`,
+		code: codes.NotFound, message: "The specified resource does not exist.", reason: "RESOURCE_NOT_FOUND", requestID: "f3e5d7c9a1b2", help: "https://developer.paypal.com/docs/api/orders/v2/#error-INVALID_RESOURCE_ID"},
+	{convention: "PayPal", source: "developer.paypal.com, Payments v1 (VALIDATION_ERROR, information_link)", httpStatus: 400,
+		body: `{"name":"VALIDATION_ERROR","details":[{"field":"payer.funding_instruments[0].credit_card.number","issue":"Value is invalid"}],"message":"Invalid request - see details","information_link":"https://developer.paypal.com/docs/api/payments/#errors","debug_id":"5d2b3a1c1b0f4"}`,
+		code: codes.InvalidArgument, message: "Invalid request - see details", reason: "VALIDATION_ERROR",
+		fields: []string{"payer.funding_instruments[0].credit_card.number"}, requestID: "5d2b3a1c1b0f4", help: "https://developer.paypal.com/docs/api/payments/#errors"},
+
+	// A top-level array of errors.
+	{convention: "error array", source: "developer.salesforce.com, REST API status codes (INVALID_SESSION_ID)", httpStatus: 403,
+		body: `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`, code: codes.PermissionDenied, message: "Session expired or invalid", reason: "INVALID_SESSION_ID"},
+	{convention: "error array", source: "developer.salesforce.com, REST API (REQUIRED_FIELD_MISSING)", httpStatus: 400, body: `[ {
+  "message" : "Required fields are missing: [Name, StageName]",
+  "errorCode" : "REQUIRED_FIELD_MISSING",
+  "fields" : [ "Name", "StageName" ]
+} ]`, code: codes.InvalidArgument, message: "Required fields are missing: [Name, StageName]", reason: "REQUIRED_FIELD_MISSING", fields: []string{"Name", "StageName"}},
+	{convention: "error array", source: "developer.salesforce.com, REST API (two errors)", httpStatus: 400,
+		body: `[{"message":"Email: invalid email address: x","errorCode":"INVALID_EMAIL_ADDRESS","fields":["Email"]},{"message":"No such column 'Foo' on sobject of type Contact","errorCode":"INVALID_FIELD"}]`,
+		code: codes.InvalidArgument, message: "Email: invalid email address: x (and 1 more)", reason: "INVALID_EMAIL_ADDRESS", fields: []string{"Email"}},
+	{convention: "error array", source: "yiiframework.com, RESTful Web Services (422 data validation failed)", httpStatus: 422,
+		body: `[{"field":"email","message":"Email cannot be blank."},{"field":"password","message":"Password cannot be blank."}]`,
+		code: codes.InvalidArgument, message: "email: Email cannot be blank. (and 1 more)", fields: []string{"email", "password"}},
+
+	// CDNs: success false with errors.
+	{convention: "Cloudflare", source: "developers.cloudflare.com/fundamentals/api (7003 route error)", httpStatus: 400, header: []string{"CF-Ray", "8a1b2c3d4e5f6a7b-IAD"},
+		body: `{"success":false,"errors":[{"code":7003,"message":"Could not route to /zones/abc/dns_records, perhaps your object identifier is invalid?"},{"code":7000,"message":"No route for that URI"}],"messages":[],"result":null}`,
+		code: codes.InvalidArgument, message: "Could not route to /zones/abc/dns_records, perhaps your object identifier is invalid? (and 1 more)", reason: "7003", requestID: "8a1b2c3d4e5f6a7b-IAD"},
+	{convention: "Cloudflare", source: "developers.cloudflare.com/fundamentals/api (invalid token)", httpStatus: 403,
+		body: `{"result":null,"success":false,"errors":[{"code":9109,"message":"Invalid access token"}],"messages":[]}`,
+		code: codes.PermissionDenied, message: "Invalid access token", reason: "9109"},
+	{convention: "Cloudflare", source: "developers.cloudflare.com, DNS records API (error_chain)", httpStatus: 400,
+		body: `{"result":null,"success":false,"errors":[{"code":1004,"message":"DNS Validation Error","error_chain":[{"code":9005,"message":"Content for A record is invalid. Must be a valid IPv4 address"}]}],"messages":[]}`,
+		code: codes.InvalidArgument, message: "DNS Validation Error: Content for A record is invalid. Must be a valid IPv4 address", reason: "1004"},
+
+	// Field errors and message lists.
+	{convention: "Jira", source: "developer.atlassian.com, Jira REST API (issue not found)", httpStatus: 404, header: []string{"X-AREQUESTID", "1263x1234x1"},
+		body: `{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}`,
+		code: codes.NotFound, message: "Issue does not exist or you do not have permission to see it.", requestID: "1263x1234x1"},
+	{convention: "Jira", source: "developer.atlassian.com, Jira REST API (create issue, field errors)", httpStatus: 400,
+		body: `{"errorMessages":[],"errors":{"summary":"You must specify a summary of the issue.","issuetype":"Specify an issue type"}}`,
+		code: codes.InvalidArgument, message: "summary: You must specify a summary of the issue. (and 1 more)", fields: []string{"summary", "issuetype"}},
+	{convention: "Jira", source: "developer.atlassian.com, Jira REST API (JQL errors)", httpStatus: 400,
+		body: `{"errorMessages":["Field 'foo' does not exist or you do not have permission to view it.","The value 'X' does not exist for the field 'project'."],"warningMessages":[]}`,
+		code: codes.InvalidArgument, message: "Field 'foo' does not exist or you do not have permission to view it. (and 1 more)"},
+	{convention: "errors without message", source: "guides.rubyonrails.org, Active Record Validations (render json: record.errors)", httpStatus: 422,
+		body: `{"errors":{"title":["can't be blank"],"body":["can't be blank","is too short (minimum is 10 characters)"]}}`,
+		code: codes.InvalidArgument, message: "title: can't be blank (and 2 more)", fields: []string{"title", "body", "body"}},
+	{convention: "errors without message", source: "guides.rubyonrails.org, Active Record Validations (errors.full_messages)", httpStatus: 422,
+		body: `{"errors":["Title can't be blank","Body is too short (minimum is 10 characters)"]}`,
+		code: codes.InvalidArgument, message: "Title can't be blank (and 1 more)"},
+	{convention: "errors without message", source: "docs.discourse.org (invalid_access)", httpStatus: 403,
+		body: `{"errors":["You are not permitted to view the requested resource."],"error_type":"invalid_access"}`,
+		code: codes.PermissionDenied, message: "You are not permitted to view the requested resource.", reason: "invalid_access"},
+	{convention: "errors without message", source: "Rails render json: { errors: exception.message }", httpStatus: 404,
+		body: `{"errors":"Couldn't find Article with 'id'=7"}`, code: codes.NotFound, message: "Couldn't find Article with 'id'=7"},
+	{convention: "errors without message", source: "Rails errors.to_hash with a base error and a field map of strings", httpStatus: 422,
+		body: `{"errors":{"base":["This order is closed"],"email":"is invalid"}}`, code: codes.InvalidArgument, message: "This order is closed (and 1 more)", fields: []string{"email"}},
+	{convention: "message list or map", source: "docs.nestjs.com/techniques/validation (ValidationPipe)", httpStatus: 400,
+		body: `{"statusCode":400,"message":["email must be an email"],"error":"Bad Request"}`, code: codes.InvalidArgument, message: "email must be an email"},
+	{convention: "message list or map", source: "docs.nestjs.com/techniques/validation (two constraints)", httpStatus: 400,
+		body: `{"statusCode":400,"message":["name should not be empty","age must be a positive number"],"error":"Bad Request"}`, code: codes.InvalidArgument, message: "name should not be empty (and 1 more)"},
+	{convention: "message list or map", source: "a message map of field errors (issue 19's shape)", httpStatus: 422,
+		body: `{"message":{"email":["The email has already been taken."],"name":["The name may not be greater than 255 characters."]},"code":"validation_failed"}`,
+		code: codes.InvalidArgument, message: "email: The email has already been taken. (and 1 more)", reason: "validation_failed", fields: []string{"email", "name"}},
+	{convention: "Django REST framework", source: "django-rest-framework.org, Serializers (validation errors)", httpStatus: 400,
+		body: `{"email": ["Enter a valid email address."], "created": ["This field is required."]}`,
+		code: codes.InvalidArgument, message: "email: Enter a valid email address. (and 1 more)", fields: []string{"email", "created"}},
+	{convention: "Django REST framework", source: "django-rest-framework.org, Serializers (non_field_errors)", httpStatus: 400,
+		body: `{"non_field_errors": ["The fields room_number, date must make a unique set."]}`,
+		code: codes.InvalidArgument, message: "The fields room_number, date must make a unique set."},
+	{convention: "Django REST framework", source: "django-rest-framework.org, nested serializers", httpStatus: 400,
+		body: `{"user": {"email": ["Enter a valid email address."]}, "content": ["This field may not be blank."]}`,
+		code: codes.InvalidArgument, message: "user.email: Enter a valid email address. (and 1 more)", fields: []string{"user.email", "content"}},
+
+	// The message family: a code or request id of a name of its own.
+	{source: "laravel.com/docs/validation (JSON validation error)", httpStatus: 422, body: `{
+    "message": "The team name must be a string. (and 4 more errors)",
+    "errors": {
+        "team_name": [
+            "The team name must be a string.",
+            "The team name must be at least 1 characters."
+        ],
+        "authorization.role": [
+            "The selected authorization.role is invalid."
+        ]
+    }
+}`, code: codes.InvalidArgument, message: "The team name must be a string. (and 4 more errors)", fields: []string{"authorization.role", "team_name", "team_name"}},
+	{source: "django-rest-framework.org, Exceptions (detail)", httpStatus: 404, body: `{"detail": "Not found."}`, code: codes.NotFound, message: "Not found."},
+	{source: "devcenter.heroku.com, Platform API errors", httpStatus: 404, header: []string{"Request-Id", "01234567-89ab-cdef-0123-456789abcdef"},
+		body: `{"id":"not_found","message":"Couldn't find that app.","url":"https://devcenter.heroku.com/articles/platform-api-reference#clients"}`,
+		code: codes.NotFound, message: "Couldn't find that app.", reason: "not_found", requestID: "01234567-89ab-cdef-0123-456789abcdef"},
+	{source: "docs.digitalocean.com/reference/api (errors)", httpStatus: 404,
+		body: `{"id":"not_found","message":"The resource you were accessing could not be found.","request_id":"4d9d8375-3c56-4925-a3e7-eb137fed17e9"}`,
+		code: codes.NotFound, message: "The resource you were accessing could not be found.", reason: "not_found", requestID: "4d9d8375-3c56-4925-a3e7-eb137fed17e9"},
+	{source: "feathersjs.com/api/errors", httpStatus: 404,
+		body: `{"name":"NotFound","message":"No record found for id '7'","code":404,"className":"not-found","errors":{}}`,
+		code: codes.NotFound, message: "No record found for id '7'", reason: "NotFound"},
+	{source: "api.slack.com/web (rate limited)", httpStatus: 429, header: []string{"X-Slack-Req-Id", "8c1a1f2b3c4d", "Retry-After", "30"},
+		body: `{"ok":false,"error":"ratelimited"}`, code: codes.ResourceExhausted, message: "ratelimited", reason: "ratelimited", requestID: "8c1a1f2b3c4d", retryDelay: 30 * time.Second},
+	{convention: "error object", source: "learn.microsoft.com, Azure Resource Manager (ResourceGroupNotFound, x-ms-request-id)", httpStatus: 404, header: []string{"x-ms-request-id", "f2c1d0a4-0001-0024-2ab3-5e7f1a000000"},
+		body: `{"error":{"code":"ResourceGroupNotFound","message":"Resource group 'rg1' could not be found."}}`,
+		code: codes.NotFound, message: "Resource group 'rg1' could not be found.", reason: "ResourceGroupNotFound", requestID: "f2c1d0a4-0001-0024-2ab3-5e7f1a000000"},
+
+	// XML error documents.
+	{convention: "object-store XML", source: "docs.aws.amazon.com, Amazon S3 error responses (REST error response)", httpStatus: 404, header: []string{"Content-Type", xmlType}, body: `<?xml version="1.0" encoding="UTF-8"?>
+<Error>
+  <Code>NoSuchKey</Code>
+  <Message>The resource you requested does not exist</Message>
+  <Resource>/mybucket/myfoto.jpg</Resource>
+  <RequestId>4442587FB7D0A2F9</RequestId>
+</Error>`, code: codes.NotFound, message: "The resource you requested does not exist", reason: "NoSuchKey", requestID: "4442587FB7D0A2F9"},
+	{convention: "object-store XML", source: "docs.aws.amazon.com, Amazon S3 (AccessDenied, x-amz-request-id)", httpStatus: 403, header: []string{"Content-Type", xmlType, "x-amz-request-id", "656c76696e6727732072657175657374"},
+		body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><HostId>Uuag1LuByRx9e6j5Onimru9pO4ZVKnJ2Qz7/C1NPcfTWAtRPfTaOFg==</HostId></Error>`,
+		code: codes.PermissionDenied, message: "Access Denied", reason: "AccessDenied", requestID: "656c76696e6727732072657175657374"},
+	{convention: "object-store XML", source: "learn.microsoft.com, Azure Storage error codes (BlobNotFound)", httpStatus: 404, header: []string{"Content-Type", "application/xml", "x-ms-request-id", "7e1b8c3e-a01e-0047-5d1c-000000000000"},
+		body: "\ufeff<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.\nRequestId:7e1b8c3e-a01e-0047-5d1c-000000000000\nTime:2024-05-01T10:00:00.0000000Z</Message></Error>",
+		code: codes.NotFound, message: "The specified blob does not exist.\nRequestId:7e1b8c3e-a01e-0047-5d1c-000000000000\nTime:2024-05-01T10:00:00.0000000Z", reason: "BlobNotFound", requestID: "7e1b8c3e-a01e-0047-5d1c-000000000000"},
+	{convention: "object-store XML", source: "cloud.google.com/storage/docs/xml-api (NoSuchBucket)", httpStatus: 404, header: []string{"Content-Type", xmlType},
+		body: `<?xml version='1.0' encoding='UTF-8'?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist.</Message></Error>`,
+		code: codes.NotFound, message: "The specified bucket does not exist.", reason: "NoSuchBucket"},
+	{convention: "object-store XML", source: "docs.aws.amazon.com, IAM API (Query protocol ErrorResponse)", httpStatus: 404, header: []string{"Content-Type", "text/xml"}, body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <Error>
+    <Type>Sender</Type>
+    <Code>NoSuchEntity</Code>
+    <Message>The user with name nobody cannot be found.</Message>
+  </Error>
+  <RequestId>4b8a3e7c-2f0d-11e4-8f5d-0d9e8f1c0d2e</RequestId>
+</ErrorResponse>`, code: codes.NotFound, message: "The user with name nobody cannot be found.", reason: "NoSuchEntity", requestID: "4b8a3e7c-2f0d-11e4-8f5d-0d9e8f1c0d2e"},
+	{convention: "object-store XML", source: "docs.aws.amazon.com, Amazon EC2 API error response", httpStatus: 400, header: []string{"Content-Type", "text/xml;charset=UTF-8"},
+		body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code><Message>The instance ID 'i-1a2b3c4d' does not exist</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>`,
+		code: codes.InvalidArgument, message: "The instance ID 'i-1a2b3c4d' does not exist", reason: "InvalidInstanceID.NotFound", requestID: "ea966190-f9aa-478e-9ede-example"},
+	{convention: "SOAP 1.1 fault", source: "w3.org/TR/2000/NOTE-SOAP-20000508, section 4.4 (Server fault with detail)", httpStatus: 500, header: []string{"Content-Type", "text/xml; charset=utf-8"}, body: `<SOAP-ENV:Envelope
+  xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/">
+   <SOAP-ENV:Body>
+       <SOAP-ENV:Fault>
+           <faultcode>SOAP-ENV:Server</faultcode>
+           <faultstring>Server Error</faultstring>
+           <detail>
+               <e:myfaultdetails xmlns:e="Some-URI">
+                 <message>
+                   My application didn't work
+                 </message>
+                 <errorcode>
+                   1001
+                 </errorcode>
+               </e:myfaultdetails>
+           </detail>
+       </SOAP-ENV:Fault>
+   </SOAP-ENV:Body>
+</SOAP-ENV:Envelope>`, code: codes.Internal, message: "Server Error", reason: "SOAP-ENV:Server"},
+	{convention: "SOAP 1.1 fault", source: "w3.org/TR/2000/NOTE-SOAP-20000508, section 4.2.3 (MustUnderstand)", httpStatus: 500, header: []string{"Content-Type", "text/xml"}, body: `<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/">
+  <SOAP-ENV:Body>
+    <SOAP-ENV:Fault>
+      <faultcode>SOAP-ENV:MustUnderstand</faultcode>
+      <faultstring>SOAP Must Understand Error</faultstring>
+    </SOAP-ENV:Fault>
+  </SOAP-ENV:Body>
+</SOAP-ENV:Envelope>`, code: codes.Internal, message: "SOAP Must Understand Error", reason: "SOAP-ENV:MustUnderstand"},
+	{convention: "SOAP 1.1 fault", source: "a .NET ASMX client fault (soap prefix, faultactor)", httpStatus: 500, header: []string{"Content-Type", "text/xml; charset=utf-8"},
+		body: `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>Server was unable to read request. ---&gt; There is an error in XML document (1, 2).</faultstring><faultactor>http://example.com/Service.asmx</faultactor><detail /></soap:Fault></soap:Body></soap:Envelope>`,
+		code: codes.Internal, message: "Server was unable to read request. ---> There is an error in XML document (1, 2).", reason: "soap:Client"},
+	{convention: "SOAP 1.2 fault", source: "w3.org/TR/soap12-part1, section 5.4 (Example 4, MessageTimeout)", httpStatus: 400, header: []string{"Content-Type", "application/soap+xml"}, body: `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"
+              xmlns:m="http://www.example.org/timeouts"
+              xmlns:xml="http://www.w3.org/XML/1998/namespace">
+ <env:Body>
+  <env:Fault>
+   <env:Code>
+     <env:Value>env:Sender</env:Value>
+     <env:Subcode>
+      <env:Value>m:MessageTimeout</env:Value>
+     </env:Subcode>
+   </env:Code>
+   <env:Reason>
+     <env:Text xml:lang="en">Sender Timeout</env:Text>
+   </env:Reason>
+   <env:Detail>
+     <m:MaxTime>P5M</m:MaxTime>
+   </env:Detail>
+  </env:Fault>
+ </env:Body>
+</env:Envelope>`, code: codes.InvalidArgument, message: "Sender Timeout", reason: "m:MessageTimeout"},
+	{convention: "SOAP 1.2 fault", source: "w3.org/TR/soap12-part0, section 4 (Example 10, two Reason texts)", httpStatus: 400, header: []string{"Content-Type", "application/soap+xml; charset=utf-8"}, body: `<?xml version='1.0' ?>
+<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"
+            xmlns:rpc='http://www.w3.org/2003/05/soap-rpc'>
+  <env:Body>
+   <env:Fault>
+     <env:Code>
+       <env:Value>env:Sender</env:Value>
+       <env:Subcode>
+        <env:Value>rpc:BadArguments</env:Value>
+       </env:Subcode>
+     </env:Code>
+     <env:Reason>
+       <env:Text xml:lang="en-US">Processing error</env:Text>
+       <env:Text xml:lang="cs">Chyba zpracování</env:Text>
+     </env:Reason>
+   </env:Fault>
+ </env:Body>
+</env:Envelope>`, code: codes.InvalidArgument, message: "Processing error", reason: "rpc:BadArguments"},
+	{convention: "SOAP 1.2 fault", source: "w3.org/TR/soap12-part0, section 5.3 (VersionMismatch)", httpStatus: 500, header: []string{"Content-Type", "application/soap+xml"},
+		body: `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><env:Fault><env:Code><env:Value>env:VersionMismatch</env:Value></env:Code><env:Reason><env:Text xml:lang="en">Version Mismatch</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>`,
+		code: codes.Internal, message: "Version Mismatch", reason: "env:VersionMismatch"},
+
+	// HTML error pages of proxies, load balancers and CDNs.
+	{convention: "HTML page", source: "nginx.org, ngx_http_special_response (default 502 page)", httpStatus: 502, header: []string{"Content-Type", htmlType},
+		body: "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n",
+		code: codes.Unavailable, message: "502 Bad Gateway"},
+	{convention: "HTML page", source: "docs.aws.amazon.com, Troubleshoot your Application Load Balancers (HTTP 503)", httpStatus: 503, header: []string{"Content-Type", "text/html"},
+		body: "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n",
+		code: codes.Unavailable, message: "503 Service Temporarily Unavailable"},
+	{convention: "HTML page", source: "developers.cloudflare.com, Cloudflare 5xx errors (522)", httpStatus: 522, header: []string{"Content-Type", "text/html; charset=UTF-8", "CF-RAY", "8a1b2c3d4e5f6a7b-AMS"}, body: `<!DOCTYPE html>
+<!--[if lt IE 7]> <html class="no-js ie6 oldie" lang="en-US"> <![endif]-->
+<!--[if gt IE 8]><!--> <html class="no-js" lang="en-US"> <!--<![endif]-->
+<head>
+<title>example.com | 522: Connection timed out</title>
+<meta charset="UTF-8" />
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
+<link rel="stylesheet" id="cf_styles-css" href="/cdn-cgi/styles/main.css" />
+<style>body{margin:0;padding:0}.cf-error-overview{font:400 13px/1.5 sans-serif}</style>
+</head>
+<body><div id="cf-wrapper"><h1>Connection timed out</h1><span>Error code 522</span></div></body></html>`,
+		code: codes.Unknown, message: "example.com | 522: Connection timed out", requestID: "8a1b2c3d4e5f6a7b-AMS"},
+	{convention: "HTML page", source: "Google front end 404 (stylesheet after the title)", httpStatus: 404, header: []string{"Content-Type", "text/html; charset=UTF-8"}, body: `<!DOCTYPE html>
+<html lang=en>
+  <meta charset=utf-8>
+  <meta name=viewport content="initial-scale=1, minimum-scale=1, width=device-width">
+  <title>Error 404 (Not Found)!!1</title>
+  <style>
+    *{margin:0;padding:0}html,code{font:15px/22px arial,sans-serif}html{background:#fff;color:#222;padding:15px}body{margin:7% auto 0;max-width:390px;min-height:180px;padding:30px 0 15px}
+  </style>
+  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>
+  <p><b>404.</b> <ins>That’s an error.</ins>
+  <p>The requested URL <code>/x</code> was not found on this server.  <ins>That’s all we know.</ins>`,
+		code: codes.NotFound, message: "Error 404 (Not Found)!!1"},
+	{convention: "HTML page", source: "a stylesheet before any title, sent as text/html", httpStatus: 504, header: []string{"Content-Type", "text/html"},
+		body: `<html><head><style>body { font-family: Tahoma, Verdana, Arial, sans-serif; }</style></head><body><h1>504 Gateway Time-out</h1><p>The server didn't respond in time.</p></body></html>`,
+		code: codes.DeadlineExceeded, message: "HTTP 504 Gateway Timeout"},
+	{convention: "HTML page", source: "developers.cloudflare.com, Cloudflare 1xxx errors (1020, entities)", httpStatus: 403, header: []string{"Content-Type", "text/html; charset=UTF-8"},
+		body: `<!DOCTYPE html><html lang="en-US"><head><title>Access denied | example.com used Cloudflare to restrict access &amp; more</title></head><body></body></html>`,
+		code: codes.PermissionDenied, message: "Access denied | example.com used Cloudflare to restrict access & more"},
+}
