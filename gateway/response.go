@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -511,51 +510,6 @@ func isDefaultChallenge(httpStatus int, values []string) bool {
 		want = defaultProxyAuthenticate
 	}
 	return len(values) == 1 && values[0] == want
-}
-
-// statusText names an HTTP status: "HTTP 502 Bad Gateway".
-func statusText(httpStatus int) string {
-	msg := "HTTP " + strconv.Itoa(httpStatus)
-	if text := http.StatusText(httpStatus); text != "" {
-		msg += " " + text
-	}
-	return msg
-}
-
-// isText reports whether an excerpt of a body is text: UTF-8 (but for a
-// character cut at its end) without control characters other than
-// whitespace.
-func isText(b []byte) bool {
-	for i := 0; i < len(b); {
-		c, size := utf8.DecodeRune(b[i:])
-		switch {
-		case c == utf8.RuneError && size <= 1:
-			if len(b)-i >= utf8.UTFMax || utf8.FullRune(b[i:]) {
-				return false
-			}
-			return true // a character cut at the end
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			return false
-		}
-		i += size
-	}
-	return true
-}
-
-// decimalSeconds reads a Retry-After of a decimal number of seconds,
-// "2.0" or "0.5", which RFC 9110 does not allow but servers send: digits,
-// a dot and digits, nothing else (no sign, exponent, NaN or Inf), clamped
-// to MaxRetryDelay.
-func decimalSeconds(v string) (time.Duration, bool) {
-	whole, frac, ok := strings.Cut(v, ".")
-	if !ok || whole == "" || frac == "" || !isDigits(whole) || !isDigits(frac) {
-		return 0, false
-	}
-	seconds, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return 0, false
-	}
-	return min(time.Duration(seconds*float64(time.Second)), MaxRetryDelay), true
 }
 
 // durationFromSeconds is a delay in seconds, clamped to MaxRetryDelay.
