@@ -15,7 +15,8 @@ import (
 // Where APIs put the id of a request, for google.rpc.RequestInfo. A body's
 // own id comes first (a convention's, then requestIDMembers), then the
 // headers: requestIDHeaders in order, then any other header whose name
-// ends in "-Request-Id", in the order of their names. The README's table
+// ends in "-Request-Id", in the order of their names, then
+// lastRequestIDHeaders. The README's table
 // of request ids is this one.
 
 // requestIDHeaders are the headers of a request id, in the order they are
@@ -31,7 +32,12 @@ var requestIDHeaders = [...]string{
 	"X-Slack-Req-Id",      // Slack Web API
 	"X-Arequestid",        // Atlassian Jira and Confluence
 	"X-Github-Request-Id", // GitHub REST API (one of the "-Request-Id" headers)
-	"Cf-Ray",              // Cloudflare, on every response it serves
+}
+
+// lastRequestIDHeaders are looked at after every "-Request-Id" header:
+// they name the request at a CDN in front of the API, not at the API.
+var lastRequestIDHeaders = [...]string{
+	"Cf-Ray", // Cloudflare, on every response it serves
 }
 
 // requestIDMembers are the members of a JSON body that hold its request
@@ -65,6 +71,11 @@ func requestIDFromHeader(h http.Header) string {
 			}
 		}
 	}
+	for _, name := range lastRequestIDHeaders {
+		if id := headerText(h.Get(name)); id != "" {
+			return id
+		}
+	}
 	return ""
 }
 
@@ -93,5 +104,8 @@ func decimalSeconds(v string) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return min(time.Duration(seconds*float64(time.Second)), MaxRetryDelay), true
+	if seconds >= MaxRetryDelay.Seconds() {
+		return MaxRetryDelay, true
+	}
+	return time.Duration(seconds * float64(time.Second)), true
 }

@@ -16,6 +16,10 @@ import (
 // laughs"), and a document in another charset than UTF-8 is not read.
 
 const (
+	// maxXMLAttrs bounds the attributes of a whole document: encoding/xml
+	// decodes all of an element's attributes before it returns the
+	// element, at some 30 bytes allocated per byte of attributes.
+	maxXMLAttrs  = 1024
 	maxXMLTokens = 4096
 	maxXMLDepth  = 16
 	maxXMLPaths  = 64
@@ -35,6 +39,9 @@ type xmlTexts struct {
 // parseXML reads an XML document within the bounds, or returns nil when
 // it is not well-formed XML up to where it stops.
 func parseXML(body []byte) *xmlTexts {
+	if !xmlAttrsBounded(body) {
+		return nil
+	}
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	doc := &xmlTexts{texts: make(map[string][]byte, 8)}
 	type frame struct {
@@ -89,6 +96,55 @@ func parseXML(body []byte) *xmlTexts {
 		return nil
 	}
 	return doc
+}
+
+// xmlAttrsBounded reports whether a document has at most maxXMLAttrs
+// attributes in all: it counts the "=" outside quotes in its markup
+// (comments and CDATA sections skipped), without allocating. A count too
+// high is only ever a document left unread, then quoted.
+func xmlAttrsBounded(b []byte) bool {
+	n := 0
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		var end string
+		switch {
+		case bytes.HasPrefix(b[i:], []byte("<!--")):
+			end = "-->"
+		case bytes.HasPrefix(b[i:], []byte("<![CDATA[")):
+			end = "]]>"
+		}
+		if end != "" {
+			k := bytes.Index(b[i+4:], []byte(end))
+			if k < 0 {
+				break
+			}
+			i += 4 + k + len(end)
+			continue
+		}
+		var quote byte
+	tag:
+		for i++; i < len(b); i++ {
+			switch c := b[i]; {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '=':
+				if n++; n > maxXMLAttrs {
+					return false
+				}
+			case c == '>':
+				break tag
+			}
+		}
+	}
+	return true
 }
 
 // has reports whether an element is at the path.
