@@ -294,3 +294,21 @@ func TestXMLAndHTMLAreNeverQuotedAsMarkup(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactionCoversEncodedBodies: a body the transport left encoded is
+// read, and redacted, as any other (TestRedactionCoversUpstreamText reads
+// the rest through a relay, whose transport decodes gzip itself).
+func TestRedactionCoversEncodedBodies(t *testing.T) {
+	for _, redact := range []bool{false, true} {
+		g := newGateway(gateway.WithRedaction(redact))
+		for _, encoding := range []string{"gzip", "deflate"} {
+			body := encode(t, encoding, []byte(`{"message":"secret","code":"SECRET","request_id":"secret"}`))
+			err := g.ErrorFromResponse(fakeResponse(503, "application/json", string(body), "Content-Encoding", encoding))
+			rec := httptest.NewRecorder()
+			g.WriteError(rec, httptest.NewRequest("GET", "/", nil), err)
+			if leaked := strings.Contains(rec.Body.String(), "secret"); leaked == redact {
+				t.Errorf("%s, redaction %v: %d %s", encoding, redact, rec.Code, rec.Body)
+			}
+		}
+	}
+}
