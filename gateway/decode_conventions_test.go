@@ -1,6 +1,10 @@
 package gateway
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -344,4 +348,35 @@ var moreDocumentedBodies = []documentedBody{
 	{convention: "HTML page", source: "developers.cloudflare.com, Cloudflare 1xxx errors (1020, entities)", httpStatus: 403, header: []string{"Content-Type", "text/html; charset=UTF-8"},
 		body: `<!DOCTYPE html><html lang="en-US"><head><title>Access denied | example.com used Cloudflare to restrict access &amp; more</title></head><body></body></html>`,
 		code: codes.PermissionDenied, message: "Access denied | example.com used Cloudflare to restrict access & more"},
+}
+
+// TestREADMETablesListTheReaders: the README's convention table has a row
+// for every row of conventions, and its request-id table every header and
+// member the reader looks at, so that the documentation is the table.
+func TestREADMETablesListTheReaders(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ToLower(string(readme))
+	for _, c := range conventions {
+		if !strings.Contains(text, "\n| "+strings.ToLower(c.name)+" |") {
+			t.Errorf("README: no row for the convention %q", c.name)
+		}
+	}
+	var names []string
+	for _, h := range requestIDHeaders {
+		names = append(names, h)
+	}
+	for _, h := range lastRequestIDHeaders {
+		names = append(names, h)
+	}
+	for _, m := range requestIDMembers {
+		names = append(names, m)
+	}
+	for _, name := range names {
+		if !strings.Contains(text, "`"+strings.ToLower(name)+"`") {
+			t.Errorf("README: the request-id table lacks %q", name)
+		}
+	}
 }
