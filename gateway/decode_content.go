@@ -24,21 +24,17 @@ import (
 // body that expands past it (a "gzip bomb") is cut there, as a long body
 // is, and costs no more than a body of maxBytes. The encoded body was read
 // within the same bound. A body in an encoding it does not read (br, zstd,
-// a chain of encodings), or one whose encoding is broken before any byte
-// comes out, is not readable: no excerpt of it is quoted.
-func decodeContent(h http.Header, body []byte, truncated bool, maxBytes int64) ([]byte, bool, bool) {
-	encoding := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
-	if len(h.Values("Content-Encoding")) > 1 {
-		encoding = "," // a chain: not read
-	}
+// a chain of encodings), or that does not decode (a header left behind by
+// a client that decoded the body itself), is read as it is: it parses as
+// JSON, XML or HTML only if it is one, and fallbackMessage quotes no
+// binary bytes.
+func decodeContent(h http.Header, body []byte, truncated bool, maxBytes int64) ([]byte, bool) {
 	var z io.Reader
-	switch encoding {
-	case "", "identity":
-		return body, truncated, true
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))) {
 	case "gzip", "x-gzip":
 		gz, err := gzip.NewReader(bytes.NewReader(body))
 		if err != nil {
-			return nil, truncated, false
+			return body, truncated
 		}
 		z = gz
 	case "deflate":
@@ -48,15 +44,18 @@ func decodeContent(h http.Header, body []byte, truncated bool, maxBytes int64) (
 			z = flate.NewReader(bytes.NewReader(body))
 		}
 	default:
-		return nil, truncated, false
+		return body, truncated
+	}
+	if len(h.Values("Content-Encoding")) > 1 {
+		return body, truncated // a chain: not read
 	}
 	out, cut := readBounded(z, maxBytes)
 	if len(out) == 0 {
-		return nil, truncated, false
+		return body, truncated
 	}
 	// An encoded body cut short decodes to a cut body, and the cut
 	// decoder says so (io.ErrUnexpectedEOF) as readBounded does.
-	return out, truncated || cut, true
+	return out, truncated || cut
 }
 
 // statusText names an HTTP status: "HTTP 502 Bad Gateway".

@@ -26,6 +26,10 @@ func isHTML(contentType string, body []byte) bool {
 			return true
 		}
 	}
+	// XHTML, or a page that opens with a comment: an <html> tag soon.
+	if bytes.HasPrefix(body, []byte("<?xml")) || bytes.HasPrefix(body, []byte("<!--")) {
+		return indexFold(body[:min(len(body), 1024)], "<html") >= 0
+	}
 	return false
 }
 

@@ -187,10 +187,7 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 		return nil
 	}
 	body, truncated := readBounded(resp.Body, cfg.maxBody)
-	body, truncated, readable := decodeContent(resp.Header, body, truncated, cfg.maxBody)
-	if !readable {
-		body = nil // bytes in an encoding not read: no excerpt of them
-	}
+	body, truncated = decodeContent(resp.Header, body, truncated, cfg.maxBody)
 	r := newReading(resp.StatusCode, resp.Header, body, truncated)
 	d, ok := decodeErrorBody(r)
 	if !ok || d.message == "" && !d.ours {

@@ -168,7 +168,7 @@ func TestErrorFromResponseEncodedBodies(t *testing.T) {
 	for _, tc := range []struct{ encoding, body string }{
 		{"br", "\x1b\x03\x00\xf8\xa5\x90\xc1\x00"},
 		{"zstd", "\x28\xb5\x2f\xfd\x00\x58\x11\x00\x00"},
-		{"gzip", "not gzip at all"},
+		{"gzip", "\x1f\x8b\x08\x00 broken"},
 		{"gzip, br", string(encode(t, "gzip", []byte("secret")))},
 		{"deflate", "\xff\xff\xff\xff"},
 	} {
@@ -176,6 +176,10 @@ func TestErrorFromResponseEncodedBodies(t *testing.T) {
 		if msg := status.Convert(err).Message(); msg != "HTTP 500 Internal Server Error" {
 			t.Errorf("%s: %q", tc.encoding, msg)
 		}
+	}
+	// A header left behind by a client that decoded the body itself.
+	if msg := status.Convert(gateway.ErrorFromResponse(fakeResponse(404, "application/json", `{"message":"plain"}`, "Content-Encoding", "gzip"))).Message(); msg != "plain" {
+		t.Errorf("a body not in its Content-Encoding: %q", msg)
 	}
 	for _, raw := range []string{"\x00\x01\x02 bytes", "\x89PNG\r\n\x1a\n\x00\x00", "ok\xff\xfe text"} {
 		if msg := status.Convert(gateway.ErrorFromResponse(fakeResponse(500, "application/octet-stream", raw))).Message(); msg != "HTTP 500 Internal Server Error" {
@@ -285,6 +289,8 @@ func TestXMLAndHTMLAreNeverQuotedAsMarkup(t *testing.T) {
 		{502, "text/html", "<html><script>document.title='x'</script><body>no title</body></html>", "HTTP 502 Bad Gateway"},
 		{500, "application/xml", `<!DOCTYPE Error [<!ENTITY a "aaaaaaaaaa">]><Error><Code>c</Code><Message>&a;&a;</Message></Error>`, `HTTP 500 Internal Server Error: <!DOCTYPE Error [<!ENTITY a "aaaaaaaaaa">]><Error><Code>c</Code><Message>&a;&a;</Message></Error>`},
 		{500, "application/xml", `<Error><Code>c</Code><Message>a &lt;b&gt; &amp; c</Message></Error>`, "a <b> & c"},
+		{502, "", `<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>Bad&nbsp;Gateway</title></head></html>`, "Bad Gateway"}, // &nbsp; is white space
+		{502, "", `<!-- proxy --><HTML><TITLE>Down</TITLE></HTML>`, "Down"},
 		{500, "application/xml", `<Error><Code>c</Code><Message><![CDATA[x < y]]></Message></Error>`, "x < y"},
 		{500, "application/xml", `<?xml version="1.0" encoding="ISO-8859-1"?><Error><Code>c</Code><Message>m</Message></Error>`, `HTTP 500 Internal Server Error: <?xml version="1.0" encoding="ISO-8859-1"?><Error><Code>c</Code><Message>m</Message></Error>`},
 	} {
