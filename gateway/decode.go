@@ -42,32 +42,32 @@ type convention struct {
 // Adding a row needs documented bodies in decode_internal_test.go's
 // exclusivity table (documentedBodies), with their sources.
 var conventions = [...]convention{
-	{"grpc-gateway status", decodeStatusBody},
-	{"AIP-193", decodeGoogleBody},
-	{"grpc-gateway stream chunk", decodeStreamChunk},
-	{"statusmap problem", decodeOurProblem},
-	{"RFC 9457 problem", decodeForeignProblem},
-	{"connect", decodeConnect},
-	{"twirp", decodeTwirp},
-	{"Huawei Cloud", decodeSeedFamily},
-	{"Kubernetes Status", decodeKubernetes},
-	{"AWS JSON", decodeAWS},
-	{"error object", decodeErrorObject},
-	{"OAuth 2.0", decodeOAuth},
-	{"FastAPI", decodeFastAPI},
-	{"Spring Boot", decodeSpring},
-	{"Elasticsearch", decodeElasticsearch},
-	{"PayPal", decodePayPal},
-	{"Cloudflare", decodeCloudflare},
-	{"Jira", decodeJira},
-	{"errors without message", decodeBareErrors},
-	{"message list or map", decodeMessageList},
-	{"Django REST framework", decodeDRF},
-	{"error array", decodeErrorArray},
-	{"object-store XML", decodeStoreXML},
-	{"SOAP 1.1 fault", decodeSOAP11},
-	{"SOAP 1.2 fault", decodeSOAP12},
-	{"HTML page", decodeHTML},
+	{"grpc-gateway status", decodeStatusBody},        // grpc-gateway runtime.DefaultHTTPErrorHandler
+	{"AIP-193", decodeGoogleBody},                    // google.aip.dev/193; Google JSON API errors
+	{"grpc-gateway stream chunk", decodeStreamChunk}, // grpc-gateway runtime.ForwardResponseStream
+	{"statusmap problem", decodeOurProblem},          // gateway.FormatProblem
+	{"RFC 9457 problem", decodeForeignProblem},       // RFC 9457, RFC 7807, ASP.NET Core
+	{"connect", decodeConnect},                       // connectrpc.com/docs/protocol
+	{"twirp", decodeTwirp},                           // twitchtv.github.io/twirp/docs/spec_v7.html
+	{"Huawei Cloud", decodeSeedFamily},               // support.huaweicloud.com; Databricks
+	{"Kubernetes Status", decodeKubernetes},          // kubernetes.io, API concepts
+	{"AWS JSON", decodeAWS},                          // docs.aws.amazon.com, JSON protocols
+	{"error object", decodeErrorObject},              // docs.stripe.com/api/errors; Microsoft API guidelines
+	{"OAuth 2.0", decodeOAuth},                       // RFC 6749, section 5.2
+	{"FastAPI", decodeFastAPI},                       // fastapi.tiangolo.com
+	{"Spring Boot", decodeSpring},                    // docs.spring.io, Spring Boot error handling
+	{"Elasticsearch", decodeElasticsearch},           // elastic.co, API conventions (decode_envelopes.go)
+	{"PayPal", decodePayPal},                         // developer.paypal.com/api/rest/responses
+	{"Cloudflare", decodeCloudflare},                 // developers.cloudflare.com/fundamentals/api
+	{"Jira", decodeJira},                             // developer.atlassian.com, Jira REST (decode_fieldmaps.go)
+	{"errors without message", decodeBareErrors},     // guides.rubyonrails.org, validations
+	{"message list or map", decodeMessageList},       // docs.nestjs.com/techniques/validation
+	{"Django REST framework", decodeDRF},             // django-rest-framework.org
+	{"error array", decodeErrorArray},                // developer.salesforce.com REST API; Yii
+	{"object-store XML", decodeStoreXML},             // docs.aws.amazon.com S3 errors; Azure Storage (decode_xml.go)
+	{"SOAP 1.1 fault", decodeSOAP11},                 // w3.org/TR/2000/NOTE-SOAP-20000508
+	{"SOAP 1.2 fault", decodeSOAP12},                 // w3.org/TR/soap12-part1
+	{"HTML page", decodeHTML},                        // nginx, AWS ALB, Cloudflare pages (decode_html.go)
 }
 
 // decoded is what a convention found in a body; build turns it into a
