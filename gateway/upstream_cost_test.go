@@ -123,9 +123,11 @@ func worstBodies() map[string][]byte {
 		"html titles":         []byte("<html>" + strings.Repeat("<title", limit/6-4) + "</html>"),
 
 		// Content-Encoding the transport did not decode (see worstResponseNamed).
-		"gzip bomb":           compress("gzip", bytes.Repeat([]byte{0}, 64<<20)),
-		"gzip bomb of json":   compress("gzip", []byte(`{"message":"`+strings.Repeat("a", 64<<20)+`"}`)),
-		"deflate bomb":        compress("deflate", bytes.Repeat([]byte("{"), 64<<20)),
+		// A gzip body may hold many members, read one after the other:
+		// 64 of 1 MiB of zeros each is a bomb of 64 MiB in 64 KiB.
+		"gzip bomb":           bytes.Join(append([][]byte{[]byte("gzip ")}, bytes.Repeat(compress("gzip", make([]byte, 1<<20))[len("gzip "):], 64)), nil),
+		"gzip bomb of json":   compress("gzip", []byte(`{"message":"`+strings.Repeat("a", 8<<20)+`"}`)),
+		"deflate bomb":        compress("deflate", bytes.Repeat([]byte("{"), 8<<20)),
 		"gzip big violations": compress("gzip", repeat(`{"message":"m","errors":[`, `{"field":"`+strings.Repeat("f", 1000)+`","message":"`+strings.Repeat("m", 1000)+`"}`, `]}`)),
 	}
 }
@@ -161,9 +163,9 @@ func compress(encoding string, b []byte) []byte {
 	out.WriteString(encoding + " ")
 	var w io.WriteCloser
 	if encoding == "gzip" {
-		w, _ = gzip.NewWriterLevel(&out, gzip.BestCompression)
+		w, _ = gzip.NewWriterLevel(&out, gzip.DefaultCompression)
 	} else {
-		w, _ = zlib.NewWriterLevel(&out, zlib.BestCompression)
+		w, _ = zlib.NewWriterLevel(&out, zlib.DefaultCompression)
 	}
 	w.Write(b)
 	w.Close()
