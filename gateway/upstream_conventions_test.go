@@ -165,6 +165,9 @@ func TestErrorFromResponseEncodedBodies(t *testing.T) {
 	if msg := status.Convert(err).Message(); !strings.HasPrefix(msg, `HTTP 500 Internal Server Error: {"message":"aaa`) || !strings.HasSuffix(msg, "…") || len(msg) > 300 {
 		t.Errorf("gzip bomb: %q", msg)
 	}
+	if body.n > 64<<10+1 {
+		t.Errorf("read %d encoded bytes with a bound of %d", body.n, 64<<10)
+	}
 	for _, tc := range []struct{ encoding, body string }{
 		{"br", "\x1b\x03\x00\xf8\xa5\x90\xc1\x00"},
 		{"zstd", "\x28\xb5\x2f\xfd\x00\x58\x11\x00\x00"},
