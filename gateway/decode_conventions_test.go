@@ -182,6 +182,35 @@ var moreDocumentedBodies = []documentedBody{
 		body: `{"user": {"email": ["Enter a valid email address."]}, "content": ["This field may not be blank."]}`,
 		code: codes.InvalidArgument, message: "user.email: Enter a valid email address. (and 1 more)", fields: []string{"user.email", "content"}},
 
+	{convention: "error array", source: "django-rest-framework.org, Exceptions (ValidationError raised in a view)", httpStatus: 400,
+		body: `["This field must be an even number."]`, code: codes.InvalidArgument, message: "This field must be an even number."},
+	{convention: "error array", source: "django-rest-framework.org, Serializers (ListSerializer, many=True)", httpStatus: 400,
+		body: `[{}, {"title": ["This field is required."]}, {"title": ["Ensure this field has no more than 100 characters."]}]`,
+		code: codes.InvalidArgument, message: "[1].title: This field is required. (and 1 more)", fields: []string{"[1].title", "[2].title"}},
+	{convention: "errors without message", source: "Rails errors.details (render json: { errors: record.errors.details })", httpStatus: 422,
+		body: `{"errors":{"title":[{"error":"blank"}],"age":[{"error":"greater_than","count":17}]}}`,
+		code: codes.InvalidArgument, message: "title: blank (and 1 more)", fields: []string{"title", "age"}},
+	{convention: "errors without message", source: "a field map of error objects, {field: [{message, code}]}", httpStatus: 422,
+		body: `{"errors":{"email":[{"message":"is invalid","code":"invalid"}],"name":[{"message":"can't be blank","code":"blank"}]}}`,
+		code: codes.InvalidArgument, message: "email: is invalid (and 1 more)", fields: []string{"email", "name"}},
+	{source: "jsonapi.org/examples (error codes)", httpStatus: 422, header: []string{"Content-Type", "application/vnd.api+json"}, body: `{
+  "jsonapi": { "version": "1.1" },
+  "errors": [
+    {
+      "code":   "123",
+      "source": { "pointer": "/data/attributes/firstName" },
+      "title":  "Value is too short",
+      "detail": "First name must contain at least two characters."
+    },
+    {
+      "code":   "225",
+      "source": { "pointer": "/data/attributes/password" },
+      "title": "Passwords must contain a letter, number, and punctuation character.",
+      "detail": "The password provided is missing a punctuation character."
+    }
+  ]
+}`, code: codes.InvalidArgument, message: "First name must contain at least two characters.", reason: "123", fields: []string{"firstName", "password"}},
+
 	// The message family: a code or request id of a name of its own.
 	{source: "laravel.com/docs/validation (JSON validation error)", httpStatus: 422, body: `{
     "message": "The team name must be a string. (and 4 more errors)",

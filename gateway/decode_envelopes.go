@@ -138,6 +138,7 @@ func decodeCloudflare(r *reading) (decoded, bool) {
 // cannot be blank."}] (yiiframework.com, "RESTful Web Services: Response
 // Formatting"). The first error's message (with its field) is the message,
 // its errorCode (or code) the ErrorInfo reason, and fields the violations.
+// An array of messages or of field maps is Django REST framework's.
 func decodeErrorArray(r *reading) (decoded, bool) {
 	if r.array == nil {
 		return decoded{}, false
@@ -150,7 +151,14 @@ func decodeErrorArray(r *reading) (decoded, bool) {
 		}
 	})
 	if len(items) == 0 || text(items[0], "message") == "" {
-		return decoded{}, false
+		// Django REST framework's: a view's ValidationError,
+		// ["This field must be an even number."], or a list
+		// serializer's, [{}, {"name": ["This field is required."]}].
+		var d decoded
+		w := fieldWalk{d: &d}
+		w.value(r.array, "", 0)
+		d.message = w.summary()
+		return d, d.message != ""
 	}
 	var d decoded
 	d.dropped.violations = max(n-maxViolations, 0)

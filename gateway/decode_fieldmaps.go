@@ -188,6 +188,7 @@ func (w *fieldWalk) value(v []byte, field string, depth int) {
 			switch {
 			case e[0] == '"':
 				w.message(field, e)
+			case e[0] == '{' && w.detail(field, e):
 			case e[0] == '{' && depth < maxFieldDepth:
 				w.object(e, bounded(field+"["+strconv.Itoa(i)+"]"), depth+1)
 			}
@@ -201,8 +202,40 @@ func (w *fieldWalk) value(v []byte, field string, depth int) {
 	}
 }
 
+// detail reads an error of a field as an object, {"message": "is
+// invalid", "code": "invalid"} (or Rails' errors.details, {"error":
+// "blank"}), and reports false when the object is not one but a nested
+// map of fields.
+func (w *fieldWalk) detail(field string, raw []byte) bool {
+	if w.objects++; w.objects > maxFieldObjects {
+		return true // past the bound: neither read nor walked
+	}
+	var o map[string]json.RawMessage
+	if json.Unmarshal(raw, &o) != nil {
+		return false
+	}
+	msg, ok := str(o, "message")
+	if !ok {
+		if msg, ok = str(o, "error"); !ok {
+			return false
+		}
+	}
+	n := len(w.d.violations)
+	w.add(field, msg)
+	if code := scalarText(o, "code"); code != "" && len(w.d.violations) > n {
+		w.d.violations[n].Reason = bounded(code)
+	}
+	return true
+}
+
 func (w *fieldWalk) message(field string, raw []byte) {
 	msg, _ := jsonString(raw)
+	w.add(field, msg)
+}
+
+// add counts a message of a field, keeps the first, and adds it as a
+// violation.
+func (w *fieldWalk) add(field, msg string) {
 	if msg = strings.TrimSpace(msg); msg == "" {
 		return
 	}

@@ -361,6 +361,14 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 			d.reason = text(ext, "code")
 		}
 	}
+	if d.reason == "" && len(list) > 0 {
+		// JSON:API's and GitHub's {"errors": [{"code": "123", ...}]}: the
+		// first error's own code.
+		d.reason = firstText(list[0], "code", "error_code", "errorCode")
+		if n, ok := integer(list[0], "code"); ok && d.reason == "" {
+			d.reason = strconv.FormatInt(n, 10)
+		}
+	}
 	if d.reason == "" {
 		// AWS API Gateway names the error in a header only.
 		d.reason = awsErrorType(headerText(r.header.Get("X-Amzn-Errortype")))

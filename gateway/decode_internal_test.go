@@ -266,7 +266,7 @@ var documentedBodies = []documentedBody{
       "code": "missing_field"
     }
   ]
-}`, code: codes.InvalidArgument, message: "Validation Failed", fields: []string{"title"}, requestID: "CA5E:1F2B"},
+}`, code: codes.InvalidArgument, message: "Validation Failed", reason: "missing_field", fields: []string{"title"}, requestID: "CA5E:1F2B"},
 	{source: "docs.aws.amazon.com, API Gateway gateway responses", httpStatus: 403,
 		header: []string{"X-Amzn-ErrorType", "MissingAuthenticationTokenException", "X-Amzn-RequestId", "7f4d3f0e-1b2c-4d5e-8f9a-0b1c2d3e4f5a"},
 		body:   `{"message":"Missing Authentication Token"}`, code: codes.PermissionDenied, message: "Missing Authentication Token",

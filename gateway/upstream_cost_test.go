@@ -107,6 +107,10 @@ func worstBodies() map[string][]byte {
 		"error array":               repeat(`[`, `{"message":"m","errorCode":"E","fields":["a","b"]}`, `]`),
 		"error array fields":        repeat(`[{"message":"m","errorCode":"E","fields":[`, `"f"`, `]}]`),
 		"error array of strings":    repeat(`[{"message":"m"},`, `"x"`, `]`),
+		"drf messages":              repeat(`[`, `"m"`, `]`),
+		"drf list serializer":       repeat(`[`, `{"a":["m"],"b":{"c":["d"]}}`, `]`),
+		"rails error objects":       keys(`{"errors":{`, `[{"message":"m","code":"c"},{"error":"e"}]`, `}}`),
+		"json:api codes":            repeat(`{"errors":[{"code":"c","detail":"m"},`, `{"code":"c"}`, `]}`),
 
 		// XML and HTML.
 		"xml many elements":   repeat(`<Error><Code>c</Code><Message>m</Message><x>`, `<a/>`, `</x></Error>`),
