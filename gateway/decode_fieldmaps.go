@@ -73,8 +73,9 @@ func decodeBareErrors(r *reading) (decoded, bool) {
 // decodeMessageList reads a "message" that is a list of messages or a map
 // of field errors: NestJS's ValidationPipe, {"statusCode": 400, "message":
 // ["email must be an email"], "error": "Bad Request"}
-// (docs.nestjs.com/techniques/validation), and {"message": {"email":
-// ["The email has already been taken."]}}.
+// (docs.nestjs.com/techniques/validation), and GitLab's {"message":
+// {"name": ["has already been taken"]}} (docs.gitlab.com/api/rest, "Data
+// validation and error reporting").
 func decodeMessageList(r *reading) (decoded, bool) {
 	raw, ok := r.obj["message"]
 	if !ok || len(raw) == 0 || raw[0] != '[' && raw[0] != '{' {
@@ -135,7 +136,12 @@ func allMessages(v []byte) bool {
 // hasMessageMember reports whether a body has a human message as a string
 // member: the message family reads it.
 func hasMessageMember(obj map[string]json.RawMessage) bool {
-	for _, key := range []string{"message", "error", "detail", "title", "error_description", "msg", "Message"} {
+	for _, key := range []string{"message", "error", "detail", "title", "error_description"} {
+		if s, _ := str(obj, key); strings.TrimSpace(s) != "" {
+			return true
+		}
+	}
+	for _, key := range otherMessageKeys {
 		if s, _ := str(obj, key); strings.TrimSpace(s) != "" {
 			return true
 		}
@@ -278,14 +284,14 @@ func joinField(prefix, name string) string {
 
 // machineCode is a body's own error code, as sent: a string "code",
 // "error_code" or "errorCode", an identifier-like "name", "type",
-// "error_type" or "id" (Feathers' "NotFound", Discourse's
+// "error_type", "errorType" or "id" (Feathers' "NotFound", Discourse's
 // "invalid_access", Heroku's and DigitalOcean's "not_found"),
 // else a numeric code as its text.
 func machineCode(obj map[string]json.RawMessage) string {
 	if code := firstText(obj, "code", "error_code", "errorCode"); code != "" {
 		return code
 	}
-	for _, key := range []string{"name", "type", "error_type", "id"} {
+	for _, key := range []string{"name", "type", "error_type", "errorType", "id"} {
 		// An id that holds a digit is an instance's, not a code.
 		if s := text(obj, key); isCodeLike(s) && !(key == "id" && strings.ContainsAny(s, "0123456789")) {
 			return s

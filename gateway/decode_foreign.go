@@ -381,7 +381,7 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 // humanMessage finds a body's human message by the conventions of real
 // APIs, in this order: message, detail, title (when there is no detail),
 // error_description, error when it is a string, error.message,
-// errors[0].message, errors[0].detail, errors[0].title, msg.
+// errors[0].message, errors[0].detail, errors[0].title, otherMessageKeys.
 func humanMessage(r *reading, list []map[string]json.RawMessage) string {
 	obj := r.obj
 	for _, key := range []string{"message", "detail", "title", "error_description", "error"} {
@@ -399,13 +399,19 @@ func humanMessage(r *reading, list []map[string]json.RawMessage) string {
 			return s
 		}
 	}
-	for _, key := range []string{"msg", "Message"} {
+	for _, key := range otherMessageKeys {
 		if s, _ := str(obj, key); strings.TrimSpace(s) != "" {
 			return s
 		}
 	}
 	return ""
 }
+
+// otherMessageKeys are the members other APIs put their message in, looked
+// at last: "msg", AWS's "Message", AWS Lambda's {"errorMessage",
+// "errorType"}, Google Maps' "error_message", Okta's {"errorCode",
+// "errorSummary"}, Telegram's {"ok": false, "error_code", "description"}.
+var otherMessageKeys = []string{"msg", "Message", "errorMessage", "error_message", "errorSummary", "description"}
 
 // listViolation reads one element of an "errors" list as a field
 // violation: GitHub's {"resource", "field", "code"}, JSON:API's {"source":
