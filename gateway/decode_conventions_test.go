@@ -142,6 +142,20 @@ var moreDocumentedBodies = []documentedBody{
 		body: `{"result":null,"success":false,"errors":[{"code":1004,"message":"DNS Validation Error","error_chain":[{"code":9005,"message":"Content for A record is invalid. Must be a valid IPv4 address"}]}],"messages":[]}`,
 		code: codes.InvalidArgument, message: "DNS Validation Error: Content for A record is invalid. Must be a valid IPv4 address", reason: "1004"},
 
+	// OData v2/v3 errors.
+	{convention: "OData", source: "learn.microsoft.com, Azure Table storage error codes (JSON)", httpStatus: 404, header: []string{"x-ms-request-id", "102a2b7d-0002-0050-7a5b-8a3f2b000000"},
+		body: `{"odata.error":{"code":"ResourceNotFound","message":{"lang":"en-US","value":"The specified resource does not exist.\nRequestId:102a2b7d-0002-0050-7a5b-8a3f2b000000\nTime:2024-05-01T10:00:00.0000000Z"}}}`,
+		code: codes.NotFound, message: "The specified resource does not exist.\nRequestId:102a2b7d-0002-0050-7a5b-8a3f2b000000\nTime:2024-05-01T10:00:00.0000000Z", reason: "ResourceNotFound", requestID: "102a2b7d-0002-0050-7a5b-8a3f2b000000"},
+	{convention: "OData", source: "learn.microsoft.com, SharePoint REST (odata=minimalmetadata)", httpStatus: 404,
+		body: `{"odata.error":{"code":"-2147024894, System.IO.FileNotFoundException","message":{"lang":"en-US","value":"File Not Found."}}}`,
+		code: codes.NotFound, message: "File Not Found.", reason: "-2147024894, System.IO.FileNotFoundException"},
+	{convention: "error object", source: "learn.microsoft.com, SharePoint REST (odata=verbose)", httpStatus: 400,
+		body: `{"error":{"code":"-1, Microsoft.SharePoint.Client.InvalidClientQueryException","message":{"lang":"en-US","value":"The expression \"web/lists/foo\" is not valid."}}}`,
+		code: codes.InvalidArgument, message: `The expression "web/lists/foo" is not valid.`, reason: "-1, Microsoft.SharePoint.Client.InvalidClientQueryException"},
+	{convention: "object-store XML", source: "learn.microsoft.com, Service Bus REST (Detail instead of Message)", httpStatus: 401, header: []string{"Content-Type", "application/xml; charset=utf-8"},
+		body: `<Error><Code>401</Code><Detail>MalformedToken: The credentials contained in the authorization header are not in the WRAP format.</Detail></Error>`,
+		code: codes.Unavailable, message: "upstream answered 401 Unauthorized: MalformedToken: The credentials contained in the authorization header are not in the WRAP format.", reason: "401"},
+
 	// Field errors and message lists.
 	{convention: "Jira", source: "developer.atlassian.com, Jira REST API (issue not found)", httpStatus: 404, header: []string{"X-AREQUESTID", "1263x1234x1"},
 		body: `{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}`,

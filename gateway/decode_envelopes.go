@@ -187,3 +187,30 @@ func decodeErrorArray(r *reading) (decoded, bool) {
 	}
 	return d, true
 }
+
+// decodeOData reads OData's JSON error of the v2/v3 protocol, which Azure
+// Table storage and SharePoint send: {"odata.error": {"code":
+// "ResourceNotFound", "message": {"lang": "en-US", "value": "The specified
+// resource does not exist."}}} (learn.microsoft.com, "Table service error
+// codes"; odata.org, JSON format v3 "Error Response"). OData v4's
+// {"error": {"code", "message"}} is the error object's.
+func decodeOData(r *reading) (decoded, bool) {
+	inner, ok := r.object("odata.error")
+	if !ok {
+		return decoded{}, false
+	}
+	return decoded{message: odataMessage(inner), reason: scalarText(inner, "code")}, true
+}
+
+// odataMessage is an error object's message: a string, or OData's
+// {"lang", "value"}.
+func odataMessage(inner map[string]json.RawMessage) string {
+	if msg, ok := str(inner, "message"); ok {
+		return msg
+	}
+	if o, ok := object(inner, "message"); ok {
+		msg, _ := str(o, "value")
+		return msg
+	}
+	return ""
+}

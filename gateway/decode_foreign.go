@@ -109,8 +109,8 @@ func decodeErrorObject(r *reading) (decoded, bool) {
 	if _, ok := decodeStreamChunk(r); ok || isElasticsearch(r.obj, inner) {
 		return decoded{}, false
 	}
-	msg, _ := str(inner, "message")
-	d := decoded{message: msg, helpURL: text(inner, "doc_url")}
+	d := decoded{message: odataMessage(inner), helpURL: text(inner, "doc_url")}
+	msg := d.message
 	code, errorType := text(inner, "code"), text(inner, "type")
 	switch {
 	case code != "":

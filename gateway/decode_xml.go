@@ -199,6 +199,10 @@ func decodeStoreXML(r *reading) (decoded, bool) {
 			d.addMetadata(m[1], r.xml.text(base+"/"+m[0]))
 		}
 		if d.message == "" {
+			// Azure Service Bus and older Microsoft services: <Detail>.
+			d.message = r.xml.message(base + "/Detail")
+		}
+		if d.message == "" {
 			d.message = d.reason
 		}
 		return d, true
