@@ -101,7 +101,8 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // {"error", "error_description"}, bodies that nest an "error" object
 // (Stripe, Microsoft, Huawei), Elasticsearch's error with its root causes,
 // PayPal's {"name", "message", "debug_id", "details"}, Cloudflare's
-// {"success": false, "errors"}, Jira's "errorMessages", Rails' "errors"
+// {"success": false, "errors"}, OData's "odata.error", Jira's
+// "errorMessages", Rails' "errors"
 // (a string, a list of strings or a field map), NestJS's "message" list,
 // Django REST framework's field maps, a top-level array of errors
 // (Salesforce, Yii), Spring Boot's and FastAPI's, the {"message"} and
