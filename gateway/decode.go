@@ -1,10 +1,8 @@
 package gateway
 
 import (
-	"bytes"
 	"encoding/json"
 	"mime"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -25,9 +23,12 @@ import (
 // (decode_*.go). Each convention claims a body by members that only its
 // family writes together, so at most one claims any body and their order
 // does not matter: TestConventionsAreExclusive runs every convention on
-// every documented body of every other. A JSON object no convention claims
-// is read by the conventions most APIs share (decodeMessageFamily), and
-// anything else (HTML, text, truncated or unknown JSON) is quoted.
+// every documented body of every other. The body is parsed once by its
+// syntax (newReading: a JSON object or array, an XML document, an HTML
+// page), and each convention looks at the syntax it reads. A JSON object
+// no convention claims is read by the conventions most APIs share
+// (decodeMessageFamily), and anything else (text, truncated or unknown
+// JSON or XML) is quoted, but for binary bytes, which are not.
 
 // A convention reads the error bodies of one family of APIs.
 type convention struct {
@@ -37,51 +38,37 @@ type convention struct {
 	decode func(*reading) (decoded, bool)
 }
 
-// conventions is the table. Adding a row needs documented bodies in
-// decode_test.go's exclusivity table.
+// conventions is the table, the one place that decides which reader runs.
+// Adding a row needs documented bodies in decode_internal_test.go's
+// exclusivity table (documentedBodies), with their sources.
 var conventions = [...]convention{
-	{"grpc-gateway status", decodeStatusBody},
-	{"AIP-193", decodeGoogleBody},
-	{"grpc-gateway stream chunk", decodeStreamChunk},
-	{"statusmap problem", decodeOurProblem},
-	{"RFC 9457 problem", decodeForeignProblem},
-	{"connect", decodeConnect},
-	{"twirp", decodeTwirp},
-	{"Huawei Cloud", decodeSeedFamily},
-	{"Kubernetes Status", decodeKubernetes},
-	{"AWS JSON", decodeAWS},
-	{"error object", decodeErrorObject},
-	{"OAuth 2.0", decodeOAuth},
-	{"FastAPI", decodeFastAPI},
-	{"Spring Boot", decodeSpring},
-}
-
-// reading is one response body being read.
-type reading struct {
-	httpStatus int
-	header     http.Header
-	// obj is the body's top-level JSON object.
-	obj map[string]json.RawMessage
-	// problem tells a Content-Type of application/problem+json, which says
-	// what the body is even when its members do not.
-	problem bool
-	// objects holds the top-level members decoded as objects, which several
-	// conventions look into ("error"): each is decoded once, so that the
-	// cost of a body does not grow with the number of conventions.
-	objects map[string]map[string]json.RawMessage
-}
-
-// object is the top-level member key as a JSON object, decoded once.
-func (r *reading) object(key string) (map[string]json.RawMessage, bool) {
-	if o, ok := r.objects[key]; ok {
-		return o, o != nil
-	}
-	o, _ := object(r.obj, key)
-	if r.objects == nil {
-		r.objects = make(map[string]map[string]json.RawMessage, 2)
-	}
-	r.objects[key] = o
-	return o, o != nil
+	{"grpc-gateway status", decodeStatusBody},        // grpc-gateway runtime.DefaultHTTPErrorHandler
+	{"AIP-193", decodeGoogleBody},                    // google.aip.dev/193; Google JSON API errors
+	{"grpc-gateway stream chunk", decodeStreamChunk}, // grpc-gateway runtime.ForwardResponseStream
+	{"statusmap problem", decodeOurProblem},          // gateway.FormatProblem
+	{"RFC 9457 problem", decodeForeignProblem},       // RFC 9457, RFC 7807, ASP.NET Core
+	{"connect", decodeConnect},                       // connectrpc.com/docs/protocol
+	{"twirp", decodeTwirp},                           // twitchtv.github.io/twirp/docs/spec_v7.html
+	{"Huawei Cloud", decodeSeedFamily},               // support.huaweicloud.com; Databricks
+	{"Kubernetes Status", decodeKubernetes},          // kubernetes.io, API concepts
+	{"AWS JSON", decodeAWS},                          // docs.aws.amazon.com, JSON protocols
+	{"error object", decodeErrorObject},              // docs.stripe.com/api/errors; Microsoft API guidelines
+	{"OAuth 2.0", decodeOAuth},                       // RFC 6749, section 5.2
+	{"FastAPI", decodeFastAPI},                       // fastapi.tiangolo.com
+	{"Spring Boot", decodeSpring},                    // docs.spring.io, Spring Boot error handling
+	{"Elasticsearch", decodeElasticsearch},           // elastic.co, API conventions (decode_envelopes.go)
+	{"PayPal", decodePayPal},                         // developer.paypal.com/api/rest/responses
+	{"Cloudflare", decodeCloudflare},
+	{"OData", decodeOData},                       // odata.org JSON v3; Azure Table storage, SharePoint                 // developers.cloudflare.com/fundamentals/api
+	{"Jira", decodeJira},                         // developer.atlassian.com, Jira REST (decode_fieldmaps.go)
+	{"errors without message", decodeBareErrors}, // guides.rubyonrails.org, validations
+	{"message list or map", decodeMessageList},   // docs.nestjs.com/techniques/validation
+	{"Django REST framework", decodeDRF},         // django-rest-framework.org
+	{"error array", decodeErrorArray},            // developer.salesforce.com REST API; Yii
+	{"object-store XML", decodeStoreXML},         // docs.aws.amazon.com S3 errors; Azure Storage (decode_xml.go)
+	{"SOAP 1.1 fault", decodeSOAP11},             // w3.org/TR/2000/NOTE-SOAP-20000508
+	{"SOAP 1.2 fault", decodeSOAP12},             // w3.org/TR/soap12-part1
+	{"HTML page", decodeHTML},                    // nginx, AWS ALB, Cloudflare pages (decode_html.go)
 }
 
 // decoded is what a convention found in a body; build turns it into a
@@ -138,20 +125,6 @@ const (
 	// read from a body together: a detail that would pass it is dropped.
 	maxDetailBytes = 64 << 10
 )
-
-// decodeErrorBody reads a body by the conventions, or quotes it.
-func decodeErrorBody(r *reading, body []byte, truncated bool) (decoded, bool) {
-	trimmed := bytes.TrimSpace(body)
-	if truncated || len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &r.obj) != nil {
-		return decoded{}, false
-	}
-	for _, c := range conventions {
-		if d, ok := c.decode(r); ok {
-			return d, true
-		}
-	}
-	return decodeMessageFamily(r)
-}
 
 // isProblemType reports whether a Content-Type is application/problem+json.
 func isProblemType(contentType string) bool {

@@ -106,11 +106,11 @@ func decodeErrorObject(r *reading) (decoded, bool) {
 	if _, ok := decodeGoogleBody(r); ok {
 		return decoded{}, false
 	}
-	if _, ok := decodeStreamChunk(r); ok {
+	if _, ok := decodeStreamChunk(r); ok || isElasticsearch(r.obj, inner) {
 		return decoded{}, false
 	}
-	msg, _ := str(inner, "message")
-	d := decoded{message: msg, helpURL: text(inner, "doc_url")}
+	d := decoded{message: odataMessage(inner), helpURL: text(inner, "doc_url")}
+	msg := d.message
 	code, errorType := text(inner, "code"), text(inner, "type")
 	switch {
 	case code != "":
@@ -350,9 +350,7 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 	d.mapViolations(r.obj, "errors")
 	d.reason = firstText(r.obj, "code", "reason", "error_code", "errorCode")
 	if d.reason == "" {
-		if n, ok := integer(r.obj, "code"); ok {
-			d.reason = strconv.FormatInt(n, 10)
-		}
+		d.reason = machineCode(r.obj)
 	}
 	if e := text(r.obj, "error"); d.reason == "" && isCodeLike(e) {
 		d.reason = e
@@ -363,19 +361,27 @@ func decodeMessageFamily(r *reading) (decoded, bool) {
 			d.reason = text(ext, "code")
 		}
 	}
+	if d.reason == "" && len(list) > 0 {
+		// JSON:API's and GitHub's {"errors": [{"code": "123", ...}]}: the
+		// first error's own code.
+		d.reason = firstText(list[0], "code", "error_code", "errorCode")
+		if n, ok := integer(list[0], "code"); ok && d.reason == "" {
+			d.reason = strconv.FormatInt(n, 10)
+		}
+	}
 	if d.reason == "" {
 		// AWS API Gateway names the error in a header only.
 		d.reason = awsErrorType(headerText(r.header.Get("X-Amzn-Errortype")))
 	}
 	d.helpURL = firstText(r.obj, "documentation_url", "doc_url", "more_info")
-	d.requestID = firstText(r.obj, "request_id", "requestId", "traceId")
+	d.requestID = firstText(r.obj, requestIDMembers[:]...)
 	return d, true
 }
 
 // humanMessage finds a body's human message by the conventions of real
 // APIs, in this order: message, detail, title (when there is no detail),
 // error_description, error when it is a string, error.message,
-// errors[0].message, errors[0].detail, errors[0].title, msg.
+// errors[0].message, errors[0].detail, errors[0].title, otherMessageKeys.
 func humanMessage(r *reading, list []map[string]json.RawMessage) string {
 	obj := r.obj
 	for _, key := range []string{"message", "detail", "title", "error_description", "error"} {
@@ -393,13 +399,19 @@ func humanMessage(r *reading, list []map[string]json.RawMessage) string {
 			return s
 		}
 	}
-	for _, key := range []string{"msg", "Message"} {
+	for _, key := range otherMessageKeys {
 		if s, _ := str(obj, key); strings.TrimSpace(s) != "" {
 			return s
 		}
 	}
 	return ""
 }
+
+// otherMessageKeys are the members other APIs put their message in, looked
+// at last: "msg", AWS's "Message", AWS Lambda's {"errorMessage",
+// "errorType"}, Google Maps' "error_message", Okta's {"errorCode",
+// "errorSummary"}, Telegram's {"ok": false, "error_code", "description"}.
+var otherMessageKeys = []string{"msg", "Message", "errorMessage", "error_message", "errorSummary", "description"}
 
 // listViolation reads one element of an "errors" list as a field
 // violation: GitHub's {"resource", "field", "code"}, JSON:API's {"source":

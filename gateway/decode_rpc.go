@@ -23,7 +23,10 @@ func decodeConnect(r *reading) (decoded, bool) {
 	if !ok || !onlyKeys(r.obj, "code", "message", "details") {
 		return decoded{}, false
 	}
-	msg, _ := str(r.obj, "message")
+	msg, isString := str(r.obj, "message")
+	if _, has := r.obj["message"]; has && !isString {
+		return decoded{}, false // connect's message is a string
+	}
 	d := decoded{message: msg}
 	d.details, d.dropped.details = decodeConnectDetails(r.obj["details"])
 	if d.code, d.hasCode = codeByName(name); !d.hasCode {

@@ -84,9 +84,11 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 	return readError(resp, cfg, g.cfg.mapper)
 }
 
-// ErrorFromResponse turns an HTTP response into a gRPC error: nil for a 2xx,
-// otherwise a status with the body's code, message and details, whose exact
-// HTTP status is pinned, so that statusmap.HTTPStatusOf returns
+// ErrorFromResponse turns an HTTP response into a gRPC error: nil for a 2xx
+// whatever its body says (Slack's {"ok": false} under 200 included: a
+// caller that reads such APIs checks their bodies itself), otherwise a
+// status with the body's code, message and details, whose exact HTTP
+// status is pinned, so that statusmap.HTTPStatusOf returns
 // resp.StatusCode. A gRPC service that calls a REST backend can return it
 // as it is, and its own gateway answers with the backend's status.
 //
@@ -97,20 +99,36 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // they use: RFC 9457 problems (ASP.NET's ValidationProblemDetails
 // included), Kubernetes' Status, AWS's {"__type", "message"}, OAuth's
 // {"error", "error_description"}, bodies that nest an "error" object
-// (Stripe, Microsoft, Huawei), Spring Boot's and FastAPI's, and the
-// {"message"} and {"errors": [...]} bodies of GitHub, AWS API Gateway,
-// JSON:API and most others. The code is always a gRPC code: only
-// statusmap's formats, connect and twirp state one, and for every other
-// body it is statusmap.Code of the HTTP status (a "code": 404 is never
-// read as a gRPC code). The message is the body's human one; a body that
-// has none (an HTML page from a proxy, plain text, truncated or unknown
-// JSON) gives a message that names the HTTP status and quotes a short,
-// safe excerpt. What else the body says becomes google.rpc details: an
-// API's own error code an ErrorInfo reason, field errors a BadRequest, a
-// documentation link a Help. A request id (from the body, or the
-// X-Request-Id, X-Amzn-RequestId, Request-Id or X-Correlation-Id header)
-// becomes a RequestInfo, and Retry-After (seconds or an HTTP-date, counted
-// from the response's Date) a RetryInfo, unless the body has one.
+// (Stripe, Microsoft, Huawei), Elasticsearch's error with its root causes,
+// PayPal's {"name", "message", "debug_id", "details"}, Cloudflare's
+// {"success": false, "errors"}, OData's "odata.error", Jira's
+// "errorMessages", Rails' "errors"
+// (a string, a list of strings or a field map), NestJS's "message" list,
+// Django REST framework's field maps, a top-level array of errors
+// (Salesforce, Yii), Spring Boot's and FastAPI's, the {"message"} and
+// {"errors": [...]} bodies of GitHub, AWS API Gateway, JSON:API and most
+// others, the XML errors of object stores and AWS (<Error><Code/>
+// <Message/><RequestId/></Error>), SOAP 1.1 and 1.2 faults, and the HTML
+// pages of proxies and load balancers (their <title>). The code is always
+// a gRPC code: only statusmap's formats, connect and twirp state one, and
+// for every other body it is statusmap.Code of the HTTP status (a "code":
+// 404 is never read as a gRPC code). The message is the body's human one,
+// built from the first entry where there is no single one ("title: can't
+// be blank (and 2 more)"); an HTML page without a title gives the status
+// ("HTTP 502 Bad Gateway"), never its markup; a body that has none (plain
+// text, truncated or unknown JSON or XML) gives a message that names the
+// HTTP status and quotes a short, safe excerpt, and binary bytes are never
+// quoted. What else the body says becomes google.rpc details: an API's own
+// error code (as sent) an ErrorInfo reason whose domain is the host that
+// answered, field errors a BadRequest, a documentation link a Help. A
+// request id (from the body, or a header: X-Request-Id, X-Amzn-RequestId,
+// x-amz-request-id, x-ms-request-id, Request-Id and any other
+// "-Request-Id", X-Correlation-Id, Paypal-Debug-Id, X-Slack-Req-Id,
+// X-AREQUESTID, then CF-Ray) becomes a RequestInfo, and Retry-After
+// (seconds, decimal seconds such as "2.0", or an HTTP-date counted from the
+// response's Date) a RetryInfo, unless the body has one. A body in a
+// Content-Encoding of gzip or deflate that the transport did not decode is
+// decoded, within the same byte bound.
 //
 // An upstream's 401, 405 and 407 are not the client's: its credentials,
 // its proxy, its resource. By default they are folded into 502 Bad Gateway
@@ -134,7 +152,8 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // 407 and its methods only for a 405.
 //
 // Reading is bounded in size and in cost: at most DefaultMaxErrorBody
-// bytes are read (the rest is quoted as cut), and what a body adds to the
+// bytes are read (the rest is quoted as cut; an encoded body is read, and
+// expanded, to that many bytes at most), and what a body adds to the
 // status is bounded, so that reading any body allocates a few times its
 // size at most and the status stays small enough to be written again: a
 // message of 4 KiB (then cut, ending in "…"), 64 details, 100 field
@@ -169,10 +188,14 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 		return nil
 	}
 	body, truncated := readBounded(resp.Body, cfg.maxBody)
-	r := &reading{httpStatus: resp.StatusCode, header: resp.Header, problem: isProblemType(resp.Header.Get("Content-Type"))}
-	d, ok := decodeErrorBody(r, body, truncated)
+	body, truncated = decodeContent(resp.Header, body, truncated, cfg.maxBody)
+	r := newReading(resp.StatusCode, resp.Header, body, truncated)
+	d, ok := decodeErrorBody(r)
 	if !ok || d.message == "" && !d.ours {
 		d.message = fallbackMessage(resp.StatusCode, body, truncated)
+	}
+	if d.requestID == "" {
+		d.requestID = bodyRequestID(r)
 	}
 	if d.requestID == "" {
 		d.requestID = requestIDFromHeader(resp.Header)
@@ -287,19 +310,6 @@ func readBounded(body io.Reader, maxBytes int64) (b []byte, truncated bool) {
 		truncated = true
 	}
 	return b, truncated
-}
-
-// requestIDHeaders are the headers APIs put a request id in, in the order
-// they are looked at.
-var requestIDHeaders = [...]string{"X-Request-Id", "X-Amzn-Requestid", "Request-Id", "X-Correlation-Id"}
-
-func requestIDFromHeader(h http.Header) string {
-	for _, name := range requestIDHeaders {
-		if id := headerText(h.Get(name)); id != "" {
-			return id
-		}
-	}
-	return ""
 }
 
 // responseHost is the host that answered, the domain of an API's own
@@ -495,6 +505,9 @@ func retryAfterHeader(h http.Header, now time.Time) (time.Duration, bool) {
 		}
 		return durationFromSeconds(seconds), true
 	}
+	if delay, ok := decimalSeconds(v); ok {
+		return delay, true
+	}
 	when, err := http.ParseTime(v)
 	if err != nil {
 		return 0, false
@@ -521,16 +534,18 @@ func durationFromSeconds(seconds int64) time.Duration {
 }
 
 // fallbackMessage names the status and quotes a short excerpt of the body,
-// made safe: valid UTF-8, no control characters.
+// made safe: valid UTF-8, no control characters. A body that is not text
+// (binary bytes: a NUL, a control character other than whitespace, or
+// bytes that are not UTF-8) is not quoted.
 func fallbackMessage(httpStatus int, body []byte, truncated bool) string {
-	msg := "HTTP " + strconv.Itoa(httpStatus)
-	if text := http.StatusText(httpStatus); text != "" {
-		msg += " " + text
-	}
+	msg := statusText(httpStatus)
 	excerpt := body
 	if len(excerpt) > maxExcerpt {
 		excerpt = excerpt[:maxExcerpt]
 		truncated = true
+	}
+	if !isText(excerpt) {
+		return msg
 	}
 	clean := strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {

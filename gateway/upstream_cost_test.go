@@ -2,6 +2,8 @@ package gateway_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -88,7 +90,100 @@ func worstBodies() map[string][]byte {
 		"many keys in error.errors[0]": keys(`{"error":{"message":"m","errors":[{`, `0`, `}]}}`),
 		"many keys in detail[0]":       keys(`{"detail":[{`, `0`, `}]}`),
 		"html":                         []byte("<html>" + strings.Repeat("<p>", limit/3) + "</html>"),
+
+		// The conventions whose message is not a top-level string.
+		"elasticsearch root causes": repeat(`{"status":400,"error":{"type":"t","reason":"r","root_cause":[`, `{"type":"a","reason":"b"}`, `]}}`),
+		"paypal details":            repeat(`{"name":"N","debug_id":"d","message":"m","details":[`, `{"field":"/a/0/b","issue":"I","description":"d"}`, `]}`),
+		"paypal links":              repeat(`{"name":"N","debug_id":"d","message":"m","links":[`, `{"rel":"x","href":"h"}`, `]}`),
+		"cloudflare errors":         repeat(`{"success":false,"errors":[`, `{"code":1,"message":"m","error_chain":[{"message":"c"}]}`, `]}`),
+		"jira errorMessages":        repeat(`{"errorMessages":[`, `"m"`, `],"errors":{}}`),
+		"jira errors map":           keys(`{"errorMessages":[],"errors":{`, `"m"`, `}}`),
+		"rails errors list":         repeat(`{"errors":[`, `"m"`, `]}`),
+		"rails errors map":          keys(`{"errors":{`, `["a","b"]`, `}}`),
+		"rails errors nested":       keys(`{"errors":{`, `[{"a":[{"b":[{"c":["m"]}]}]}]`, `}}`),
+		"nest message list":         repeat(`{"statusCode":400,"message":[`, `"m"`, `]}`),
+		"drf fields":                keys(`{`, `["m"]`, `}`),
+		"drf nested":                keys(`{"a":{"b":["m"]},`, `["m"]`, `}`),
+		"error array":               repeat(`[`, `{"message":"m","errorCode":"E","fields":["a","b"]}`, `]`),
+		"error array fields":        repeat(`[{"message":"m","errorCode":"E","fields":[`, `"f"`, `]}]`),
+		"error array of strings":    repeat(`[{"message":"m"},`, `"x"`, `]`),
+		"drf messages":              repeat(`[`, `"m"`, `]`),
+		"drf list serializer":       repeat(`[`, `{"a":["m"],"b":{"c":["d"]}}`, `]`),
+		"rails error objects":       keys(`{"errors":{`, `[{"message":"m","code":"c"},{"error":"e"}]`, `}}`),
+		"json:api codes":            repeat(`{"errors":[{"code":"c","detail":"m"},`, `{"code":"c"}`, `]}`),
+
+		// XML and HTML.
+		"xml many elements":   repeat(`<Error><Code>c</Code><Message>m</Message><x>`, `<a/>`, `</x></Error>`),
+		"xml many paths":      keysXML(`<Error><Code>c</Code>`, `</Error>`),
+		"xml many attributes": attrsXML(`<Error><Code>c</Code><Message`, ` a`, `>m</Message></Error>`),
+		"xml many namespaces": attrsXML(`<Error><Code>c</Code><Message`, ` xmlns:p`, `>m</Message></Error>`),
+		"xml deep":            []byte(`<Error><Code>c</Code>` + strings.Repeat("<a>", limit/8) + strings.Repeat("</a>", limit/8) + `</Error>`),
+		"xml long message":    []byte(`<Error><Code>c</Code><Message>` + strings.Repeat("m", limit-64) + `</Message></Error>`),
+		"xml many texts":      repeat(`<Error><Code>c</Code><Message>`, `m<!---->`, `</Message></Error>`),
+		"soap deep detail":    []byte(`<Envelope><Body><Fault><faultcode>c</faultcode><faultstring>s</faultstring><detail>` + strings.Repeat("<d>", limit/8) + strings.Repeat("</d>", limit/8) + `</detail></Fault></Body></Envelope>`),
+		"xml entities":        []byte(`<!DOCTYPE Error [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Error><Code>c</Code><Message>` + strings.Repeat("&b;", (limit-200)/3) + `</Message></Error>`),
+		"html long title":     []byte("<html><head><title>" + strings.Repeat("t ", (limit-64)/2) + "</title></head></html>"),
+		"html many tags":      []byte("<html>" + strings.Repeat("<", limit-16) + "</html>"),
+		"html titles":         []byte("<html>" + strings.Repeat("<title", limit/6-4) + "</html>"),
+
+		// Content-Encoding the transport did not decode (see worstResponseNamed).
+		// A gzip body may hold many members, read one after the other:
+		// 64 of 1 MiB of zeros each is a bomb of 64 MiB in 64 KiB.
+		"gzip bomb":           bytes.Join(append([][]byte{[]byte("gzip ")}, bytes.Repeat(compress("gzip", make([]byte, 1<<20))[len("gzip "):], 64)), nil),
+		"gzip bomb of json":   compress("gzip", []byte(`{"message":"`+strings.Repeat("a", 8<<20)+`"}`)),
+		"deflate bomb":        compress("deflate", bytes.Repeat([]byte("{"), 8<<20)),
+		"gzip big violations": compress("gzip", repeat(`{"message":"m","errors":[`, `{"field":"`+strings.Repeat("f", 1000)+`","message":"`+strings.Repeat("m", 1000)+`"}`, `]}`)),
 	}
+}
+
+// keysXML builds an XML document of distinct elements.
+func keysXML(prefix, suffix string) []byte {
+	const limit = gateway.DefaultMaxErrorBody - 64
+	var b bytes.Buffer
+	b.WriteString(prefix)
+	for i := 0; b.Len()+32+len(suffix) < limit; i++ {
+		b.WriteString("<k" + itoa(i) + ">v</k" + itoa(i) + ">")
+	}
+	b.WriteString(suffix)
+	return b.Bytes()
+}
+
+// attrsXML builds an XML element of distinct attributes.
+func attrsXML(prefix, name, suffix string) []byte {
+	const limit = gateway.DefaultMaxErrorBody - 64
+	var b bytes.Buffer
+	b.WriteString(prefix)
+	for i := 0; b.Len()+32+len(suffix) < limit; i++ {
+		b.WriteString(name + itoa(i) + `="u"`)
+	}
+	b.WriteString(suffix)
+	return b.Bytes()
+}
+
+// compress encodes b as a Content-Encoding of gzip or deflate (zlib), the
+// encoding's name and a space before it, for worstResponseNamed.
+func compress(encoding string, b []byte) []byte {
+	var out bytes.Buffer
+	out.WriteString(encoding + " ")
+	var w io.WriteCloser
+	if encoding == "gzip" {
+		w, _ = gzip.NewWriterLevel(&out, gzip.DefaultCompression)
+	} else {
+		w, _ = zlib.NewWriterLevel(&out, zlib.DefaultCompression)
+	}
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
+}
+
+// encodedBody splits a body made by compress into its encoding and bytes.
+func encodedBody(body []byte) (encoding string, encoded []byte) {
+	for _, e := range []string{"gzip", "deflate"} {
+		if bytes.HasPrefix(body, []byte(e+" ")) {
+			return e, body[len(e)+1:]
+		}
+	}
+	return "", body
 }
 
 func itoa(i int) string {
@@ -112,15 +207,32 @@ func worstResponse(body []byte) *http.Response {
 	}
 }
 
+// worstResponseNamed is worstResponse with the Content-Type of the body's
+// syntax and, for a body made by compress, its Content-Encoding.
+func worstResponseNamed(name string, body []byte) *http.Response {
+	encoding, body := encodedBody(body)
+	resp := worstResponse(body)
+	switch {
+	case encoding != "":
+		resp.Header.Set("Content-Encoding", encoding)
+	case strings.HasPrefix(name, "html"):
+		resp.Header.Set("Content-Type", "text/html")
+	case strings.HasPrefix(name, "xml") || strings.HasPrefix(name, "soap"):
+		resp.Header.Set("Content-Type", "application/xml")
+	}
+	return resp
+}
+
 // BenchmarkErrorFromResponseWorst reads each worst body, and writes the
 // error back through the gateway as a service would return it.
 func BenchmarkErrorFromResponseWorst(b *testing.B) {
 	for name, body := range worstBodies() {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
+			_, encoded := encodedBody(body)
+			b.SetBytes(int64(len(encoded)))
 			for b.Loop() {
-				if err := gateway.ErrorFromResponse(worstResponse(body)); err == nil {
+				if err := gateway.ErrorFromResponse(worstResponseNamed(name, body)); err == nil {
 					b.Fatal("no error")
 				}
 			}
@@ -145,18 +257,29 @@ func TestErrorFromResponseCostIsLinear(t *testing.T) {
 	for name, body := range worstBodies() {
 		t.Run(name, func(t *testing.T) {
 			var err error
-			allocated := allocatedBy(func() { err = gateway.ErrorFromResponse(worstResponse(body)) })
+			allocated := allocatedBy(func() { err = gateway.ErrorFromResponse(worstResponseNamed(name, body)) })
+			// An encoded body is read up to DefaultMaxErrorBody bytes of
+			// what it expands to: its cost is that of a body of that size.
+			encoding, encoded := encodedBody(body)
+			body := encoded
+			size := len(body)
+			if encoding != "" {
+				size = max(size, gateway.DefaultMaxErrorBody)
+			}
 			st, _ := status.FromError(err)
-			size := proto.Size(st.Proto())
+			statusSize := proto.Size(st.Proto())
 			rec := httptest.NewRecorder()
 			gateway.WriteError(rec, httptest.NewRequest("GET", "/", nil), err)
-			t.Logf("%-24s %7d bytes: %5.1f bytes allocated per byte, status of %6d bytes, response of %6d bytes",
-				name, len(body), float64(allocated)/float64(len(body)), size, rec.Body.Len())
-			if !raceEnabled && allocated > perByte*uint64(len(body))+fixed {
+			t.Logf("%-26s %7d bytes: %5.1f bytes allocated per byte, status of %6d bytes, response of %6d bytes",
+				name, len(body), float64(allocated)/float64(size), proto.Size(st.Proto()), rec.Body.Len())
+			if !raceEnabled && allocated > perByte*uint64(size)+fixed {
 				t.Errorf("allocated %d bytes for a body of %d", allocated, len(body))
 			}
-			if size > maxStatus || rec.Body.Len() > maxResponse {
-				t.Errorf("status of %d bytes, response of %d", size, rec.Body.Len())
+			if encoding != "" && len(body) >= 1<<20 {
+				t.Errorf("the %s body of %d bytes is not a bomb", encoding, len(body))
+			}
+			if statusSize > maxStatus || rec.Body.Len() > maxResponse {
+				t.Errorf("status of %d bytes, response of %d", statusSize, rec.Body.Len())
 			}
 			if len(st.Message()) > 4096+len("…") {
 				t.Errorf("message of %d bytes", len(st.Message()))

@@ -279,7 +279,7 @@ var upstreamLeaks = map[string]struct {
 		[]string{"Www-Authenticate", `Bearer realm="secret", error_description="secret expired"`, "X-Request-Id", "secret-id"}},
 	"proxy 407":   {407, `{"message":"secret proxy"}`, []string{"Proxy-Authenticate", `Basic realm="secret"`}},
 	"allow 405":   {405, `{"message":"secret method"}`, []string{"Allow", "GET, SECRET"}},
-	"html 502":    {502, `<html><body>secret stack trace</body></html>`, nil},
+	"html 502":    {502, `<html><head><title>secret stack trace</title></head><body>secret</body></html>`, nil},
 	"message 503": {503, `{"message":"secret db at 10.0.0.7","request_id":"secret-id","documentation_url":"https://secret.example/doc"}`, nil},
 	"stripe 500": {500, `{"error":{"code":"secret_code","type":"secret_type","message":"secret","param":"secret_field","decline_code":"secret","doc_url":"https://secret.example"}}`,
 		[]string{"X-Request-Id", "secret-id"}},
@@ -297,6 +297,26 @@ var upstreamLeaks = map[string]struct {
 		`{"@type":"example.com/acme.Secret","secret":"secret"},"secret"]}`, nil},
 	"aip-193 500": {500, `{"error":{"code":500,"message":"secret","status":"INTERNAL","details":[{"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en","message":"secret"}]}}`, nil},
 	"pinned 300":  {300, "", nil}, // a 401 pin with a challenge, filled in below
+
+	// The conventions whose text is not a top-level message, XML, HTML,
+	// and the vendors' request-id headers.
+	"elasticsearch 500": {500, `{"error":{"root_cause":[{"type":"secret_type","reason":"secret cause","index":"secret"}],"type":"secret_exception","reason":"secret"},"status":500}`, nil},
+	"paypal 500": {500, `{"name":"SECRET_NAME","message":"secret","debug_id":"secret-id","details":[{"field":"/secret","issue":"SECRET","description":"secret"}],"links":[{"rel":"information_link","href":"https://secret.example"}]}`,
+		[]string{"Paypal-Debug-Id", "secret-id"}},
+	"cloudflare 502": {502, `{"success":false,"errors":[{"code":"secret","message":"secret","error_chain":[{"message":"secret"}]}]}`, []string{"CF-Ray", "secret-ray"}},
+	"jira 500":       {500, `{"errorMessages":["secret"],"errors":{"secret_field":"secret"}}`, []string{"X-AREQUESTID", "secret-id"}},
+	"rails 503":      {503, `{"errors":{"secret_field":["secret"]},"error_type":"secret_type"}`, []string{"X-Slack-Req-Id", "secret-id"}},
+	"nest 500":       {500, `{"statusCode":500,"message":["secret"],"error":"secret"}`, []string{"X-Acme-Request-Id", "secret-id"}},
+	"drf 500":        {500, `{"secret_field":["secret"],"non_field_errors":["secret"]}`, nil},
+	"array 500":      {500, `[{"message":"secret","errorCode":"SECRET","fields":["secret"]}]`, []string{"x-ms-request-id", "secret-id"}},
+	"heroku 503":     {503, `{"id":"secret_id","name":"Secret","message":"secret","debug_id":"secret"}`, nil},
+	"s3 503": {503, `<Error><Code>SecretCode</Code><Message>secret</Message><Resource>/secret</Resource><RequestId>secret-id</RequestId><HostId>secret</HostId></Error>`,
+		[]string{"Content-Type", "application/xml", "x-amz-request-id", "secret-id"}},
+	"soap 1.1 500": {500, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Secret</faultcode><faultstring>secret</faultstring><faultactor>secret</faultactor></s:Fault></s:Body></s:Envelope>`,
+		[]string{"Content-Type", "text/xml"}},
+	"soap 1.2 500": {500, `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><e:Fault><e:Code><e:Value>e:Receiver</e:Value><e:Subcode><e:Value>m:Secret</e:Value></e:Subcode></e:Code><e:Reason><e:Text>secret</e:Text></e:Reason><e:Node>secret</e:Node></e:Fault></e:Body></e:Envelope>`,
+		[]string{"Content-Type", "application/soap+xml"}},
+	"html title 504": {504, `<!DOCTYPE html><html><head><title>secret | 504: Gateway time-out</title></head></html>`, []string{"Content-Type", "text/html"}},
 }
 
 // TestRedactionCoversUpstreamText reads each leaking response with the
@@ -313,7 +333,9 @@ func TestRedactionCoversUpstreamText(t *testing.T) {
 			for i := 0; i+1 < len(leak.header); i += 2 {
 				w.Header().Add(leak.header[i], leak.header[i+1])
 			}
-			w.Header().Set("Content-Type", "application/json")
+			if w.Header().Get("Content-Type") == "" {
+				w.Header().Set("Content-Type", "application/json")
+			}
 			w.WriteHeader(leak.status)
 			fmt.Fprint(w, leak.body)
 		}

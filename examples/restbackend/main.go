@@ -52,9 +52,9 @@ func backend(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusConflict)
 		io.WriteString(w, `{"code":"aborted","message":"book 3 changed meanwhile"}`) // a connect-go backend
 	default:
-		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Type", "text/html") // a proxy's page: its title is the message
 		w.WriteHeader(http.StatusBadGateway)
-		io.WriteString(w, "<html><h1>502 Bad Gateway</h1></html>")
+		io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
 	}
 }
 

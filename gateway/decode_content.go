@@ -1,0 +1,88 @@
+package gateway
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// A body in a Content-Encoding the transport did not decode. Go's
+// http.Transport decodes gzip itself only when it asked for it (and then
+// removes the header); a body an upstream compressed unasked, or one
+// relayed by a proxy that kept the header, reaches ErrorFromResponse
+// still encoded.
+
+// decodeContent undoes a Content-Encoding of gzip or deflate (RFC 9110,
+// section 8.4.1: deflate is the zlib format, which some servers send as
+// raw deflate instead), reading at most maxBytes of what it expands to: a
+// body that expands past it (a "gzip bomb") is cut there, as a long body
+// is, and costs no more than a body of maxBytes. The encoded body was read
+// within the same bound. A body in an encoding it does not read (br, zstd,
+// a chain of encodings), or that does not decode (a header left behind by
+// a client that decoded the body itself), is read as it is: it parses as
+// JSON, XML or HTML only if it is one, and fallbackMessage quotes no
+// binary bytes.
+func decodeContent(h http.Header, body []byte, truncated bool, maxBytes int64) ([]byte, bool) {
+	var z io.Reader
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))) {
+	case "gzip", "x-gzip":
+		gz, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return body, truncated
+		}
+		z = gz
+	case "deflate":
+		if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			z = zr
+		} else {
+			z = flate.NewReader(bytes.NewReader(body))
+		}
+	default:
+		return body, truncated
+	}
+	if len(h.Values("Content-Encoding")) > 1 {
+		return body, truncated // a chain: not read
+	}
+	out, cut := readBounded(z, maxBytes)
+	if len(out) == 0 {
+		return body, truncated
+	}
+	// An encoded body cut short decodes to a cut body, and the cut
+	// decoder says so (io.ErrUnexpectedEOF) as readBounded does.
+	return out, truncated || cut
+}
+
+// statusText names an HTTP status: "HTTP 502 Bad Gateway".
+func statusText(httpStatus int) string {
+	msg := "HTTP " + strconv.Itoa(httpStatus)
+	if text := http.StatusText(httpStatus); text != "" {
+		msg += " " + text
+	}
+	return msg
+}
+
+// isText reports whether an excerpt of a body is text: UTF-8 (but for a
+// character cut at its end) without control characters other than
+// whitespace.
+func isText(b []byte) bool {
+	for i := 0; i < len(b); {
+		c, size := utf8.DecodeRune(b[i:])
+		switch {
+		case c == utf8.RuneError && size <= 1:
+			if len(b)-i >= utf8.UTFMax || utf8.FullRune(b[i:]) {
+				return false
+			}
+			return true // a character cut at the end
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
+			return false
+		}
+		i += size
+	}
+	return true
+}
