@@ -111,7 +111,9 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 			buf = append(buf, "{}"...)
 			continue
 		}
-		if out, ok := appendRetryInfoJSON(buf, detail, opts); ok {
+		// The google.rpc details are rendered from their bytes, which is
+		// cheaper than a cache lookup and serves details seen only once.
+		if out, ok := appendDetailFast(buf, detail, opts); ok {
 			buf = out
 			continue
 		}
