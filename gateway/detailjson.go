@@ -202,7 +202,7 @@ func (wm wireMessage) chunks(fn func([]byte) bool) bool {
 // field to protobuf, and skipped.
 func eachBytesField(b []byte, num protowire.Number, fn func([]byte) bool) bool {
 	for len(b) > 0 {
-		n, typ, l := protowire.ConsumeTag(b)
+		n, typ, l := consumeTag(b)
 		if l < 0 {
 			return false
 		}
@@ -223,6 +223,18 @@ func eachBytesField(b []byte, num protowire.Number, fn func([]byte) bool) bool {
 	return true
 }
 
+// consumeTag reads a field's tag as protobuf does, refusing (n < 0) a
+// field number beyond protobuf's range, which protowire reads but
+// protobuf refuses, and a group, which protobuf skips by rules this
+// renderer does not copy.
+func consumeTag(b []byte) (protowire.Number, protowire.Type, int) {
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 || num > protowire.MaxValidNumber || typ == protowire.StartGroupType || typ == protowire.EndGroupType {
+		return 0, 0, -1
+	}
+	return num, typ, n
+}
+
 // fieldState is what a message's bytes say about one of its fields.
 type fieldState struct {
 	last []byte // the last string
@@ -232,12 +244,11 @@ type fieldState struct {
 
 // scan reads a message's fields into st, checking that every string is
 // valid UTF-8 (protobuf refuses a proto3 string that is not, and protojson
-// with it) and that no group is on the wire (skipped here, but refused by
-// this renderer so as not to follow protobuf's rules for them).
+// with it) and every tag is one consumeTag accepts.
 func (m *detailMessage) scan(chunk []byte, st *[maxDetailFields]fieldState) bool {
 	for len(chunk) > 0 {
-		num, typ, l := protowire.ConsumeTag(chunk)
-		if l < 0 || typ == protowire.StartGroupType || typ == protowire.EndGroupType {
+		num, typ, l := consumeTag(chunk)
+		if l < 0 {
 			return false
 		}
 		chunk = chunk[l:]
@@ -415,8 +426,8 @@ func (w detailWriter) appendFields(buf []byte, m *detailMessage, wm wireMessage,
 // the empty string, and the last of each wins.
 func mapEntry(b []byte) (key, value []byte, ok bool) {
 	for len(b) > 0 {
-		num, typ, l := protowire.ConsumeTag(b)
-		if l < 0 || typ == protowire.StartGroupType || typ == protowire.EndGroupType {
+		num, typ, l := consumeTag(b)
+		if l < 0 {
 			return nil, nil, false
 		}
 		b = b[l:]
@@ -487,8 +498,8 @@ func appendDuration(buf []byte, b []byte, num protowire.Number) ([]byte, bool) {
 	var nanos int32
 	ok := eachBytesField(b, num, func(d []byte) bool {
 		for len(d) > 0 {
-			dnum, dtyp, l := protowire.ConsumeTag(d)
-			if l < 0 || dtyp == protowire.StartGroupType || dtyp == protowire.EndGroupType {
+			dnum, dtyp, l := consumeTag(d)
+			if l < 0 {
 				return false
 			}
 			d = d[l:]

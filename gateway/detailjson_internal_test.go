@@ -206,6 +206,9 @@ func detailFuzz(f *testing.F, m proto.Message, seeds ...proto.Message) {
 		f.Add(append(protowire.AppendString(protowire.AppendTag(nil, 99, protowire.BytesType), "x"), value...), byte(1))
 		// A string that is not UTF-8 in field 1.
 		f.Add(append(protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), "\xff"), value...), byte(0))
+		// A field number beyond protobuf's range, which protobuf refuses
+		// though protowire reads it.
+		f.Add(append(protowire.AppendVarint(protowire.AppendTag(nil, protowire.MaxValidNumber+1, protowire.VarintType), 1), value...), byte(0))
 		// A group, and a truncated value.
 		f.Add(append(protowire.AppendTag(protowire.AppendTag(nil, 5, protowire.StartGroupType), 5, protowire.EndGroupType), value...), byte(0))
 		if len(value) > 1 {
