@@ -428,13 +428,13 @@ func uniqueDetailError(tb testing.TB, mix string, i int) error {
 	return status.FromProto(sp).Err()
 }
 
-// uniqueDetailErrors makes n errors of a detail mix, each with its own
-// details.
-func uniqueDetailErrors(tb testing.TB, mix string, n int) []error {
+// uniqueDetailErrors makes errors from to from+n-1 of a detail mix, each
+// with its own details.
+func uniqueDetailErrors(tb testing.TB, mix string, from, n int) []error {
 	tb.Helper()
 	errs := make([]error, n)
 	for i := range errs {
-		errs[i] = uniqueDetailError(tb, mix, i)
+		errs[i] = uniqueDetailError(tb, mix, from+i)
 	}
 	return errs
 }
@@ -457,7 +457,7 @@ func BenchmarkUniqueDetailsMix(b *testing.B) {
 			handler runtime.ErrorHandlerFunc
 		}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", ours}} {
 			b.Run("details="+mix+"/impl="+h.name, func(b *testing.B) {
-				errs := uniqueDetailErrors(b, mix, b.N)
+				errs := uniqueDetailErrors(b, mix, 0, b.N)
 				w := &discardWriter{h: http.Header{}}
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -513,9 +513,16 @@ func TestUniqueDetailsAllocs(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
 	ctx := context.Background()
 	ours := errorHandler()
-	for _, mix := range uniqueDetailCases {
-		errs := uniqueDetailErrors(t, mix, 256)
-		w := &discardWriter{h: http.Header{}}
+	w := &discardWriter{h: http.Header{}}
+	// Warm the rendered-detail cache's admission list past its bound, as
+	// a server's is after a few thousand errors: its first growth is not
+	// a cost per error.
+	for _, err := range uniqueDetailErrors(t, "ErrorInfo+RequestInfo", 1<<20, 2100) {
+		ours(ctx, mux, marshaler, w, req, err)
+	}
+	for m, mix := range uniqueDetailCases {
+		// Each mix its own ids: a detail seen before would be cached.
+		errs := uniqueDetailErrors(t, mix, m<<16, 256)
 		i := 0
 		allocs := testing.AllocsPerRun(200, func() {
 			clear(w.h)
