@@ -18,8 +18,8 @@ const (
 	// detailCacheEntries bounds the rendered-detail cache; a full cache
 	// starts over.
 	detailCacheEntries = 512
-	// detailCacheSeen bounds the hashes of details seen once, the
-	// admission list.
+	// detailCacheSeen is the number of slots of the admission list, the
+	// hashes of details seen once (a power of two).
 	detailCacheSeen = 4096
 	// maxCachedDetail is the largest detail, in wire bytes, the cache keeps.
 	maxCachedDetail = 1 << 10
@@ -49,19 +49,22 @@ func (g *Gateway) putBuffer(b *[]byte) {
 //
 // One-off details (a RequestInfo with a request id) must not crowd out the
 // recurring ones: a detail is admitted only the second time it is seen, and
-// a full cache starts over rather than freezing with what came first.
+// a full cache starts over rather than freezing with what came first. The
+// details seen once are a fixed table of hashes, each in the slot its low
+// bits pick, a newer one replacing an older: noting a detail, which every
+// one-off detail costs, never allocates.
 type detailCache struct {
 	seed    maphash.Seed
 	mu      sync.RWMutex
 	entries map[string][]byte
-	seen    map[uint64]struct{}
+	seen    *[detailCacheSeen]uint64
 }
 
 func newDetailCache() *detailCache {
 	return &detailCache{
 		seed:    maphash.MakeSeed(),
 		entries: make(map[string][]byte),
-		seen:    make(map[uint64]struct{}),
+		seen:    new([detailCacheSeen]uint64),
 	}
 }
 
@@ -111,10 +114,6 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 			buf = append(buf, "{}"...)
 			continue
 		}
-		if out, ok := appendRetryInfoJSON(buf, detail, opts); ok {
-			buf = out
-			continue
-		}
 		key, cacheable := cacheKey(scratch[:0], detail, opts)
 		cacheable = cacheable && dc != nil
 		if cacheable {
@@ -127,10 +126,17 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 			}
 		}
 		start := len(buf)
-		out, err := appendDetailJSON(opts, buf, detail)
-		if err != nil {
-			buf = appendRawAny(buf, detail)
-			continue
+		// The google.rpc details are rendered from their bytes, without
+		// protojson's reflection: a detail seen once (a request id) costs
+		// a fraction of protojson's time and no allocation. A hit is about
+		// five times cheaper still, so the cache keeps the recurring ones.
+		out, ok := appendDetailFast(buf, detail, opts)
+		if !ok {
+			var err error
+			if out, err = appendDetailJSON(opts, buf, detail); err != nil {
+				buf = appendRawAny(buf, detail)
+				continue
+			}
 		}
 		buf = out
 		if cacheable {
@@ -142,14 +148,12 @@ func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts prot
 
 // store admits a rendered detail on its second sighting.
 func (dc *detailCache) store(key []byte, rendered []byte) {
-	h := maphash.Bytes(dc.seed, key)
+	h := maphash.Bytes(dc.seed, key) | 1 // 0 is an empty slot
+	slot := &dc.seen[h%detailCacheSeen]
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	if _, again := dc.seen[h]; !again {
-		if len(dc.seen) >= detailCacheSeen {
-			clear(dc.seen)
-		}
-		dc.seen[h] = struct{}{}
+	if *slot != h {
+		*slot = h
 		return
 	}
 	if len(dc.entries) >= detailCacheEntries {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/statusmap/statusmap/internal/wire"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/types/known/anypb"
 )
@@ -97,45 +96,3 @@ const retryInfoFullName = "google.rpc.RetryInfo"
 // maxDurationSeconds is google.protobuf.Duration's range, which protojson
 // enforces: about 10,000 years.
 const maxDurationSeconds = 315576000000
-
-// appendRetryInfoJSON writes a RetryInfo detail as protojson with opts
-// would, without decoding it into messages: under an error storm every
-// error may carry a RetryInfo with its own delay, which the rendered-detail
-// cache cannot serve. It reports false, writing nothing, for anything but a
-// RetryInfo with a delay protojson accepts; the caller then renders it the
-// slow way. FuzzStatusBody holds it to protojson.
-func appendRetryInfoJSON(buf []byte, detail *anypb.Any, opts protojson.MarshalOptions) ([]byte, bool) {
-	if opts.Resolver != nil || !wire.HasFullName(detail.GetTypeUrl(), retryInfoFullName) {
-		return buf, false
-	}
-	seconds, nanos, ok := parseRetryDelay(detail.GetValue())
-	if !ok || seconds < -maxDurationSeconds || seconds > maxDurationSeconds ||
-		nanos <= -1e9 || nanos >= 1e9 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0) {
-		return buf, false
-	}
-	buf = append(buf, `{"@type":`...)
-	buf = appendJSONString(buf, detail.GetTypeUrl())
-	if opts.UseProtoNames {
-		buf = append(buf, `,"retry_delay":"`...)
-	} else {
-		buf = append(buf, `,"retryDelay":"`...)
-	}
-	if seconds < 0 || nanos < 0 {
-		buf = append(buf, '-')
-		seconds, nanos = -seconds, -nanos
-	}
-	buf = strconv.AppendInt(buf, seconds, 10)
-	if nanos != 0 {
-		// protojson prints 3, 6 or 9 fractional digits, as few as it can.
-		frac := strconv.AppendInt(nil, int64(nanos)+1e9, 10)[1:]
-		switch {
-		case nanos%1e6 == 0:
-			frac = frac[:3]
-		case nanos%1e3 == 0:
-			frac = frac[:6]
-		}
-		buf = append(buf, '.')
-		buf = append(buf, frac...)
-	}
-	return append(buf, `s"}`...), true
-}
