@@ -18,6 +18,8 @@ type responseWriter struct {
 	method string
 	// req is the request, for a stream's error.
 	req *http.Request
+	// binding is the middleware's, for a 405's Allow (allow.go).
+	binding *binding
 	// streamKey is the context grpc-gateway forwards a server stream with
 	// (nil for a unary call), the key of Gateway.streams.
 	streamKey context.Context
