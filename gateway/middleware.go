@@ -54,8 +54,10 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 		if !isProbeMethod(r.Method) {
 			b.g.noteMethod(r.Method)
 		}
+		// A pooled writer is zero (putWriter): setting four fields costs
+		// less than assigning a whole one.
 		rw := b.g.getWriter()
-		*rw = responseWriter{ResponseWriter: w, method: r.Method, req: r, binding: b}
+		rw.ResponseWriter, rw.method, rw.req, rw.binding = w, r.Method, r, b
 		if b.foreignHandlers && !b.g.cfg.pinInBody {
 			rw.stripPins = true
 		}

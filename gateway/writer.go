@@ -168,7 +168,7 @@ func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // getWriter and putWriter pool the middleware's writers. A writer is put
 // back when its handler has returned, after which net/http forbids using
 // the ResponseWriter; it is cleared first so that it keeps no request, body
-// or stream alive.
+// or stream alive. A writer from getWriter is therefore zero.
 func (g *Gateway) getWriter() *responseWriter {
 	if rw, ok := g.writers.Get().(*responseWriter); ok {
 		return rw
