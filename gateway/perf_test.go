@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -273,30 +274,39 @@ func succeeded(code int) bool { return code == 0 || code == 200 }
 
 // BenchmarkEndToEndBlocks serves errors from a real gRPC backend through
 // two real gateways on loopback (grpc-gateway's defaults, and statusmap),
-// with a keep-alive client per side, in blocks of 64 requests that
-// alternate sides, and reports each side's error responses per second and
-// its p50 and p99 latency. Run it with a fixed count:
+// with keep-alive clients (1, or 4 at once), in blocks of 64 requests per
+// client that alternate sides, and reports each side's error responses per
+// second (requests over the wall time of its blocks) and its p50 and p99
+// latency. Run it with a fixed count:
 //
 //	go test -run '^$' -bench EndToEndBlocks -benchtime 4000x -count 6 ./gateway
 func BenchmarkEndToEndBlocks(b *testing.B) {
+	for _, clients := range []int{1, 4} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { benchEndToEnd(b, clients) })
+	}
+}
+
+func benchEndToEnd(b *testing.B, clients int) {
 	const block = 64
 	addr := startBackend(b, &bookshelf{})
 	type side struct {
 		name      string
 		url       string
 		client    *http.Client
+		wall      time.Duration
+		done      int
 		latencies []time.Duration
 	}
 	sides := []*side{
 		{name: "grpc-gateway", url: startMux(b, addr) + "/v1/books/retry-1500"},
 		{name: "statusmap", url: startMux(b, addr, gateway.ServeMuxOptions()...) + "/v1/books/retry-1500"},
 	}
-	buf := make([]byte, 4096)
-	do := func(s *side) {
+	// do sends one request and returns its latency, or an error.
+	do := func(s *side, buf []byte) (time.Duration, error) {
 		start := time.Now()
 		resp, err := s.client.Get(s.url)
 		if err != nil {
-			b.Fatal(err)
+			return 0, err
 		}
 		for {
 			if _, err := resp.Body.Read(buf); err != nil {
@@ -304,46 +314,67 @@ func BenchmarkEndToEndBlocks(b *testing.B) {
 			}
 		}
 		resp.Body.Close()
-		s.latencies = append(s.latencies, time.Since(start))
 		if resp.StatusCode < 400 {
-			b.Fatalf("%s answered %d", s.name, resp.StatusCode)
+			return 0, fmt.Errorf("%s answered %d", s.name, resp.StatusCode)
+		}
+		return time.Since(start), nil
+	}
+	// runBlock has each client send n requests to s at once.
+	runBlock := func(s *side, n int) {
+		lat := make([][]time.Duration, clients)
+		errs := make([]error, clients)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for c := range clients {
+			wg.Go(func() {
+				buf := make([]byte, 4096)
+				for range n {
+					d, err := do(s, buf)
+					if err != nil {
+						errs[c] = err
+						return
+					}
+					lat[c] = append(lat[c], d)
+				}
+			})
+		}
+		wg.Wait()
+		s.wall += time.Since(start)
+		for c := range clients {
+			if errs[c] != nil {
+				b.Fatal(errs[c])
+			}
+			s.latencies = append(s.latencies, lat[c]...)
+			s.done += len(lat[c])
 		}
 	}
 	for _, s := range sides {
-		s.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+		s.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 		b.Cleanup(s.client.CloseIdleConnections)
-		for range block { // warm the connection and the handlers
-			do(s)
-		}
-		s.latencies = make([]time.Duration, 0, b.N+block)
+		runBlock(s, block) // warm the connections and the handlers
+		s.wall, s.done, s.latencies = 0, 0, make([]time.Duration, 0, b.N+block)
 	}
 	b.ResetTimer()
-	for i := 0; i < b.N; i += block {
-		n := min(block, b.N-i)
+	// b.N requests per side in all, block*clients at a time.
+	for i := 0; i < b.N; i += block * clients {
+		n := max(1, min(block, (b.N-i)/clients))
 		for k := range sides {
 			// Each side goes first every other block.
-			s := sides[(k+i/block)%2]
-			for range n {
-				do(s)
-			}
+			runBlock(sides[(k+i/(block*clients))%2], n)
 		}
 	}
 	b.StopTimer()
 	var rates [2]float64
 	for k, s := range sides {
-		var total time.Duration
-		for _, d := range s.latencies {
-			total += d
-		}
-		rates[k] = float64(len(s.latencies)) / total.Seconds()
+		rates[k] = float64(s.done) / s.wall.Seconds()
 		slices.Sort(s.latencies)
 		b.ReportMetric(rates[k], s.name+"-errors/s")
 		b.ReportMetric(float64(percentile(s.latencies, 50).Microseconds()), s.name+"-p50-µs")
 		b.ReportMetric(float64(percentile(s.latencies, 99).Microseconds()), s.name+"-p99-µs")
 	}
 	b.ReportMetric(rates[1]/rates[0], "statusmap/grpc-gateway-errors/s")
-	// The same ratio from the medians, which a GC pause or a preemption
-	// of a process sharing the machine moves far less.
+	// The same comparison from the medians, which a GC pause or a
+	// preemption of a process sharing the machine moves far less.
 	b.ReportMetric(float64(percentile(sides[0].latencies, 50))/float64(percentile(sides[1].latencies, 50)), "statusmap/grpc-gateway-p50-speed")
 }
 
