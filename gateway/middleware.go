@@ -146,8 +146,9 @@ func (b *binding) handleRoutingError(ctx context.Context, mux *runtime.ServeMux,
 		httpStatus = http.StatusInternalServerError
 	}
 	// The status statusmap.Error(httpStatus, reason) would make, built
-	// directly: a routing error has no details to carry, and the Allow
-	// methods of a 405 are found by writeStatus.
+	// directly: a routing error has no details to carry. A 405's Allow
+	// methods are found here, where the binding (its cache of Allow lists,
+	// allow.go) is at hand.
 	sp := &spb.Status{Code: int32(statusmap.Code(httpStatus)), Message: http.StatusText(httpStatus)}
 	var pin *statusmapv1.HttpStatus
 	if httpStatus == http.StatusMethodNotAllowed && mux == b.mux {
