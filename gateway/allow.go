@@ -2,7 +2,9 @@ package gateway
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -18,7 +20,9 @@ import (
 //     routes nothing, and grpc-gateway, finding none, would scan the
 //     routes of every other method before giving up;
 //   - the binding keeps the Allow list of the last paths it answered, so
-//     that a client repeating a wrong method costs one look-up.
+//     that a client repeating a wrong method costs one look-up; and it keys
+//     them by the path's shape (pathShape), so that /v1/books/7 and
+//     /v1/books/8 share one entry.
 //
 // Both are dropped whenever a route is added to the mux or a method is
 // learned (the generation changes), so Allow lists exactly what probing
@@ -33,9 +37,11 @@ const (
 )
 
 // allowKey is what a routing 405's Allow depends on: the request's method
-// (left out of the list) and its path, as the mux routes it.
+// (left out of the list) and its path, as the mux routes it, or the path's
+// shape (shaped).
 type allowKey struct {
 	method, path, rawPath string
+	shaped                bool
 }
 
 // allowEntry is a cached Allow list and the generation it was found in.
@@ -93,53 +99,127 @@ func (b *binding) generation() uint64 {
 // allowedMethods is Gateway.allowedMethods for the binding's mux.
 func (b *binding) allowedMethods(r *http.Request) []string {
 	gen := b.generation()
+	routes := b.routeSet(gen)
 	k := allowKey{method: r.Method, path: r.URL.Path, rawPath: r.URL.RawPath}
+	if shape, ok := pathShape(r.URL, routes.literals); ok {
+		k.path, k.shaped = shape, true
+	}
 	cacheable := len(k.method)+len(k.path)+len(k.rawPath) <= maxAllowPath
 	if cacheable {
 		if methods, ok := b.allow.get(k, gen); ok {
 			return methods
 		}
 	}
-	methods := b.g.probeAllowed(b.mux, r, b.registeredMethods(gen))
+	methods := b.g.probeAllowed(b.mux, r, routes.methods)
 	if cacheable {
 		b.allow.put(k, gen, methods)
 	}
 	return methods
 }
 
-// registeredSet is the methods a mux has routes for, as of a generation.
-type registeredSet struct {
-	gen     uint64
-	methods []string // nil: unknown, probe every method
+// routeSet is what a binding knows of its mux's routes, as of a
+// generation: the methods they are for, and every string of their
+// patterns.
+type routeSet struct {
+	gen uint64
+	// methods is nil when unknown: every method is probed.
+	methods []string
+	// literals holds the strings of the patterns (their literal segments,
+	// and their variables' names); nil when unknown: no path has a shape.
+	literals map[string]struct{}
 }
 
-// registeredMethods returns the methods the mux has any route for, or nil
-// if it cannot tell.
-func (b *binding) registeredMethods(gen uint64) []string {
+// routeSet returns what the binding knows of the mux's routes, read again
+// when the generation changed.
+func (b *binding) routeSet(gen uint64) *routeSet {
 	if s := b.registered.Load(); s != nil && s.gen == gen {
-		return s.methods
+		return s
 	}
-	methods := muxMethods(b.mux)
-	b.registered.Store(&registeredSet{gen: gen, methods: methods})
-	return methods
+	s := &routeSet{gen: gen}
+	s.methods, s.literals = muxRoutes(b.mux)
+	b.registered.Store(s)
+	return s
 }
 
-// muxMethods reads the methods of a grpc-gateway mux's routes: the keys of
-// its unexported map of handlers by method, which no exported API lists.
-// The map is read, never written, as ServeHTTP reads it. Should a later
-// grpc-gateway keep its routes otherwise, muxMethods returns nil and every
-// method is probed, as before: Allow stays right, at the probes' cost.
-func muxMethods(mux *runtime.ServeMux) []string {
+// muxRoutes reads the methods and the pattern strings of a grpc-gateway
+// mux's routes from its unexported map of handlers by method, which no
+// exported API lists. The map is read, never written, as ServeHTTP reads
+// it. Should a later grpc-gateway keep its routes otherwise, muxRoutes
+// returns nils: every method is probed and no path has a shape, as
+// before; Allow stays right, at the probes' cost.
+func muxRoutes(mux *runtime.ServeMux) (methods []string, literals map[string]struct{}) {
 	v := reflect.ValueOf(mux).Elem().FieldByName("handlers")
-	if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
-		return nil
+	if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String || v.Type().Elem().Kind() != reflect.Slice {
+		return nil, nil
 	}
-	methods := make([]string, 0, v.Len())
+	methods = make([]string, 0, v.Len())
+	literals = make(map[string]struct{})
 	for it := v.MapRange(); it.Next(); {
-		if it.Value().Kind() == reflect.Slice && it.Value().Len() == 0 {
+		handlers := it.Value()
+		if handlers.Len() == 0 {
 			continue
 		}
 		methods = append(methods, it.Key().String())
+		for i := range handlers.Len() {
+			h := handlers.Index(i)
+			if h.Kind() != reflect.Struct {
+				literals = nil
+				continue
+			}
+			pool := h.FieldByName("pat")
+			if pool.Kind() == reflect.Struct {
+				pool = pool.FieldByName("pool")
+			}
+			if pool.Kind() != reflect.Slice || pool.Type().Elem().Kind() != reflect.String {
+				literals = nil
+				continue
+			}
+			for j := range pool.Len() {
+				if literals != nil {
+					literals[pool.Index(j).String()] = struct{}{}
+				}
+			}
+		}
 	}
+	return methods, literals
+}
+
+// muxMethods is muxRoutes' methods.
+func muxMethods(mux *runtime.ServeMux) []string {
+	methods, _ := muxRoutes(mux)
 	return methods
+}
+
+// shapeHole stands in a path's shape for a segment that is none of the
+// patterns' strings.
+const shapeHole = "\x00"
+
+// pathShape returns the path with every segment that is none of the
+// patterns' strings replaced by shapeHole, when the mux is sure to route
+// every path of that shape alike: grpc-gateway matches a path segment by
+// segment, comparing a segment with a pattern's literals for equality and
+// taking any other as a variable's value. That holds for a path with no
+// escape ('%': grpc-gateway may unescape, and refuse, a variable's value)
+// and no colon (a custom verb: grpc-gateway splits it off the last
+// segment). For any other path, or when the patterns are unknown, ok is
+// false and the path is its own key.
+func pathShape(u *url.URL, literals map[string]struct{}) (shape string, ok bool) {
+	p := u.Path
+	if literals == nil || u.RawPath != "" || !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "%:") {
+		return "", false
+	}
+	if _, clash := literals[shapeHole]; clash {
+		return "", false
+	}
+	var sb strings.Builder
+	sb.Grow(len(p))
+	for seg := range strings.SplitSeq(p[1:], "/") {
+		sb.WriteByte('/')
+		if _, lit := literals[seg]; lit {
+			sb.WriteString(seg)
+		} else {
+			sb.WriteString(shapeHole)
+		}
+	}
+	return sb.String(), true
 }

@@ -82,3 +82,82 @@ func TestAllowNotCachedForLongPaths(t *testing.T) {
 		t.Errorf("%d entries; want the short path's alone", len(b.allow.entries))
 	}
 }
+
+// TestAllowByShapeIsProbing: on a mux with literal, variable, nested,
+// deep-wildcard and custom-verb routes, the Allow list a binding answers
+// with (from its cache, keyed by path shape, on the second pass) is the
+// one probing the mux for that very path finds, for every path and method
+// tried.
+func TestAllowByShapeIsProbing(t *testing.T) {
+	g, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+	ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+	for _, route := range []struct{ method, path string }{
+		{"GET", "/v1/books/{id}"},
+		{"DELETE", "/v1/books/{id}"},
+		{"GET", "/v1/books"},
+		{"POST", "/v1/books"},
+		{"POST", "/v1/books/{id}:archive"},
+		{"GET", "/v1/{name=shelves/*/books/*}"},
+		{"PATCH", "/v1/{name=shelves/*}"},
+		{"GET", "/files/{path=**}"},
+		{"PUT", "/files/{path=**}/meta"},
+		{"OPTIONS", "/v1/books/7"},
+		{"PURGE", "/cache/{key}"},
+	} {
+		if err := mux.HandlePath(route.method, route.path, ok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b *binding
+	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
+		b = writerOf(w).binding
+	})
+	req, _ := http.NewRequest("GET", "/binding", nil)
+	mux.ServeHTTP(discardWriter{h: http.Header{}}, req)
+	if b == nil {
+		t.Fatal("no binding")
+	}
+	// Every path of up to three segments from these.
+	segs := []string{"v1", "books", "7", "8", "shelves", "files", "meta", "cache", "", "7:archive", "a%2Fb", "x y", "id", "name"}
+	var paths []string
+	var grow func(prefix string, depth int)
+	grow = func(prefix string, depth int) {
+		paths = append(paths, prefix)
+		if depth == 3 {
+			return
+		}
+		for _, s := range segs {
+			grow(prefix+"/"+s, depth+1)
+		}
+	}
+	for _, s := range segs {
+		grow("/"+s, 1)
+	}
+	shaped := 0
+	for pass := range 2 {
+		for _, path := range paths {
+			for _, method := range []string{"POST", "GET", "PUT", "PURGE"} {
+				r, err := http.NewRequest(method, "http://h"+path, nil)
+				if err != nil {
+					continue
+				}
+				want := g.probeAllowed(mux, r, nil)
+				got := b.allowedMethods(r)
+				if !slices.Equal(got, want) {
+					t.Fatalf("pass %d: %s %s: Allow %q; probing finds %q", pass, method, path, got, want)
+				}
+				if _, ok := pathShape(r.URL, b.routeSet(b.generation()).literals); ok && pass == 0 {
+					shaped++
+				}
+			}
+		}
+	}
+	if shaped == 0 {
+		t.Error("no path had a shape")
+	}
+	t.Logf("%d paths × 4 methods, %d with a shape", len(paths), shaped)
+}

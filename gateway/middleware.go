@@ -32,7 +32,7 @@ type binding struct {
 	// they are for, and allow the Allow lists of recent routing 405s (see
 	// allow.go).
 	routes     atomic.Uint64
-	registered atomic.Pointer[registeredSet]
+	registered atomic.Pointer[routeSet]
 	allow      allowCache
 }
 

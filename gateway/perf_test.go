@@ -81,45 +81,49 @@ func routingRequests() (notFound, notAllowed *http.Request) {
 // BenchmarkRoutingRatio answers a routing 404 and a routing 405 (with its
 // Allow header) through the same statusmap mux, interleaved, at 10, 100 and
 // 1,000 routes, and reports the 405's time and allocations as multiples of
-// the 404's (target: at most 1.5 each). "unique" gives every 405 a path
-// never seen before (/v1/res0/<n>), which no cache can serve.
+// the 404's (target: at most 1.5 each). The 405's paths are:
 //
-//	go test -run '^$' -bench RoutingRatio -count 6 ./gateway
+//   - same: one path, again and again;
+//
+//   - ids: a new id every time (/v1/res0/u<n>), as a client walking
+//     records sends;
+//
+//   - uncached: a new id with a colon every time (/v1/res0/u<n>:x), whose
+//     Allow statusmap never keeps nor shares (see pathShape): the worst
+//     case, every 405 probes the mux.
+//
+//     go test -run '^$' -bench RoutingRatio -count 6 ./gateway
 func BenchmarkRoutingRatio(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
-		for _, unique := range []bool{false, true} {
-			b.Run(fmt.Sprintf("routes=%d/unique=%v", n, unique), func(b *testing.B) {
+		for _, paths := range []string{"same", "ids", "uncached"} {
+			b.Run(fmt.Sprintf("routes=%d/paths=%s", n, paths), func(b *testing.B) {
 				mux := routesMux(b, n, gateway.ServeMuxOptions()...)
 				nf, na := routingRequests()
 				w := &statusWriter{h: http.Header{}}
-				var paths []*http.Request
-				if unique {
-					paths = make([]*http.Request, 4096)
-					for i := range paths {
-						paths[i] = httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/res0/u%d", i), nil)
+				reqs := []*http.Request{na}
+				if paths != "same" {
+					suffix := map[string]string{"ids": "", "uncached": ":x"}[paths]
+					reqs = make([]*http.Request, 4096)
+					for i := range reqs {
+						reqs[i] = httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/res0/u%d%s", i, suffix), nil)
 					}
 				}
-				// Allocations of each side alone, outside the timed loop.
+				// Allocations of each side alone, outside the timed loop,
+				// the 405s on paths the timed loop starts from the other end
+				// of.
 				allocs404 := testing.AllocsPerRun(50, func() { serveBench(mux, w, nf) })
 				j := 0
 				allocs405 := testing.AllocsPerRun(50, func() {
-					r := na
-					if unique {
-						r = paths[len(paths)-1-j]
-						j++
-					}
-					serveBench(mux, w, r)
+					serveBench(mux, w, reqs[len(reqs)-1-j%len(reqs)])
+					j++
 				})
 				var took404, took405 samples
 				i := 0
 				b.ReportAllocs()
 				for b.Loop() {
-					r405 := na
-					if unique {
-						r405 = paths[i%len(paths)]
-						// A path is reused after 4,096 others: more than any
-						// cache of statusmap's keeps.
-					}
+					// A path is reused after 4,096 others: more than any
+					// cache of statusmap's keeps.
+					r405 := reqs[i%len(reqs)]
 					i++
 					start := time.Now()
 					if code := serveBench(mux, w, nf); code != 404 {
@@ -162,8 +166,9 @@ func BenchmarkRouting404And405(b *testing.B) {
 }
 
 // TestRouting405CostsNearA404 pins the allocation side of
-// BenchmarkRoutingRatio for a path seen before: a routing 405 allocates at
-// most 1.5 times what a 404 does through the same mux.
+// BenchmarkRoutingRatio for a path seen before and for a new id on a route
+// seen before: a routing 405 allocates at most 1.5 times what a 404 does
+// through the same mux.
 func TestRouting405CostsNearA404(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts differ under the race detector")
@@ -178,9 +183,18 @@ func TestRouting405CostsNearA404(t *testing.T) {
 		}
 		a404 := testing.AllocsPerRun(50, func() { serveBench(mux, w, nf) })
 		a405 := testing.AllocsPerRun(50, func() { serveBench(mux, w, na) })
-		t.Logf("routes=%d: 404 %v allocations, 405 %v", n, a404, a405)
-		if a405 > 1.5*a404 {
-			t.Errorf("routes=%d: a 405 allocates %v times, a 404 %v; want at most 1.5 times", n, a405, a404)
+		ids := make([]*http.Request, 64)
+		for i := range ids {
+			ids[i] = httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/res0/id%d", i), nil)
+		}
+		i := 0
+		a405ids := testing.AllocsPerRun(50, func() {
+			serveBench(mux, w, ids[i])
+			i++
+		})
+		t.Logf("routes=%d: 404 %v allocations, 405 %v, 405 on a new id %v", n, a404, a405, a405ids)
+		if a405 > 1.5*a404 || a405ids > 1.5*a404 {
+			t.Errorf("routes=%d: a 405 allocates %v times (%v on a new id), a 404 %v; want at most 1.5 times", n, a405, a405ids, a404)
 		}
 	}
 }
