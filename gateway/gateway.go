@@ -26,8 +26,10 @@ type Gateway struct {
 	// cache.go). Both belong to this Gateway alone.
 	buffers sync.Pool
 	details *detailCache
-	// writers pools the middleware's response writers.
+	// writers pools the middleware's response writers, probers the probes
+	// of the mux (probe.go).
 	writers sync.Pool
+	probers sync.Pool
 	// methods are the methods outside probeMethods that routed requests
 	// used (see noteMethod).
 	methods atomic.Pointer[[]string]

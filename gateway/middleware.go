@@ -10,6 +10,7 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/internal/wire"
+	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/metadata"
@@ -27,12 +28,20 @@ type binding struct {
 	once            sync.Once
 	checked         atomic.Bool
 	foreignHandlers bool
+	// routes counts the routes added to the mux, registered is the methods
+	// they are for, and allow the Allow lists of recent routing 405s (see
+	// allow.go).
+	routes     atomic.Uint64
+	registered atomic.Pointer[routeSet]
+	allow      allowCache
 }
 
 // middleware runs for every request the mux routes to a handler. On the
 // success path it allocates nothing once warm: the writer comes from a
 // pool, and no context or copy of the request is made.
 func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
+	// grpc-gateway wraps each route's handler as the route is added.
+	b.routes.Add(1)
 	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
 		if p := probeOf(r); p != nil {
 			p.matched = true
@@ -45,8 +54,10 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 		if !isProbeMethod(r.Method) {
 			b.g.noteMethod(r.Method)
 		}
+		// A pooled writer is zero (putWriter): setting four fields costs
+		// less than assigning a whole one.
 		rw := b.g.getWriter()
-		*rw = responseWriter{ResponseWriter: w, method: r.Method, req: r}
+		rw.ResponseWriter, rw.method, rw.req, rw.binding = w, r.Method, r, b
 		if b.foreignHandlers && !b.g.cfg.pinInBody {
 			rw.stripPins = true
 		}
@@ -95,7 +106,9 @@ func (b *binding) refuseUnacceptable(w http.ResponseWriter, r *http.Request) boo
 // routesPost reports whether the mux has a POST binding for r's path,
 // which grpc-gateway tries before any fallback.
 func (b *binding) routesPost(r *http.Request) bool {
-	return newProber(r).routes(b.mux, http.MethodPost)
+	p := b.g.getProber(r)
+	defer b.g.putProber(p)
+	return p.routes(b.mux, http.MethodPost)
 }
 
 // isFormPost reports whether r is a form POST, the kind grpc-gateway's
@@ -133,10 +146,15 @@ func (b *binding) handleRoutingError(ctx context.Context, mux *runtime.ServeMux,
 		httpStatus = http.StatusInternalServerError
 	}
 	// The status statusmap.Error(httpStatus, reason) would make, built
-	// directly: a routing error has no details to carry, and the Allow
-	// methods of a 405 are found by writeStatus.
+	// directly: a routing error has no details to carry. A 405's Allow
+	// methods are found here, where the binding (its cache of Allow lists,
+	// allow.go) is at hand.
 	sp := &spb.Status{Code: int32(statusmap.Code(httpStatus)), Message: http.StatusText(httpStatus)}
-	b.g.reportWriteError(r, b.g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, nil))
+	var pin *statusmapv1.HttpStatus
+	if httpStatus == http.StatusMethodNotAllowed && mux == b.mux {
+		pin = b.g.withAllowedMethods(nil, httpStatus, mux, r, b)
+	}
+	b.g.reportWriteError(r, b.g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, pin))
 }
 
 // reportWriteError tells WithWriteErrorHandler's function of a failed write.

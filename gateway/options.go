@@ -116,6 +116,7 @@ func newConfig(opts []Option) (config, error) {
 		}
 	}
 	cfg.translate = append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)
+	cfg.success.compile()
 	return cfg, errors.Join(errs...)
 }
 

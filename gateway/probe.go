@@ -48,17 +48,41 @@ func isProbeMethod(method string) bool {
 }
 
 // allowedMethods asks the mux which methods it routes for r's path: the
-// probe methods and the other methods learned.
-func (g *Gateway) allowedMethods(mux *runtime.ServeMux, r *http.Request) []string {
+// probe methods and the other methods learned, in that order. b, when not
+// nil, is mux's binding: its cache answers for a path seen before, and its
+// list of the methods the mux has routes for spares the probes of the
+// others.
+func (g *Gateway) allowedMethods(mux *runtime.ServeMux, r *http.Request, b *binding) []string {
+	if b == nil || b.mux != mux {
+		return g.probeAllowed(mux, r, nil)
+	}
+	return b.allowedMethods(r)
+}
+
+// probeAllowed probes the mux for each method of probeMethods and the
+// learned methods but r's own; registered, when not nil, lists the methods
+// the mux has any route for, and the others are not probed: they route
+// nothing.
+func (g *Gateway) probeAllowed(mux *runtime.ServeMux, r *http.Request, registered []string) []string {
 	learned := g.learnedMethods()
-	allowed := make([]string, 0, len(probeMethods)+len(learned))
-	p := newProber(r)
+	var allowed []string
+	p := g.getProber(r)
+	defer g.putProber(p)
 	for _, methods := range [2][]string{probeMethods[:], learned} {
 		for _, method := range methods {
-			if method != r.Method && p.routes(mux, method) {
+			if method == r.Method || registered != nil && !slices.Contains(registered, method) {
+				continue
+			}
+			if p.routes(mux, method) {
+				if allowed == nil {
+					allowed = make([]string, 0, len(probeMethods)+len(learned))
+				}
 				allowed = append(allowed, method)
 			}
 		}
+	}
+	if allowed == nil {
+		allowed = []string{}
 	}
 	return allowed
 }
@@ -90,34 +114,48 @@ func (g *Gateway) learnedMethods() []string {
 	return nil
 }
 
-// prober sends probes for one path, reusing one request.
+// prober sends probes for one path, reusing one request. Probers are
+// pooled per Gateway (getProber): a probe then costs the mux's own routing
+// and nothing of statusmap's.
 type prober struct {
 	req  http.Request
 	body probeBody
 	w    discardWriter
 }
 
-// newProber prepares bare probes for r's path: the mux routes on the
+// getProber prepares bare probes for r's path: the mux routes on the
 // method and the path alone, and without the original headers it can
 // neither take a probe for a form POST standing in for a GET nor for
 // another method (X-HTTP-Method-Override). Nor is a large header copied
 // once per method.
-func newProber(r *http.Request) *prober {
-	// One empty header serves the request and the writer: nothing is
-	// written to either.
-	h := http.Header{}
-	p := &prober{w: discardWriter{h: h}}
+func (g *Gateway) getProber(r *http.Request) *prober {
+	p, _ := g.probers.Get().(*prober)
+	if p == nil {
+		// One empty header serves the request and the writer: nothing is
+		// written to either.
+		p = &prober{w: discardWriter{h: http.Header{}}}
+	}
 	p.req = http.Request{
 		URL:        r.URL,
 		Proto:      r.Proto,
 		ProtoMajor: r.ProtoMajor,
 		ProtoMinor: r.ProtoMinor,
-		Header:     h,
+		Header:     p.w.h,
 		Host:       r.Host,
 		RemoteAddr: r.RemoteAddr,
 		RequestURI: r.RequestURI,
 	}
 	return p
+}
+
+// putProber returns p to the pool, keeping nothing of its request. A
+// header a foreign handler wrote into is not reused.
+func (g *Gateway) putProber(p *prober) {
+	p.req = http.Request{}
+	if len(p.w.h) > 0 {
+		p.w.h = http.Header{}
+	}
+	g.probers.Put(p)
 }
 
 // routes reports whether the mux routes method for the path to a handler.

@@ -131,7 +131,11 @@ func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marsha
 	delete(h, "Trailer")
 	delete(h, "Transfer-Encoding")
 	h["Content-Type"] = []string{contentType}
-	pin = g.withAllowedMethods(pin, httpStatus, mux, r)
+	var b *binding
+	if rw := writerOf(w); rw != nil {
+		b = rw.binding
+	}
+	pin = g.withAllowedMethods(pin, httpStatus, mux, r, b)
 	g.setErrorHeaders(h, sp, httpStatus, pin)
 	trailers := forwardMetadata(ctx, mux, marshaler, r, h)
 
@@ -146,11 +150,12 @@ func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marsha
 // 405, or a service's own statusmap.Error(405, ...)) with the methods the
 // mux routes for the path, since RFC 9110 requires Allow on every 405. The
 // request's own method is left out: the mux or the service refused it.
-func (g *Gateway) withAllowedMethods(pin *statusmapv1.HttpStatus, httpStatus int, mux *runtime.ServeMux, r *http.Request) *statusmapv1.HttpStatus {
+// b is mux's binding, or nil if unknown.
+func (g *Gateway) withAllowedMethods(pin *statusmapv1.HttpStatus, httpStatus int, mux *runtime.ServeMux, r *http.Request, b *binding) *statusmapv1.HttpStatus {
 	if httpStatus != http.StatusMethodNotAllowed || len(pin.GetAllowedMethods()) > 0 || mux == nil || r == nil || probeOf(r) != nil {
 		return pin
 	}
 	complete := &statusmapv1.HttpStatus{Code: int32(httpStatus), Challenges: pin.GetChallenges()}
-	complete.AllowedMethods = g.allowedMethods(mux, r)
+	complete.AllowedMethods = g.allowedMethods(mux, r, b)
 	return complete
 }

@@ -34,7 +34,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 		if rw := v.(*responseWriter); !rw.wroteHeader {
 			rw.errorStatus = httpStatus
 			h := rw.Header()
-			pin = g.withAllowedMethods(pin, httpStatus, b.mux, rw.req)
+			pin = g.withAllowedMethods(pin, httpStatus, b.mux, rw.req, b)
 			g.setErrorHeaders(h, sp, httpStatus, pin)
 			accept := rw.req.Header["Accept"]
 			if prefersProblem(accept) || g.cfg.format != FormatStatus {

@@ -15,6 +15,22 @@ type successConfig struct {
 	disabled bool
 	byMethod map[string]int
 	byRPC    map[string]int
+	// methods is byMethod as a list (compile): a success looks its
+	// method up among two or three, where a scan costs less than hashing.
+	methods []methodStatus
+}
+
+type methodStatus struct {
+	method string
+	status int
+}
+
+// compile makes methods from byMethod, once the options are applied.
+func (c *successConfig) compile() {
+	c.methods = c.methods[:0:0]
+	for m, s := range c.byMethod {
+		c.methods = append(c.methods, methodStatus{m, s})
+	}
 }
 
 func defaultSuccessConfig() successConfig {
@@ -71,9 +87,11 @@ func isEmptyMessage(msg proto.Message) bool {
 // successStatus picks the status: the handler's own choice, then the RPC's,
 // then the method's.
 func (g *Gateway) successStatus(ctx context.Context, md runtime.ServerMetadata, method string) int {
-	if vs := md.HeaderMD[wire.SuccessStatusKey]; len(vs) > 0 {
-		if s, err := strconv.Atoi(vs[len(vs)-1]); err == nil && wire.IsSuccessStatus(s) {
-			return s
+	if len(md.HeaderMD) > 0 {
+		if vs := md.HeaderMD[wire.SuccessStatusKey]; len(vs) > 0 {
+			if s, err := strconv.Atoi(vs[len(vs)-1]); err == nil && wire.IsSuccessStatus(s) {
+				return s
+			}
 		}
 	}
 	if g.cfg.success.disabled {
@@ -88,8 +106,10 @@ func (g *Gateway) successStatus(ctx context.Context, md runtime.ServerMetadata, 
 			}
 		}
 	}
-	if s, ok := g.cfg.success.byMethod[method]; ok {
-		return s
+	for _, ms := range g.cfg.success.methods {
+		if ms.method == method {
+			return ms.status
+		}
 	}
 	return http.StatusOK
 }

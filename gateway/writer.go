@@ -18,6 +18,8 @@ type responseWriter struct {
 	method string
 	// req is the request, for a stream's error.
 	req *http.Request
+	// binding is the middleware's, for a 405's Allow (allow.go).
+	binding *binding
 	// streamKey is the context grpc-gateway forwards a server stream with
 	// (nil for a unary call), the key of Gateway.streams.
 	streamKey context.Context
@@ -166,7 +168,7 @@ func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // getWriter and putWriter pool the middleware's writers. A writer is put
 // back when its handler has returned, after which net/http forbids using
 // the ResponseWriter; it is cleared first so that it keeps no request, body
-// or stream alive.
+// or stream alive. A writer from getWriter is therefore zero.
 func (g *Gateway) getWriter() *responseWriter {
 	if rw, ok := g.writers.Get().(*responseWriter); ok {
 		return rw
