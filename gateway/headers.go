@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 )
@@ -185,9 +186,8 @@ func (g *Gateway) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int,
 	switch httpStatus {
 	case http.StatusUnauthorized, http.StatusProxyAuthRequired:
 		value := formatChallenges(pin.GetChallenges())
-		name := "Www-Authenticate" // canonical form: a map key below
+		name := wire.ChallengeHeader(httpStatus) // canonical form: a map key below
 		if httpStatus == http.StatusProxyAuthRequired {
-			name = "Proxy-Authenticate"
 			if value == "" {
 				value = g.cfg.proxyAuthenticate
 			}
@@ -199,7 +199,7 @@ func (g *Gateway) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int,
 		// RFC 9110 requires Allow on every 405; an empty value says the
 		// resource allows no method at all (the service refused the one
 		// method the mux routes for the path).
-		h["Allow"] = []string{formatAllow(pin.GetAllowedMethods())}
+		h[wire.ChallengeHeader(http.StatusMethodNotAllowed)] = []string{formatAllow(pin.GetAllowedMethods())}
 	}
 	if seconds, ok := retryAfter(sp.GetDetails()); ok {
 		h["Retry-After"] = []string{seconds}

@@ -337,8 +337,7 @@ func WithRPCSuccessStatus(fullMethod string, httpStatus int) Option {
 		if !strings.HasPrefix(fullMethod, "/") {
 			fullMethod = "/" + fullMethod
 		}
-		service, method, ok := strings.Cut(fullMethod[1:], "/")
-		if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+		if _, _, ok := wire.SplitFullMethod(fullMethod); !ok {
 			return fmt.Errorf("gateway: WithRPCSuccessStatus(%q, %d): not a full method name like /pkg.Service/Method", fullMethod, httpStatus)
 		}
 		if !wire.IsSuccessStatus(httpStatus) {

@@ -67,6 +67,7 @@ import (
 
 	"github.com/statusmap/statusmap/gateway"
 	"github.com/statusmap/statusmap/internal/openapi"
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 )
@@ -119,16 +120,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	switch *format {
-	case "status":
-		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatStatus))
-	case "google":
-		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatGoogle))
-	case "problem":
-		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatProblem))
-	default:
+	f, err := gateway.ParseFormat(*format)
+	if err != nil {
 		return usage("-format %q: want status, google or problem", *format)
 	}
+	gatewayOpts = append(gatewayOpts, gateway.WithFormat(f))
 	switch *profile {
 	case statusmap.ProfileDocumented.String():
 	case statusmap.ProfileGoogle.String():
@@ -390,12 +386,12 @@ func keyStatus(s string, rpc bool) (string, int, error) {
 		return "", 0, errors.New("want KEY=STATUS")
 	}
 	status, err := strconv.Atoi(value)
-	if err != nil || status < 200 || status > 299 {
+	if err != nil || !wire.IsSuccessStatus(status) {
 		return "", 0, fmt.Errorf("%q is not a 2xx status", value)
 	}
 	if rpc {
-		service, method, ok := strings.Cut(strings.TrimPrefix(key, "/"), "/")
-		if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+		service, method, ok := wire.SplitFullMethod(key)
+		if !ok {
 			return "", 0, fmt.Errorf("%q is not a full method name such as /pkg.Service/Method", key)
 		}
 		return "/" + service + "/" + method, status, nil

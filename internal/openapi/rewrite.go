@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/statusmap/statusmap/internal/wire"
 )
 
 // The names the rewrite gives what it adds. They live in statusmap's own
@@ -380,7 +382,7 @@ func (r *rewriter) success(rpc *rpcStatus, method string, responses *object, raw
 	}
 	key := strconv.Itoa(status)
 	_, taken := responses.get(key)
-	if !bodyAllowed(status) {
+	if !wire.BodyAllowed(status) {
 		if r.isEmpty(resp) {
 			// The gateway answers every success with status and no body.
 			responses.delete("200")
@@ -477,11 +479,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// bodyAllowed reports whether a response with the status may have content.
-func bodyAllowed(status int) bool {
-	return status != http.StatusNoContent && status != http.StatusResetContent
 }
 
 // isEmpty reports whether a success response describes a message without
