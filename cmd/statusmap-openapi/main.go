@@ -66,6 +66,7 @@ import (
 	"strings"
 
 	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/openapi"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
@@ -411,71 +412,23 @@ func isMethod(m string) bool {
 	return false
 }
 
-// parseChallenges reads each flag value as one challenge: a scheme, then a
-// token68 or comma-separated name=value parameters (values plain or
-// quoted). The gateway's options check the result against RFC 9110.
+// parseChallenges reads each flag value as one challenge, with the
+// grammar the gateway reads a response's challenges with (httpwire): a
+// scheme, then a token68 or comma-separated name=value parameters (values
+// tokens or quoted). The gateway's options check the result against
+// RFC 9110.
 func parseChallenges(values []string) ([]*statusmapv1.AuthChallenge, error) {
 	var out []*statusmapv1.AuthChallenge
 	for _, v := range values {
-		scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
-		if scheme == "" {
-			return nil, fmt.Errorf("%q: no scheme", v)
-		}
-		c := &statusmapv1.AuthChallenge{Scheme: scheme}
-		rest = strings.TrimSpace(rest)
-		switch {
-		case rest == "":
-		case !strings.Contains(strings.TrimRight(rest, "="), "="):
-			c.Token68 = rest
-		default:
-			params, err := parseParams(rest)
-			if err != nil {
-				return nil, fmt.Errorf("%q: %v", v, err)
-			}
-			c.Params = params
+		c, err := httpwire.ParseChallenge(v, maxChallengeParams)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, nil
 }
 
-func parseParams(s string) ([]*statusmapv1.AuthParam, error) {
-	var params []*statusmapv1.AuthParam
-	for s != "" {
-		name, rest, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, fmt.Errorf("parameter %q has no value", s)
-		}
-		p := &statusmapv1.AuthParam{Name: strings.TrimSpace(name)}
-		rest = strings.TrimLeft(rest, " ")
-		if strings.HasPrefix(rest, `"`) {
-			var b strings.Builder
-			i := 1
-			for ; i < len(rest) && rest[i] != '"'; i++ {
-				if rest[i] == '\\' && i+1 < len(rest) {
-					i++
-				}
-				b.WriteByte(rest[i])
-			}
-			if i >= len(rest) {
-				return nil, fmt.Errorf("unterminated quoted value of %q", p.Name)
-			}
-			p.Value = b.String()
-			rest = rest[i+1:]
-		} else {
-			end := strings.IndexByte(rest, ',')
-			if end < 0 {
-				end = len(rest)
-			}
-			p.Value = strings.TrimSpace(rest[:end])
-			rest = rest[end:]
-		}
-		params = append(params, p)
-		rest = strings.TrimSpace(rest)
-		if rest != "" && !strings.HasPrefix(rest, ",") {
-			return nil, fmt.Errorf("unexpected %q after parameter %q", rest, p.Name)
-		}
-		s = strings.TrimSpace(strings.TrimPrefix(rest, ","))
-	}
-	return params, nil
-}
+// maxChallengeParams is more parameters than the gateway's options accept,
+// so that a challenge with too many is refused by them, saying so.
+const maxChallengeParams = 1 << 10
