@@ -480,12 +480,7 @@ func headerValue(values []string) string {
 	if len(v) > maxHeaderValue {
 		v = v[:maxHeaderValue]
 	}
-	return strings.TrimSpace(strings.ToValidUTF8(strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, v), ""))
+	return strings.TrimSpace(strings.ToValidUTF8(mapControls(v, true, -1), ""))
 }
 
 // retryAfterHeader reads Retry-After (RFC 9110, section 10.2.3) as a
@@ -545,12 +540,7 @@ func fallbackMessage(httpStatus int, body []byte, truncated bool) string {
 	if !isText(excerpt) {
 		return msg
 	}
-	clean := strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(string(excerpt), "\ufffd"))
+	clean := mapControls(strings.ToValidUTF8(string(excerpt), "\ufffd"), false, ' ')
 	clean = strings.Join(strings.Fields(clean), " ")
 	if clean != "" {
 		msg += ": " + clean
