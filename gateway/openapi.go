@@ -170,17 +170,7 @@ func checkDescription(d string) error {
 // the bound.
 func (g *Gateway) OpenAPI(doc []byte, opts ...OpenAPIOption) ([]byte, error) {
 	var oc openAPIConfig
-	var errs []error
-	for i, opt := range opts {
-		if opt == nil {
-			errs = append(errs, fmt.Errorf("gateway: OpenAPI option %d is nil", i))
-			continue
-		}
-		if err := opt(&oc); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(applyOptions(&oc, opts, "OpenAPI option")...); err != nil {
 		return nil, err
 	}
 	cfg, err := g.openAPIConfig(oc)

@@ -102,19 +102,27 @@ func defaultConfig() config {
 	}
 }
 
-// newConfig applies opts to the defaults and reports every bad option.
-func newConfig(opts []Option) (config, error) {
-	cfg := defaultConfig()
+// applyOptions applies opts to c and returns every error, one a bad
+// option: New and Gateway.OpenAPI report every bad option, never the first
+// alone. kind names an option in the error of a nil one.
+func applyOptions[C any, O ~func(*C) error](c *C, opts []O, kind string) []error {
 	var errs []error
 	for i, opt := range opts {
 		if opt == nil {
-			errs = append(errs, fmt.Errorf("gateway: option %d is nil", i))
+			errs = append(errs, fmt.Errorf("gateway: %s %d is nil", kind, i))
 			continue
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt(c); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	return errs
+}
+
+// newConfig applies opts to the defaults and reports every bad option.
+func newConfig(opts []Option) (config, error) {
+	cfg := defaultConfig()
+	errs := applyOptions(&cfg, opts, "option")
 	cfg.translate = append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)
 	return cfg, errors.Join(errs...)
 }
