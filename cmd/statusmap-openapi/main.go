@@ -39,7 +39,9 @@
 // way when the server is Go.
 //
 // A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
-// `Basic realm="proxy", charset="UTF-8"`.
+// `Basic realm="proxy", charset="UTF-8"`, read as the gateway reads a
+// response's challenges: a parameter value that is not a token must be
+// quoted (realm="a/b", not realm=a/b).
 //
 // # Bounds
 //
