@@ -321,13 +321,24 @@ func bounded(s string) string {
 // headerText makes a header value fit for a proto string: valid UTF-8, no
 // control characters, bounded.
 func headerText(v string) string {
-	v = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
+	return bounded(strings.TrimSpace(mapControls(strings.ToValidUTF8(v, "\ufffd"), false, -1)))
+}
+
+// mapControls is the one rule for text read from a response that goes
+// into a status: each C0 control character and DEL is dropped (repl < 0)
+// or becomes repl, a tab kept when keepTab. Its callers differ on purpose
+// in what surrounds it: headerText (one header into an ErrorInfo field:
+// no tab, a run of invalid bytes one U+FFFD, maxText), headerValue (a
+// header's values folded into metadata: the tab a field value may hold,
+// the header bound), fallbackMessage (an excerpt of a body: controls
+// become spaces, then white space is folded).
+func mapControls(s string, keepTab bool, repl rune) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && !(keepTab && r == '\t') || r == 0x7f {
+			return repl
 		}
 		return r
-	}, strings.ToValidUTF8(v, "\ufffd"))
-	return bounded(strings.TrimSpace(v))
+	}, s)
 }
 
 // violation is a field violation, or nil when there is no field.

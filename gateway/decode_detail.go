@@ -28,7 +28,7 @@ const keptJSONTypeURL = "json.statusmap.dev/google.protobuf.Struct"
 
 // codeOf is n as a gRPC code, or OK when n is not one.
 func codeOf(n int64) codes.Code {
-	if n < 0 || n > int64(codes.Unauthenticated) {
+	if n < 0 || n > wire.MaxCode {
 		return codes.OK
 	}
 	return codes.Code(n)

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"encoding/json"
+
+	"github.com/statusmap/statusmap/internal/wire"
 )
 
 // The bodies a statusmap gateway (and grpc-gateway) writes. Only these
@@ -22,7 +24,7 @@ func decodeStatusBody(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	_, hasDetails := r.obj["details"]
-	inRange := n >= 0 && n <= 16
+	inRange := n >= 0 && n <= wire.MaxCode
 	if !inRange && !hasDetails {
 		return decoded{}, false
 	}
@@ -77,7 +79,7 @@ func decodeStreamChunk(r *reading) (decoded, bool) {
 		return decoded{}, false
 	}
 	n, ok := integer(inner, "code")
-	if !ok || n < 0 || n > 16 {
+	if !ok || n < 0 || n > wire.MaxCode {
 		return decoded{}, false
 	}
 	msg, _ := str(inner, "message")

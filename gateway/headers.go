@@ -2,8 +2,9 @@ package gateway
 
 import (
 	"net/http"
-	"strings"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 )
@@ -18,57 +19,16 @@ import (
 const maxHeaderItems = 16
 
 // maxTokenLen bounds one token or parameter value copied into a header.
-const maxTokenLen = 256
+const maxTokenLen = httpwire.MaxTokenLen
+
+// The RFC 9110 token rules are httpwire's, which the challenge parser and
+// the statusmap-openapi command share.
+func isToken(s string) bool   { return httpwire.IsToken(s) }
+func isToken68(s string) bool { return httpwire.IsToken68(s) }
 
 // maxHeaderValue bounds a whole header value built from a status: an item
 // that would take it past this is left out, with everything after it.
 const maxHeaderValue = 4096
-
-// isTokenChar reports whether b is an RFC 9110 tchar.
-func isTokenChar(b byte) bool {
-	switch {
-	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
-}
-
-// isToken reports whether s is a non-empty RFC 9110 token of bounded length.
-func isToken(s string) bool {
-	if s == "" || len(s) > maxTokenLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// isToken68 reports whether s is an RFC 9110 token68.
-func isToken68(s string) bool {
-	if s == "" || len(s) > maxTokenLen {
-		return false
-	}
-	i := 0
-	for i < len(s) {
-		b := s[i]
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("-._~+/", b) >= 0) {
-			break
-		}
-		i++
-	}
-	if i == 0 {
-		return false
-	}
-	for ; i < len(s); i++ {
-		if s[i] != '=' {
-			return false
-		}
-	}
-	return true
-}
 
 // appendQuoted appends s as an RFC 9110 quoted-string, or reports false when
 // s holds a byte a quoted-string cannot (controls other than HTAB, DEL).
@@ -185,9 +145,8 @@ func (g *Gateway) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int,
 	switch httpStatus {
 	case http.StatusUnauthorized, http.StatusProxyAuthRequired:
 		value := formatChallenges(pin.GetChallenges())
-		name := "Www-Authenticate" // canonical form: a map key below
+		name := wire.ChallengeHeader(httpStatus) // canonical form: a map key below
 		if httpStatus == http.StatusProxyAuthRequired {
-			name = "Proxy-Authenticate"
 			if value == "" {
 				value = g.cfg.proxyAuthenticate
 			}
@@ -199,7 +158,7 @@ func (g *Gateway) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int,
 		// RFC 9110 requires Allow on every 405; an empty value says the
 		// resource allows no method at all (the service refused the one
 		// method the mux routes for the path).
-		h["Allow"] = []string{formatAllow(pin.GetAllowedMethods())}
+		h[wire.ChallengeHeader(http.StatusMethodNotAllowed)] = []string{formatAllow(pin.GetAllowedMethods())}
 	}
 	if seconds, ok := retryAfter(sp.GetDetails()); ok {
 		h["Retry-After"] = []string{seconds}

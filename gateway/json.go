@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/anypb"
 )
@@ -70,34 +71,12 @@ func appendRawAny(buf []byte, detail *anypb.Any) []byte {
 	return append(buf, `"}`...)
 }
 
-// canonicalNames are the codes' names as google/rpc/code.proto spells them,
-// which AIP-193 bodies and the problem format use.
-var canonicalNames = [...]string{
-	codes.OK:                 "OK",
-	codes.Canceled:           "CANCELLED",
-	codes.Unknown:            "UNKNOWN",
-	codes.InvalidArgument:    "INVALID_ARGUMENT",
-	codes.DeadlineExceeded:   "DEADLINE_EXCEEDED",
-	codes.NotFound:           "NOT_FOUND",
-	codes.AlreadyExists:      "ALREADY_EXISTS",
-	codes.PermissionDenied:   "PERMISSION_DENIED",
-	codes.ResourceExhausted:  "RESOURCE_EXHAUSTED",
-	codes.FailedPrecondition: "FAILED_PRECONDITION",
-	codes.Aborted:            "ABORTED",
-	codes.OutOfRange:         "OUT_OF_RANGE",
-	codes.Unimplemented:      "UNIMPLEMENTED",
-	codes.Internal:           "INTERNAL",
-	codes.Unavailable:        "UNAVAILABLE",
-	codes.DataLoss:           "DATA_LOSS",
-	codes.Unauthenticated:    "UNAUTHENTICATED",
-}
-
 // appendCodeName appends a code's canonical name as a JSON string, or its
 // decimal number for a code gRPC does not define, so that no code is lost.
 func appendCodeName(buf []byte, c codes.Code) []byte {
 	buf = append(buf, '"')
-	if int(c) < len(canonicalNames) {
-		buf = append(buf, canonicalNames[c]...)
+	if int(c) < len(wire.CodeNames) {
+		buf = append(buf, wire.CodeNames[c]...)
 	} else {
 		buf = strconv.AppendUint(buf, uint64(c), 10)
 	}
@@ -112,7 +91,7 @@ func parseCodeName(name string) (codes.Code, bool) {
 	if upper == "CANCELED" {
 		return codes.Canceled, true
 	}
-	for c, canonical := range canonicalNames {
+	for c, canonical := range wire.CodeNames {
 		if upper == canonical || name == codes.Code(c).String() {
 			return codes.Code(c), true
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/statusmap/statusmap/internal/openapi"
 	"github.com/statusmap/statusmap/internal/wire"
-	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/grpc/codes"
 )
 
@@ -85,15 +84,8 @@ func WithErrorDescription(status int, description string) OpenAPIOption {
 
 // checkStatuses refuses a status that is not an error's, or one given twice.
 func checkStatuses(name string, statuses []int) error {
-	seen := map[int]bool{}
-	for _, s := range statuses {
-		if !wire.IsErrorStatus(s) {
-			return fmt.Errorf("gateway: %s: %d is not a 4xx or 5xx status", name, s)
-		}
-		if seen[s] {
-			return fmt.Errorf("gateway: %s: %d is listed twice", name, s)
-		}
-		seen[s] = true
+	if err := wire.CheckErrorStatuses(statuses); err != nil {
+		return fmt.Errorf("gateway: %s: %w", name, err)
 	}
 	return nil
 }
@@ -178,17 +170,7 @@ func checkDescription(d string) error {
 // the bound.
 func (g *Gateway) OpenAPI(doc []byte, opts ...OpenAPIOption) ([]byte, error) {
 	var oc openAPIConfig
-	var errs []error
-	for i, opt := range opts {
-		if opt == nil {
-			errs = append(errs, fmt.Errorf("gateway: OpenAPI option %d is nil", i))
-			continue
-		}
-		if err := opt(&oc); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(applyOptions(&oc, opts, "OpenAPI option")...); err != nil {
 		return nil, err
 	}
 	cfg, err := g.openAPIConfig(oc)
@@ -261,7 +243,7 @@ func (g *Gateway) errorDescription(s int) string {
 	var names []string
 	for c := codes.Canceled; c <= codes.Unauthenticated; c++ {
 		if g.cfg.mapper.HTTPStatus(c) == s {
-			names = append(names, code.Code_name[int32(c)])
+			names = append(names, wire.CodeNames[c])
 		}
 	}
 	switch len(names) {

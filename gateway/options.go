@@ -102,19 +102,27 @@ func defaultConfig() config {
 	}
 }
 
-// newConfig applies opts to the defaults and reports every bad option.
-func newConfig(opts []Option) (config, error) {
-	cfg := defaultConfig()
+// applyOptions applies opts to c and returns every error, one a bad
+// option: New and Gateway.OpenAPI report every bad option, never the first
+// alone. kind names an option in the error of a nil one.
+func applyOptions[C any, O ~func(*C) error](c *C, opts []O, kind string) []error {
 	var errs []error
 	for i, opt := range opts {
 		if opt == nil {
-			errs = append(errs, fmt.Errorf("gateway: option %d is nil", i))
+			errs = append(errs, fmt.Errorf("gateway: %s %d is nil", kind, i))
 			continue
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt(c); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	return errs
+}
+
+// newConfig applies opts to the defaults and reports every bad option.
+func newConfig(opts []Option) (config, error) {
+	cfg := defaultConfig()
+	errs := applyOptions(&cfg, opts, "option")
 	cfg.translate = append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)
 	cfg.success.compile()
 	return cfg, errors.Join(errs...)
@@ -338,8 +346,7 @@ func WithRPCSuccessStatus(fullMethod string, httpStatus int) Option {
 		if !strings.HasPrefix(fullMethod, "/") {
 			fullMethod = "/" + fullMethod
 		}
-		service, method, ok := strings.Cut(fullMethod[1:], "/")
-		if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+		if _, _, ok := wire.SplitFullMethod(fullMethod); !ok {
 			return fmt.Errorf("gateway: WithRPCSuccessStatus(%q, %d): not a full method name like /pkg.Service/Method", fullMethod, httpStatus)
 		}
 		if !wire.IsSuccessStatus(httpStatus) {

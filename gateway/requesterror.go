@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/statusmap/statusmap/internal/validation"
+
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -455,22 +457,14 @@ func enumSentence(ctx context.Context, field string, byPath bool) string {
 }
 
 // requestDescriptor returns the request message descriptor of the method
-// the generated handler annotated ctx with, or nil.
+// the generated handler annotated ctx with, or nil: the lookup
+// internal/validation makes for the interceptors' violations.
 func requestDescriptor(ctx context.Context) protoreflect.MessageDescriptor {
 	method, ok := runtime.RPCMethod(ctx) // "/pkg.Service/Method"
 	if !ok {
 		return nil
 	}
-	name := protoreflect.FullName(strings.ReplaceAll(strings.TrimPrefix(method, "/"), "/", "."))
-	d, err := protoregistry.GlobalFiles.FindDescriptorByName(name)
-	if err != nil {
-		return nil
-	}
-	md, ok := d.(protoreflect.MethodDescriptor)
-	if !ok {
-		return nil
-	}
-	return md.Input()
+	return validation.RequestDescriptor(method)
 }
 
 // newRequest returns an empty request message of the method ctx names, of

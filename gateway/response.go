@@ -407,13 +407,10 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 
 // challengeValues are the challenge header's values of a 401 or a 407.
 func challengeValues(h http.Header, httpStatus int) []string {
-	switch httpStatus {
-	case http.StatusUnauthorized:
-		return h.Values("Www-Authenticate")
-	case http.StatusProxyAuthRequired:
-		return h.Values("Proxy-Authenticate")
+	if httpStatus != http.StatusUnauthorized && httpStatus != http.StatusProxyAuthRequired {
+		return nil
 	}
-	return nil
+	return h.Values(wire.ChallengeHeader(httpStatus))
 }
 
 // foldReason is the ErrorInfo reason of an upstream status that is not the
@@ -439,16 +436,17 @@ func foldReason(httpStatus int) (string, bool) {
 // body of a response whose status is not an error).
 func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpStatus, line int) *status.Status {
 	httpStatus := 0
-	meta := map[string]string{"grpcCode": canonicalNames[sp.Code]}
-	header, key, fromPin := "", "", ""
+	meta := map[string]string{"grpcCode": wire.CodeNames[sp.Code]}
+	key, fromPin := "", ""
 	switch reason {
 	case ReasonUpstreamUnauthenticated:
-		httpStatus, header, key, fromPin = http.StatusUnauthorized, "Www-Authenticate", "wwwAuthenticate", formatChallenges(pin.GetChallenges())
+		httpStatus, key, fromPin = http.StatusUnauthorized, "wwwAuthenticate", formatChallenges(pin.GetChallenges())
 	case ReasonUpstreamProxyAuthRequired:
-		httpStatus, header, key, fromPin = http.StatusProxyAuthRequired, "Proxy-Authenticate", "proxyAuthenticate", formatChallenges(pin.GetChallenges())
+		httpStatus, key, fromPin = http.StatusProxyAuthRequired, "proxyAuthenticate", formatChallenges(pin.GetChallenges())
 	default:
-		httpStatus, header, key, fromPin = http.StatusMethodNotAllowed, "Allow", "allow", formatAllow(pin.GetAllowedMethods())
+		httpStatus, key, fromPin = http.StatusMethodNotAllowed, "allow", formatAllow(pin.GetAllowedMethods())
 	}
+	header := wire.ChallengeHeader(httpStatus)
 	meta["httpStatus"] = strconv.Itoa(httpStatus)
 	if line != httpStatus {
 		meta["responseStatus"] = strconv.Itoa(line)
@@ -482,12 +480,7 @@ func headerValue(values []string) string {
 	if len(v) > maxHeaderValue {
 		v = v[:maxHeaderValue]
 	}
-	return strings.TrimSpace(strings.ToValidUTF8(strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, v), ""))
+	return strings.TrimSpace(strings.ToValidUTF8(mapControls(v, true, -1), ""))
 }
 
 // retryAfterHeader reads Retry-After (RFC 9110, section 10.2.3) as a
@@ -547,12 +540,7 @@ func fallbackMessage(httpStatus int, body []byte, truncated bool) string {
 	if !isText(excerpt) {
 		return msg
 	}
-	clean := strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(string(excerpt), "\ufffd"))
+	clean := mapControls(strings.ToValidUTF8(string(excerpt), "\ufffd"), false, ' ')
 	clean = strings.Join(strings.Fields(clean), " ")
 	if clean != "" {
 		msg += ": " + clean

@@ -75,7 +75,7 @@ func withoutPins(details []*anypb.Any) []*anypb.Any {
 // could not write; ErrorFromResponse turns it back into the original detail.
 const (
 	undecodableReason = "UNDECODABLE_DETAIL"
-	undecodableDomain = "statusmap.dev"
+	undecodableDomain = UpstreamDomain // one domain for all statusmap writes
 )
 
 // keepMarshalable replaces, in place, each detail protojson cannot write

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/grpc/metadata"
 )
 
@@ -108,11 +109,9 @@ func (w *responseWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// bodyAllowed reports whether a response with the status may have content
-// (RFC 9110, sections 15.3.5, 15.3.6 and 15.4.5).
-func bodyAllowed(code int) bool {
-	return code != http.StatusNoContent && code != http.StatusResetContent && code != http.StatusNotModified
-}
+// bodyAllowed is wire.BodyAllowed, the one rule the writer and the OpenAPI
+// rewrite share, under the name the package's callers use.
+func bodyAllowed(code int) bool { return wire.BodyAllowed(code) }
 
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.wroteHeader {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/statusmap/statusmap/internal/errchain"
+	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -130,14 +131,10 @@ func PinOf(err error) *statusmapv1.HttpStatus {
 }
 
 // pinOfStatus reads the pin through Details, which costs nothing for a
-// status without details: the common case stays allocation-free.
+// status without details: the common case stays allocation-free. Which
+// pin counts is internal/pin's rule, the gateway's too.
 func pinOfStatus(st *status.Status) *statusmapv1.HttpStatus {
-	for _, detail := range st.Details() {
-		if pin, ok := detail.(*statusmapv1.HttpStatus); ok && wire.IsErrorStatus(int(pin.GetCode())) {
-			return pin
-		}
-	}
-	return nil
+	return pins.FromDetails(st.Details())
 }
 
 // statusCodeInChain returns the HTTP status reported by the first error in

@@ -39,7 +39,9 @@
 // way when the server is Go.
 //
 // A CHALLENGE is one RFC 9110 challenge, such as `Bearer realm="api"` or
-// `Basic realm="proxy", charset="UTF-8"`.
+// `Basic realm="proxy", charset="UTF-8"`, read as the gateway reads a
+// response's challenges: a parameter value that is not a token must be
+// quoted (realm="a/b", not realm=a/b).
 //
 // # Bounds
 //
@@ -66,7 +68,9 @@ import (
 	"strings"
 
 	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/openapi"
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 )
@@ -81,141 +85,165 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// run is the command, with its arguments and streams: 0 on success, 1 if a
-// file could not be rewritten, 2 for bad flags.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// options are the command's flags.
+type options struct {
+	write, list, noSuccess                        bool
+	format, errorList, profile, pinnedList        string
+	success, rpcSuccess, wwwAuth, proxyAuth, desc listFlag
+}
+
+// newFlagSet defines the flags on o.
+func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("statusmap-openapi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: statusmap-openapi [flags] [FILE...]")
 		fs.PrintDefaults()
 	}
-	var (
-		rpcs        []string
-		write       = fs.Bool("w", false, "write the result to each FILE instead of standard output")
-		list        = fs.Bool("l", false, "list the files whose rewritten form differs from them")
-		format      = fs.String("format", "status", "error body format: status, google or problem")
-		noSuccess   = fs.Bool("no-success-statuses", false, "answer every success with 200")
-		errorList   = fs.String("errors", "", "comma-separated error statuses every operation lists (default: those the options can answer)")
-		profile     = fs.String("profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
-		success     listFlag
-		rpcSuccess  listFlag
-		wwwAuth     listFlag
-		proxyAuth   listFlag
-		describe    listFlag
-		pinnedList  = fs.String("pinned", "", "comma-separated error statuses the services pin, listed beside the others")
-		gatewayOpts []gateway.Option
-	)
-	fs.Var(&success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
-	fs.Var(&rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
-	fs.Var(&wwwAuth, "www-authenticate", "an RFC 9110 challenge of a 401 (repeatable)")
-	fs.Var(&proxyAuth, "proxy-authenticate", "an RFC 9110 challenge of a 407 (repeatable)")
-	fs.Var(&describe, "describe", "STATUS=TEXT: the description of an error status in the document (repeatable)")
+	fs.BoolVar(&o.write, "w", false, "write the result to each FILE instead of standard output")
+	fs.BoolVar(&o.list, "l", false, "list the files whose rewritten form differs from them")
+	fs.StringVar(&o.format, "format", "status", "error body format: status, google or problem")
+	fs.BoolVar(&o.noSuccess, "no-success-statuses", false, "answer every success with 200")
+	fs.StringVar(&o.errorList, "errors", "", "comma-separated error statuses every operation lists (default: those the options can answer)")
+	fs.StringVar(&o.profile, "profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
+	fs.StringVar(&o.pinnedList, "pinned", "", "comma-separated error statuses the services pin, listed beside the others")
+	fs.Var(&o.success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
+	fs.Var(&o.rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
+	fs.Var(&o.wwwAuth, "www-authenticate", "an RFC 9110 challenge of a 401 (repeatable)")
+	fs.Var(&o.proxyAuth, "proxy-authenticate", "an RFC 9110 challenge of a 407 (repeatable)")
+	fs.Var(&o.desc, "describe", "STATUS=TEXT: the description of an error status in the document (repeatable)")
+	return fs
+}
+
+// run is the command, with its arguments and streams: 0 on success, 1 if a
+// file could not be rewritten, 2 for bad flags.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlagSet(&o, stderr)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	usage := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "statusmap-openapi: "+format+"\n", a...)
+	usage := func(err error) int {
+		fmt.Fprintf(stderr, "statusmap-openapi: %v\n", err)
 		return 2
 	}
-
-	switch *format {
-	case "status":
-		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatStatus))
-	case "google":
-		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatGoogle))
-	case "problem":
-		gatewayOpts = append(gatewayOpts, gateway.WithFormat(gateway.FormatProblem))
-	default:
-		return usage("-format %q: want status, google or problem", *format)
+	gatewayOpts, rpcs, err := o.gatewayOptions()
+	if err != nil {
+		return usage(err)
 	}
-	switch *profile {
+	openAPIOpts, err := o.openAPIOptions()
+	if err != nil {
+		return usage(err)
+	}
+	g, err := gateway.New(gatewayOpts...)
+	if err != nil {
+		return usage(err)
+	}
+	if o.write && fs.NArg() == 0 {
+		return usage(errors.New("-w needs a FILE"))
+	}
+	// A bad OpenAPI option is a usage error too, not one per file.
+	if _, err := g.OpenAPI([]byte(`{"swagger":"2.0"}`), openAPIOpts...); err != nil {
+		return usage(err)
+	}
+	return o.rewriteAll(g, openAPIOpts, rpcs, fs.Args(), stdin, stdout, stderr)
+}
+
+// gatewayOptions are the gateway.Options the flags stand for, and the RPCs
+// given a success status.
+func (o *options) gatewayOptions() ([]gateway.Option, []string, error) {
+	var opts []gateway.Option
+	var rpcs []string
+	f, err := gateway.ParseFormat(o.format)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-format %q: want status, google or problem", o.format)
+	}
+	opts = append(opts, gateway.WithFormat(f))
+	switch o.profile {
 	case statusmap.ProfileDocumented.String():
 	case statusmap.ProfileGoogle.String():
 		m, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
 		if err != nil {
-			return usage("-profile %q: %v", *profile, err)
+			return nil, nil, fmt.Errorf("-profile %q: %v", o.profile, err)
 		}
-		gatewayOpts = append(gatewayOpts, gateway.WithMapper(m))
+		opts = append(opts, gateway.WithMapper(m))
 	default:
-		return usage("-profile %q: want documented or google", *profile)
+		return nil, nil, fmt.Errorf("-profile %q: want documented or google", o.profile)
 	}
-	for _, s := range success {
+	for _, s := range o.success {
 		method, status, err := keyStatus(s, false)
 		if err != nil {
-			return usage("-success %q: %v", s, err)
+			return nil, nil, fmt.Errorf("-success %q: %v", s, err)
 		}
-		gatewayOpts = append(gatewayOpts, gateway.WithSuccessStatus(method, status))
+		opts = append(opts, gateway.WithSuccessStatus(method, status))
 	}
-	for _, s := range rpcSuccess {
+	for _, s := range o.rpcSuccess {
 		rpc, status, err := keyStatus(s, true)
 		if err != nil {
-			return usage("-rpc-success %q: %v", s, err)
+			return nil, nil, fmt.Errorf("-rpc-success %q: %v", s, err)
 		}
-		gatewayOpts = append(gatewayOpts, gateway.WithRPCSuccessStatus(rpc, status))
+		opts = append(opts, gateway.WithRPCSuccessStatus(rpc, status))
 		rpcs = append(rpcs, rpc)
 	}
-	if *noSuccess {
-		gatewayOpts = append(gatewayOpts, gateway.WithoutSuccessStatuses())
+	if o.noSuccess {
+		opts = append(opts, gateway.WithoutSuccessStatuses())
 	}
-	if len(wwwAuth) > 0 {
-		challenges, err := parseChallenges(wwwAuth)
+	if len(o.wwwAuth) > 0 {
+		challenges, err := parseChallenges(o.wwwAuth)
 		if err != nil {
-			return usage("-www-authenticate: %v", err)
+			return nil, nil, fmt.Errorf("-www-authenticate: %v", err)
 		}
-		gatewayOpts = append(gatewayOpts, gateway.WithAuthChallenges(challenges...))
+		opts = append(opts, gateway.WithAuthChallenges(challenges...))
 	}
-	if len(proxyAuth) > 0 {
-		challenges, err := parseChallenges(proxyAuth)
+	if len(o.proxyAuth) > 0 {
+		challenges, err := parseChallenges(o.proxyAuth)
 		if err != nil {
-			return usage("-proxy-authenticate: %v", err)
+			return nil, nil, fmt.Errorf("-proxy-authenticate: %v", err)
 		}
-		gatewayOpts = append(gatewayOpts, gateway.WithProxyAuthChallenges(challenges...))
+		opts = append(opts, gateway.WithProxyAuthChallenges(challenges...))
 	}
-	var openAPIOpts []gateway.OpenAPIOption
-	if *errorList != "" {
-		statuses, err := statusList(*errorList)
+	return opts, rpcs, nil
+}
+
+// openAPIOptions are the gateway.OpenAPIOptions the flags stand for.
+func (o *options) openAPIOptions() ([]gateway.OpenAPIOption, error) {
+	var opts []gateway.OpenAPIOption
+	if o.errorList != "" {
+		statuses, err := statusList(o.errorList)
 		if err != nil {
-			return usage("-errors %q: %v", *errorList, err)
+			return nil, fmt.Errorf("-errors %q: %v", o.errorList, err)
 		}
-		openAPIOpts = append(openAPIOpts, gateway.WithErrorStatuses(statuses...))
+		opts = append(opts, gateway.WithErrorStatuses(statuses...))
 	}
-	if *pinnedList != "" {
-		statuses, err := statusList(*pinnedList)
+	if o.pinnedList != "" {
+		statuses, err := statusList(o.pinnedList)
 		if err != nil {
-			return usage("-pinned %q: %v", *pinnedList, err)
+			return nil, fmt.Errorf("-pinned %q: %v", o.pinnedList, err)
 		}
-		openAPIOpts = append(openAPIOpts, gateway.WithPinnedStatuses(statuses...))
+		opts = append(opts, gateway.WithPinnedStatuses(statuses...))
 	}
-	for _, d := range describe {
+	for _, d := range o.desc {
 		key, text, ok := strings.Cut(d, "=")
 		status, err := strconv.Atoi(key)
 		if !ok || err != nil {
-			return usage("-describe %q: want STATUS=TEXT", d)
+			return nil, fmt.Errorf("-describe %q: want STATUS=TEXT", d)
 		}
-		openAPIOpts = append(openAPIOpts, gateway.WithErrorDescription(status, text))
+		opts = append(opts, gateway.WithErrorDescription(status, text))
 	}
-	g, err := gateway.New(gatewayOpts...)
-	if err != nil {
-		return usage("%v", err)
-	}
-	if *write && fs.NArg() == 0 {
-		return usage("-w needs a FILE")
-	}
-	// A bad OpenAPI option is a usage error too, not one per file.
-	if _, err := g.OpenAPI([]byte(`{"swagger":"2.0"}`), openAPIOpts...); err != nil {
-		return usage("%v", err)
-	}
+	return opts, nil
+}
 
-	// Every document is rewritten before any is written, so that an RPC
-	// status no document can use leaves them all untouched.
+// rewriteAll rewrites every document (standard input when names is empty)
+// before it writes any, so that an RPC status no document can use leaves
+// them all untouched: 0, or 1 when a document could not be rewritten.
+func (o *options) rewriteAll(g *gateway.Gateway, opts []gateway.OpenAPIOption, rpcs, names []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var docs []document
 	var inputs [][]byte
 	code := 0
-	if fs.NArg() == 0 {
+	if len(names) == 0 {
 		docs = append(docs, document{name: stdinName, stdin: true})
 	}
-	for _, name := range fs.Args() {
+	for _, name := range names {
 		docs = append(docs, document{name: name})
 	}
 	for i := range docs {
@@ -227,7 +255,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		if d.err == nil {
 			inputs = append(inputs, d.in)
-			d.out, d.err = g.OpenAPI(d.in, openAPIOpts...)
+			d.out, d.err = g.OpenAPI(d.in, opts...)
 		}
 		if d.err != nil {
 			fmt.Fprintf(stderr, "statusmap-openapi: %s: %v\n", d.name, d.err)
@@ -247,7 +275,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if d.err != nil {
 			continue
 		}
-		if err := d.emit(*write, *list, stdout); err != nil {
+		if err := d.emit(o.write, o.list, stdout); err != nil {
 			fmt.Fprintf(stderr, "statusmap-openapi: %s: %v\n", d.name, err)
 			code = 1
 		}
@@ -390,12 +418,12 @@ func keyStatus(s string, rpc bool) (string, int, error) {
 		return "", 0, errors.New("want KEY=STATUS")
 	}
 	status, err := strconv.Atoi(value)
-	if err != nil || status < 200 || status > 299 {
+	if err != nil || !wire.IsSuccessStatus(status) {
 		return "", 0, fmt.Errorf("%q is not a 2xx status", value)
 	}
 	if rpc {
-		service, method, ok := strings.Cut(strings.TrimPrefix(key, "/"), "/")
-		if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+		service, method, ok := wire.SplitFullMethod(key)
+		if !ok {
 			return "", 0, fmt.Errorf("%q is not a full method name such as /pkg.Service/Method", key)
 		}
 		return "/" + service + "/" + method, status, nil
@@ -415,71 +443,23 @@ func isMethod(m string) bool {
 	return false
 }
 
-// parseChallenges reads each flag value as one challenge: a scheme, then a
-// token68 or comma-separated name=value parameters (values plain or
-// quoted). The gateway's options check the result against RFC 9110.
+// parseChallenges reads each flag value as one challenge, with the
+// grammar the gateway reads a response's challenges with (httpwire): a
+// scheme, then a token68 or comma-separated name=value parameters (values
+// tokens or quoted). The gateway's options check the result against
+// RFC 9110.
 func parseChallenges(values []string) ([]*statusmapv1.AuthChallenge, error) {
 	var out []*statusmapv1.AuthChallenge
 	for _, v := range values {
-		scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
-		if scheme == "" {
-			return nil, fmt.Errorf("%q: no scheme", v)
-		}
-		c := &statusmapv1.AuthChallenge{Scheme: scheme}
-		rest = strings.TrimSpace(rest)
-		switch {
-		case rest == "":
-		case !strings.Contains(strings.TrimRight(rest, "="), "="):
-			c.Token68 = rest
-		default:
-			params, err := parseParams(rest)
-			if err != nil {
-				return nil, fmt.Errorf("%q: %v", v, err)
-			}
-			c.Params = params
+		c, err := httpwire.ParseChallenge(v, maxChallengeParams)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, nil
 }
 
-func parseParams(s string) ([]*statusmapv1.AuthParam, error) {
-	var params []*statusmapv1.AuthParam
-	for s != "" {
-		name, rest, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, fmt.Errorf("parameter %q has no value", s)
-		}
-		p := &statusmapv1.AuthParam{Name: strings.TrimSpace(name)}
-		rest = strings.TrimLeft(rest, " ")
-		if strings.HasPrefix(rest, `"`) {
-			var b strings.Builder
-			i := 1
-			for ; i < len(rest) && rest[i] != '"'; i++ {
-				if rest[i] == '\\' && i+1 < len(rest) {
-					i++
-				}
-				b.WriteByte(rest[i])
-			}
-			if i >= len(rest) {
-				return nil, fmt.Errorf("unterminated quoted value of %q", p.Name)
-			}
-			p.Value = b.String()
-			rest = rest[i+1:]
-		} else {
-			end := strings.IndexByte(rest, ',')
-			if end < 0 {
-				end = len(rest)
-			}
-			p.Value = strings.TrimSpace(rest[:end])
-			rest = rest[end:]
-		}
-		params = append(params, p)
-		rest = strings.TrimSpace(rest)
-		if rest != "" && !strings.HasPrefix(rest, ",") {
-			return nil, fmt.Errorf("unexpected %q after parameter %q", rest, p.Name)
-		}
-		s = strings.TrimSpace(strings.TrimPrefix(rest, ","))
-	}
-	return params, nil
-}
+// maxChallengeParams is more parameters than the gateway's options accept,
+// so that a challenge with too many is refused by them, saying so.
+const maxChallengeParams = 1 << 10

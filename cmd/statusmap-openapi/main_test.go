@@ -265,6 +265,8 @@ func TestFlags(t *testing.T) {
 		{"-errors", "200"},
 		{"-profile", "kratos"},
 		{"-www-authenticate", `Bearer realm="unterminated`},
+		{"-www-authenticate", `Basic realm=a/b`},           // not a token: quote it
+		{"-proxy-authenticate", `Basic realm="a", Bearer`}, // one challenge a flag
 		{"-w"},
 		{"-no-such-flag"},
 		{"-pinned", "404,x"},

@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/statusmap/statusmap/internal/wire"
 )
 
 // Format is the shape of the error bodies.
@@ -146,27 +148,24 @@ func (cfg Config) validate() error {
 		return fmt.Errorf("openapi: unknown format %d", cfg.Format)
 	}
 	for m, s := range cfg.SuccessByMethod {
-		if s < 200 || s > 299 {
+		if !wire.IsSuccessStatus(s) {
 			return fmt.Errorf("openapi: success status %d of %s is not a 2xx status", s, m)
 		}
 	}
 	for rpc, s := range cfg.SuccessByRPC {
-		if s < 200 || s > 299 {
+		if !wire.IsSuccessStatus(s) {
 			return fmt.Errorf("openapi: success status %d of %s is not a 2xx status", s, rpc)
 		}
 		if _, _, ok := splitRPC(rpc); !ok {
 			return fmt.Errorf("openapi: %q is not a full method name such as /pkg.Service/Method", rpc)
 		}
 	}
-	seen := map[int]bool{}
-	for _, e := range cfg.Errors {
-		if e.Status < 400 || e.Status > 599 {
-			return fmt.Errorf("openapi: error status %d is not a 4xx or 5xx status", e.Status)
-		}
-		if seen[e.Status] {
-			return fmt.Errorf("openapi: error status %d listed twice", e.Status)
-		}
-		seen[e.Status] = true
+	statuses := make([]int, len(cfg.Errors))
+	for i, e := range cfg.Errors {
+		statuses[i] = e.Status
+	}
+	if err := wire.CheckErrorStatuses(statuses); err != nil {
+		return fmt.Errorf("openapi: error status %w", err)
 	}
 	return nil
 }
@@ -203,8 +202,8 @@ func describe(v any) string {
 
 // splitRPC splits "/pkg.Service/Method" into "Service" and "Method".
 func splitRPC(rpc string) (service, method string, ok bool) {
-	full, method, ok := strings.Cut(strings.TrimPrefix(rpc, "/"), "/")
-	if !ok || full == "" || method == "" || strings.Contains(method, "/") {
+	full, method, ok := wire.SplitFullMethod(rpc)
+	if !ok {
 		return "", "", false
 	}
 	service = full[strings.LastIndexByte(full, '.')+1:]

@@ -18,9 +18,28 @@ func Find(details []*anypb.Any) *statusmapv1.HttpStatus {
 			continue
 		}
 		pin := new(statusmapv1.HttpStatus)
-		if proto.Unmarshal(detail.GetValue(), pin) == nil && wire.IsErrorStatus(int(pin.GetCode())) {
+		if proto.Unmarshal(detail.GetValue(), pin) == nil && valid(pin) {
 			return pin
 		}
 	}
 	return nil
+}
+
+// FromDetails is Find for details already decoded, as grpc-go's
+// status.Status.Details returns them (which costs nothing for a status
+// without details): the first pin whose code is 400 to 599, or nil. A
+// detail that did not decode is an error value there, and is skipped.
+func FromDetails(details []any) *statusmapv1.HttpStatus {
+	for _, detail := range details {
+		if pin, ok := detail.(*statusmapv1.HttpStatus); ok && valid(pin) {
+			return pin
+		}
+	}
+	return nil
+}
+
+// valid is the one rule: a pin counts when its code is an error status, so
+// that a pin never turns an error into a success.
+func valid(pin *statusmapv1.HttpStatus) bool {
+	return wire.IsErrorStatus(int(pin.GetCode()))
 }

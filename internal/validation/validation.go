@@ -303,7 +303,7 @@ func validUTF8(s string) string {
 // "/pkg.Service/Method" (grpc.Method, runtime.RPCMethod), from the files
 // linked into the binary, or nil.
 func RequestDescriptor(fullMethod string) protoreflect.MessageDescriptor {
-	service, method, ok := strings.Cut(strings.TrimPrefix(fullMethod, "/"), "/")
+	service, method, ok := wire.SplitFullMethod(fullMethod)
 	if !ok {
 		return nil
 	}
