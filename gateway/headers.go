@@ -21,11 +21,6 @@ const maxHeaderItems = 16
 // maxTokenLen bounds one token or parameter value copied into a header.
 const maxTokenLen = httpwire.MaxTokenLen
 
-// The RFC 9110 token rules are httpwire's, which the challenge parser and
-// the statusmap-openapi command share.
-func isToken(s string) bool   { return httpwire.IsToken(s) }
-func isToken68(s string) bool { return httpwire.IsToken68(s) }
-
 // maxHeaderValue bounds a whole header value built from a status: an item
 // that would take it past this is left out, with everything after it.
 const maxHeaderValue = 4096
@@ -61,7 +56,7 @@ func formatChallenges(challenges []*statusmapv1.AuthChallenge) string {
 		if n == maxHeaderItems || len(buf) >= maxHeaderValue {
 			break
 		}
-		if !isToken(c.GetScheme()) {
+		if !httpwire.IsToken(c.GetScheme()) {
 			continue
 		}
 		mark := len(buf)
@@ -71,7 +66,7 @@ func formatChallenges(challenges []*statusmapv1.AuthChallenge) string {
 		buf = append(buf, c.GetScheme()...)
 		switch {
 		case c.GetToken68() != "":
-			if !isToken68(c.GetToken68()) {
+			if !httpwire.IsToken68(c.GetToken68()) {
 				buf = buf[:mark]
 				continue
 			}
@@ -80,7 +75,7 @@ func formatChallenges(challenges []*statusmapv1.AuthChallenge) string {
 		default:
 			written := 0
 			for _, p := range c.GetParams() {
-				if written == maxHeaderItems || !isToken(p.GetName()) {
+				if written == maxHeaderItems || !httpwire.IsToken(p.GetName()) {
 					continue
 				}
 				paramMark := len(buf)
@@ -115,7 +110,7 @@ func formatAllow(methods []string) string {
 	n := 0
 outer:
 	for i, m := range methods {
-		if n == maxHeaderItems || !isToken(m) {
+		if n == maxHeaderItems || !httpwire.IsToken(m) {
 			continue
 		}
 		for _, earlier := range methods[:i] {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
@@ -84,14 +85,14 @@ func matchMetadata(ctx context.Context, mux *runtime.ServeMux, marshaler runtime
 		headers = make(map[string]string, len(md.HeaderMD))
 		for key := range md.HeaderMD {
 			// outgoingHeaderMatcher drops statusmap's own key.
-			if name, ok := outgoingHeaderMatcher(key); ok && isToken(name) {
+			if name, ok := outgoingHeaderMatcher(key); ok && httpwire.IsToken(name) {
 				headers[key] = name
 			}
 		}
 		if withTrailers {
 			trailers = make(map[string]string, len(md.TrailerMD))
 			for key := range md.TrailerMD {
-				if isToken(runtime.MetadataTrailerPrefix + key) {
+				if httpwire.IsToken(runtime.MetadataTrailerPrefix + key) {
 					trailers[key] = runtime.MetadataTrailerPrefix + key
 				}
 			}
@@ -153,7 +154,7 @@ func askMux(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marsha
 	if len(trailerMD) > 0 {
 		// A trailer's name is announced in Trailer; one key was asked.
 		for _, name := range capture.h.Values("Trailer") {
-			if isToken(name) {
+			if httpwire.IsToken(name) {
 				names[keys[0]] = name
 			}
 		}
@@ -165,7 +166,7 @@ func askMux(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marsha
 			if !ok {
 				continue
 			}
-			if n, err := strconv.Atoi(i); err == nil && n >= 0 && n < len(keys) && isToken(name) {
+			if n, err := strconv.Atoi(i); err == nil && n >= 0 && n < len(keys) && httpwire.IsToken(name) {
 				names[keys[n]] = name
 			}
 		}

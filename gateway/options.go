@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
@@ -198,13 +199,13 @@ func checkedChallenges(name string, challenges []*statusmapv1.AuthChallenge) (st
 // ch, so that an option is refused rather than quietly trimmed.
 func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 	if ch.GetToken68() != "" {
-		return len(ch.GetParams()) == 0 && isToken68(ch.GetToken68())
+		return len(ch.GetParams()) == 0 && httpwire.IsToken68(ch.GetToken68())
 	}
 	if len(ch.GetParams()) > maxHeaderItems {
 		return false
 	}
 	for _, p := range ch.GetParams() {
-		if !isToken(p.GetName()) {
+		if !httpwire.IsToken(p.GetName()) {
 			return false
 		}
 		if _, ok := appendQuoted(nil, p.GetValue()); !ok {
@@ -324,7 +325,7 @@ func WithWriteErrorHandler(f func(r *http.Request, err error)) Option {
 // away), and 200 for everything else. The status must be a 2xx.
 func WithSuccessStatus(method string, httpStatus int) Option {
 	return func(c *config) error {
-		if !isToken(method) {
+		if !httpwire.IsToken(method) {
 			return fmt.Errorf("gateway: WithSuccessStatus(%q, %d): not an HTTP method", method, httpStatus)
 		}
 		if !wire.IsSuccessStatus(httpStatus) {

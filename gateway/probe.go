@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/internal/httpwire"
 )
 
 // A probe is a bare request sent through the mux to learn whether it
@@ -96,7 +97,7 @@ func (g *Gateway) noteMethod(method string) {
 		if old != nil {
 			known = *old
 		}
-		if slices.Contains(known, method) || len(known) >= maxHeaderItems || !isToken(method) {
+		if slices.Contains(known, method) || len(known) >= maxHeaderItems || !httpwire.IsToken(method) {
 			return
 		}
 		grown := append(slices.Clip(known), method)

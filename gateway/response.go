@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
@@ -395,7 +396,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	if needAllow {
 		for _, v := range allow {
 			for _, m := range strings.Split(v, ",") {
-				if m = strings.TrimSpace(m); isToken(m) && len(newPin.AllowedMethods) < maxHeaderItems {
+				if m = strings.TrimSpace(m); httpwire.IsToken(m) && len(newPin.AllowedMethods) < maxHeaderItems {
 					newPin.AllowedMethods = append(newPin.AllowedMethods, m)
 				}
 			}

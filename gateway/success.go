@@ -66,7 +66,7 @@ func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, ms
 	md, _ := runtime.ServerMetadataFromContext(ctx)
 	b.fixForwardedMetadata(ctx, md, rw)
 	httpStatus := b.g.successStatus(ctx, md, rw.method)
-	if !bodyAllowed(httpStatus) && !isEmptyMessage(msg) {
+	if !wire.BodyAllowed(httpStatus) && !isEmptyMessage(msg) {
 		// A message with content keeps it, with 200: nothing is thrown
 		// away.
 		httpStatus = http.StatusOK

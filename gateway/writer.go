@@ -89,7 +89,7 @@ func (w *responseWriter) WriteHeader(code int) {
 		code = w.successStatus
 	}
 	w.wroteHeader = true
-	w.noBody = !bodyAllowed(code)
+	w.noBody = !wire.BodyAllowed(code)
 	h := w.Header()
 	if w.errorContentType != "" {
 		h["Content-Type"] = []string{w.errorContentType}
@@ -108,10 +108,6 @@ func (w *responseWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
-
-// bodyAllowed is wire.BodyAllowed, the one rule the writer and the OpenAPI
-// rewrite share, under the name the package's callers use.
-func bodyAllowed(code int) bool { return wire.BodyAllowed(code) }
 
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.wroteHeader {
