@@ -58,17 +58,17 @@ var conventions = [...]convention{
 	{"Spring Boot", decodeSpring},                    // docs.spring.io, Spring Boot error handling
 	{"Elasticsearch", decodeElasticsearch},           // elastic.co, API conventions (decode_envelopes.go)
 	{"PayPal", decodePayPal},                         // developer.paypal.com/api/rest/responses
-	{"Cloudflare", decodeCloudflare},
-	{"OData", decodeOData},                       // odata.org JSON v3; Azure Table storage, SharePoint                 // developers.cloudflare.com/fundamentals/api
-	{"Jira", decodeJira},                         // developer.atlassian.com, Jira REST (decode_fieldmaps.go)
-	{"errors without message", decodeBareErrors}, // guides.rubyonrails.org, validations
-	{"message list or map", decodeMessageList},   // docs.nestjs.com/techniques/validation
-	{"Django REST framework", decodeDRF},         // django-rest-framework.org
-	{"error array", decodeErrorArray},            // developer.salesforce.com REST API; Yii
-	{"object-store XML", decodeStoreXML},         // docs.aws.amazon.com S3 errors; Azure Storage (decode_xml.go)
-	{"SOAP 1.1 fault", decodeSOAP11},             // w3.org/TR/2000/NOTE-SOAP-20000508
-	{"SOAP 1.2 fault", decodeSOAP12},             // w3.org/TR/soap12-part1
-	{"HTML page", decodeHTML},                    // nginx, AWS ALB, Cloudflare pages (decode_html.go)
+	{"Cloudflare", decodeCloudflare},                 // developers.cloudflare.com/fundamentals/api
+	{"OData", decodeOData},                           // odata.org JSON v3; Azure Table storage, SharePoint
+	{"Jira", decodeJira},                             // developer.atlassian.com, Jira REST (decode_fieldmaps.go)
+	{"errors without message", decodeBareErrors},     // guides.rubyonrails.org, validations
+	{"message list or map", decodeMessageList},       // docs.nestjs.com/techniques/validation
+	{"Django REST framework", decodeDRF},             // django-rest-framework.org
+	{"error array", decodeErrorArray},                // developer.salesforce.com REST API; Yii
+	{"object-store XML", decodeStoreXML},             // docs.aws.amazon.com S3 errors; Azure Storage (decode_xml.go)
+	{"SOAP 1.1 fault", decodeSOAP11},                 // w3.org/TR/2000/NOTE-SOAP-20000508
+	{"SOAP 1.2 fault", decodeSOAP12},                 // w3.org/TR/soap12-part1
+	{"HTML page", decodeHTML},                        // nginx, AWS ALB, Cloudflare pages (decode_html.go)
 }
 
 // decoded is what a convention found in a body; build turns it into a

@@ -46,8 +46,8 @@ import (
 // check panics with the same message (net/http recovers it and logs it):
 // the mistake is a construction-time one, and shows at the first request a
 // developer sends. Later requests are answered by the foreign handlers,
-// with the pin taken out of the JSON and protobuf bodies they write (see
-// stripForeignPins).
+// with the pin taken out of the JSON and protobuf bodies they write
+// (TestForeignErrorHandlerCannotLeakPin shows it).
 func Verify(mux *runtime.ServeMux) error {
 	if mux == nil {
 		return errors.New("statusmap/gateway: Verify: nil mux")

@@ -41,9 +41,9 @@ func WithErrorStatuses(statuses ...int) OpenAPIOption {
 
 // WithPinnedStatuses lists these error statuses, each 400 to 599, beside
 // the others (the default list, or WithErrorStatuses'): the statuses the
-// services pin (statusmap.Pin, an error catalog's http_status), which no
-// configuration of the Gateway can know. A status listed already is
-// listed once.
+// services pin (statusmap.Error, New or NewPinned, an error catalog's
+// http_status), which no configuration of the Gateway can know. A status
+// listed already is listed once.
 func WithPinnedStatuses(statuses ...int) OpenAPIOption {
 	return func(c *openAPIConfig) error {
 		if err := checkStatuses("WithPinnedStatuses", statuses); err != nil {

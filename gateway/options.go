@@ -22,8 +22,11 @@ const (
 	// where code is the gRPC code. For every error grpc-gateway can write,
 	// the body is equal by meaning to grpc-gateway's but for the differences
 	// TestPeerCases lists (grpc-gateway's own error cases run on both): the
-	// pin is left out, the gateway's own request errors are made readable,
-	// and the mux's forward-response rewriter is not run on errors.
+	// pin is left out, the gateway's own request errors are made readable, a
+	// protovalidate error gets a google.rpc.BadRequest, a Go error that is
+	// not a status is translated as the interceptors would (its text withheld
+	// by default), and the mux's forward-response rewriter is not run on
+	// errors.
 	FormatStatus Format = iota
 	// FormatGoogle is the AIP-193 envelope:
 	// {"error": {"code": 404, "message": "...", "status": "NOT_FOUND", "details": [...]}},
@@ -256,7 +259,8 @@ func checkRules(opts []statusmap.Option) (err error) {
 // phrase and drops google.rpc.DebugInfo details from it, for services that
 // must not leak internals to clients. It also keeps an upstream's text out
 // of 5xx answers: see Gateway.ErrorFromResponse. Off by default, so that
-// installing the gateway changes no message a client reads; recommended.
+// installing the gateway changes no gRPC status's message a client
+// reads; recommended.
 func WithRedaction(redact bool) Option {
 	return func(c *config) error {
 		c.redact = redact

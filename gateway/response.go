@@ -45,7 +45,9 @@ func defaultUpstreamConfig() upstreamConfig {
 	return upstreamConfig{maxBody: DefaultMaxErrorBody}
 }
 
-// UpstreamDomain is the ErrorInfo domain of the reasons below.
+// UpstreamDomain is the ErrorInfo domain of the reasons ErrorFromResponse
+// writes: ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired,
+// ReasonUpstreamMethodNotAllowed and ReasonUpstreamTruncated.
 const UpstreamDomain = "statusmap.dev"
 
 // The ErrorInfo reasons of an upstream's 401, 407 and 405 that
