@@ -17,11 +17,12 @@
 //     and Translate for other paths) that turn ordinary Go errors into
 //     statuses at the edge, and SetHTTPStatus for a success's status. They
 //     are secure by default: a status made on purpose keeps its message,
-//     but the text of any other error (which may hold file names, SQL, an
-//     address) never reaches a client, who reads the status text of its
+//     but the text of any other error that no rule translates (which may
+//     hold file names, SQL, an address) never reaches a client, who reads the status text of its
 //     HTTP status ("Internal Server Error"); set WithErrorHook to log the
 //     original. WithErrorText(true) sends the text, as grpc-go does.
-//   - The runtime of error catalogs (NewReason, ReasonErrorf, HasReason),
+//   - The runtime of error catalogs (NewReason, ReasonErrorf, NewReasonCode,
+//     ReasonCodeErrorf, HasReason),
 //     which protoc-gen-go-statusmap's generated code calls.
 //
 // The two mapping directions are deliberately not inverses of each other.

@@ -15,7 +15,8 @@
 //
 // A bad catalog fails generation with every problem listed as
 // file:line:column: a status outside 400 to 599, a value with no status and
-// no default, a grpc_code outside the status's family (see inFamily) or on
+// no default, a grpc_code outside the status's family (see the README's Error
+// catalogs) or on
 // the zero value, statusmap options without a domain, a domain that is not a
 // host name (letters, digits, '-' and '.', at most 253 characters), two
 // values with the same reason (in one domain or, by their Go names, in one
@@ -25,7 +26,7 @@
 //
 // Text from the .proto reaches the generated source only as a string
 // literal (strconv.Quote) or as "// " comment lines that cannot end early
-// nor become directives (see commentLines).
+// nor become directives (see the README's Error catalogs).
 //
 // It takes protoc-gen-go's path options (paths=source_relative, module=...).
 // A project pins it as a tool of its own go.mod,

@@ -1,8 +1,9 @@
 // Command statusmap-openapi rewrites the OpenAPI documents that
 // grpc-gateway's protoc-gen-openapiv2 (OpenAPI 2.0) or gnostic's
 // protoc-gen-openapi (OpenAPI 3.x) generate, so that they say what a
-// statusmap gateway answers: POST 201, DELETE 204, every documented error
-// status with its description, its headers and the configured error body.
+// statusmap gateway answers: POST 201, DELETE 204, the error statuses its
+// configuration can answer (or those -errors names) and those -pinned names,
+// each with a description, its headers and the configured error body.
 //
 //	go run github.com/statusmap/statusmap/cmd/statusmap-openapi [flags] FILE...
 //
