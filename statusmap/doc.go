@@ -20,7 +20,10 @@
 //     but the text of any other error that no rule translates (which may
 //     hold file names, SQL, an address) never reaches a client, who reads the status text of its
 //     HTTP status ("Internal Server Error"); set WithErrorHook to log the
-//     original. WithErrorText(true) sends the text, as grpc-go does.
+//     original. WithErrorText(true) sends the text, as grpc-go does. A
+//     gRPC status counts as made on purpose even when the service relays
+//     one it did not make (a downstream call's transport error): its
+//     message is sent as it is.
 //   - The runtime of error catalogs (NewReason, ReasonErrorf, NewReasonCode,
 //     ReasonCodeErrorf, HasReason),
 //     which protoc-gen-go-statusmap's generated code calls.
