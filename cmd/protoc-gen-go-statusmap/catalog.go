@@ -402,13 +402,15 @@ func allEnums(f *protogen.File) []*protogen.Enum {
 
 // position is a descriptor's place in its .proto file, "file:line:column",
 // 1-based as compilers print it. Without source info it is the file and
-// the descriptor's full name.
+// the descriptor's full name. A path that is not plain text is quoted
+// (headerText), so that every problem stays on a line of its own.
 func position(f *protogen.File, d protoreflect.Descriptor) string {
+	path := headerText(f.Desc.Path())
 	loc := f.Desc.SourceLocations().ByDescriptor(d)
 	if loc.Path == nil {
-		return fmt.Sprintf("%s (%s)", f.Desc.Path(), d.FullName())
+		return fmt.Sprintf("%s (%s)", path, d.FullName())
 	}
-	return fmt.Sprintf("%s:%d:%d", f.Desc.Path(), loc.StartLine+1, loc.StartColumn+1)
+	return fmt.Sprintf("%s:%d:%d", path, loc.StartLine+1, loc.StartColumn+1)
 }
 
 // enumValuePrefix is the prefix buf's ENUM_VALUE_PREFIX lint rule asks

@@ -60,7 +60,7 @@ func (p *goNames) claim(name, what, pos string) string {
 }
 
 func (p *goNames) addFile(f *protogen.File) {
-	p.add(f, f.Desc, f.GoDescriptorIdent.GoName, "the file descriptor variable of "+f.Desc.Path())
+	p.add(f, f.Desc, f.GoDescriptorIdent.GoName, "the file descriptor variable of "+headerText(f.Desc.Path()))
 	for _, e := range f.Enums {
 		p.addEnum(f, e)
 	}
