@@ -67,8 +67,9 @@ func (p *goNames) addFile(f *protogen.File) {
 	for _, m := range f.Messages {
 		p.addMessage(f, m)
 	}
+	// protoc-gen-go declares an extension as the variable E_<GoName>.
 	for _, x := range f.Extensions {
-		p.add(f, x.Desc, x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
+		p.add(f, x.Desc, "E_"+x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
 	}
 	for _, s := range f.Services {
 		p.addService(f, s)
@@ -110,7 +111,7 @@ func (p *goNames) addMessage(f *protogen.File, m *protogen.Message) {
 		}
 	}
 	for _, x := range m.Extensions {
-		p.add(f, x.Desc, x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
+		p.add(f, x.Desc, "E_"+x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
 	}
 }
 
