@@ -195,7 +195,8 @@ func validDomain(s string) bool {
 var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,61}[A-Z0-9]$`)
 
 // readCatalogs returns the catalogs of the files to generate, by file, and
-// every problem found, each as "file:line:column: message", all at once so
+// every problem found (clashes with the catalogs of imported files of the
+// same Go package included), each as "file:line:column: message", all at once so
 // that a catalog of a hundred errors is fixed in one round.
 func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 	o, err := newOptions(gen)
@@ -218,16 +219,43 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 	goNamesOf := make(map[protogen.GoImportPath]map[string]declared)
 	reasons := make(map[[2]string]declared)
 
+	// The files of the Go packages generated in this run, imported ones
+	// first: their helpers are generated in another run (protoc runs the
+	// plugin once per file), but into the same Go package, so their names
+	// are taken. Their own problems are theirs, reported when they are
+	// generated: here they only claim names.
+	generated := make(map[protogen.GoImportPath]bool)
 	for _, f := range gen.Files {
+		if f.Generate {
+			generated[f.GoImportPath] = true
+		}
+	}
+	var files []*protogen.File
+	for _, f := range gen.Files {
+		if !f.Generate && generated[f.GoImportPath] {
+			files = append(files, f)
+		}
+	}
+	for _, f := range gen.Files {
+		if f.Generate {
+			files = append(files, f)
+		}
+	}
+	ignore := func(*protogen.File, protoreflect.Descriptor, string, ...any) {}
+
+	for _, f := range files {
+		report := report
 		if !f.Generate {
-			continue
+			report = ignore
 		}
 		for _, enum := range allEnums(f) {
 			c := o.readCatalog(f, enum, report)
 			if c == nil {
 				continue
 			}
-			byFile[f] = append(byFile[f], c)
+			if f.Generate {
+				byFile[f] = append(byFile[f], c)
+			}
 			pkg := packages[f.GoImportPath]
 			if pkg == nil {
 				pkg = newGoNames(gen, f.GoImportPath)

@@ -67,3 +67,32 @@ func TestExtensionNames(t *testing.T) {
 		t.Errorf("extension foo_domain: error %q; want %q", resp.GetError(), want)
 	}
 }
+
+// TestImportedCatalogsClash: protoc runs the plugin once per file, so the
+// helpers of an imported file of the same Go package come from another run
+// into the same package. Their names are taken: a file generating the same
+// names fails, with both positions. An imported file of another Go package
+// takes no name.
+func TestImportedCatalogsClash(t *testing.T) {
+	const bFile = "hostile/v1/b.proto"
+	request := func(bPackage string) *pluginpb.CodeGeneratorRequest {
+		a := hostileCatalog{domain: "a.example.com", enum: "ErrorX", values: []string{"ERROR_X_BOOM"}}.request()
+		b := hostileCatalog{domain: "b.example.com", enum: "OtherError", values: []string{"OTHER_ERROR_BOOM", "OTHER_ERROR_X_DOMAIN"}, path: bFile}.request()
+		fa, fb := a.ProtoFile[2], b.ProtoFile[2]
+		fb.Dependency = append(fb.Dependency, fa.GetName())
+		fb.Options.GoPackage = proto.String(bPackage)
+		b.ProtoFile = append(b.ProtoFile[:2], fa, fb)
+		return b
+	}
+	resp := runRequest(t, request("example.com/hostile/v1;hostilev1"))
+	want := strings.Join([]string{
+		bFile + `:14:1: reason BOOM gives the Go names ErrorBoom and IsBoom, which hostile.v1.ERROR_X_BOOM (` + hostileFile + `:14:1) already gives in package "example.com/hostile/v1"`,
+		bFile + `:15:1: Go name ErrorXDomain, the constructor of hostile.v1.OTHER_ERROR_X_DOMAIN, is also the domain constant of catalog hostile.v1.ErrorX (` + hostileFile + `:10:1) in Go package "example.com/hostile/v1": rename one of them`,
+	}, "\n")
+	if resp.GetError() != want {
+		t.Errorf("same Go package: error\n%s\nwant\n%s", resp.GetError(), want)
+	}
+	if resp := runRequest(t, request("example.com/hostile/v1/b;bv1")); resp.GetError() != "" || len(resp.GetFile()) != 1 {
+		t.Errorf("another Go package: error %q, %d files; want no error, 1 file", resp.GetError(), len(resp.GetFile()))
+	}
+}
