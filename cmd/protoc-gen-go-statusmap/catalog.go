@@ -296,11 +296,30 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 			}
 		}
 	}
+	// protoc-gen-go writes x_statusmap.pb.go for x_statusmap.proto, the
+	// name of the helpers of x.proto: one would overwrite the other.
+	pbGo := make(map[string]*protogen.File)
+	for _, f := range gen.Files {
+		pbGo[f.GeneratedFilenamePrefix+".pb.go"] = f
+	}
+	for _, f := range files {
+		if cs := byFile[f]; len(cs) > 0 {
+			name := outputName(f)
+			if other := pbGo[name]; other != nil {
+				report(f, cs[0].enum.Desc, "the helpers of %s go to %s, which protoc-gen-go writes for %s: rename one of the files",
+					headerText(f.Desc.Path()), headerText(name), headerText(other.Desc.Path()))
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
 	return byFile, nil
 }
+
+// outputName is the file the plugin writes for f, beside protoc-gen-go's
+// <file>.pb.go.
+func outputName(f *protogen.File) string { return f.GeneratedFilenamePrefix + "_statusmap.pb.go" }
 
 // readCatalog returns the catalog that enum declares, or nil when it is not
 // one or its domain cannot be read. Problems, those of options that do not

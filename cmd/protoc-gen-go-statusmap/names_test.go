@@ -96,3 +96,39 @@ func TestImportedCatalogsClash(t *testing.T) {
 		t.Errorf("another Go package: error %q, %d files; want no error, 1 file", resp.GetError(), len(resp.GetFile()))
 	}
 }
+
+// TestOutputNameCollision: protoc-gen-go writes x_statusmap.pb.go for
+// x_statusmap.proto, the plugin the same name for x.proto's helpers. With
+// both files in the request (both generated, or x_statusmap.proto only
+// imported), the plugin fails
+// rather than leave one output to overwrite the other; in another
+// directory, x_statusmap.proto is no matter.
+func TestOutputNameCollision(t *testing.T) {
+	request := func(other string, generate ...string) *pluginpb.CodeGeneratorRequest {
+		// x.proto imports the other file, as protoc sends only the files
+		// to generate and their imports.
+		req := hostileCatalog{domain: "ok.example.com", path: "hostile/v1/x.proto"}.request()
+		x := req.ProtoFile[2]
+		x.Dependency = append(x.Dependency, other)
+		req.ProtoFile = append(req.ProtoFile[:2], &descriptorpb.FileDescriptorProto{
+			Name:    proto.String(other),
+			Package: proto.String("hostile.other.v1"),
+			Syntax:  proto.String("proto3"),
+			Options: &descriptorpb.FileOptions{GoPackage: proto.String("example.com/hostile/v1;hostilev1")},
+		}, x)
+		req.FileToGenerate = generate
+		return req
+	}
+	want := `hostile/v1/x.proto:10:1: the helpers of hostile/v1/x.proto go to hostile/v1/x_statusmap.pb.go, which protoc-gen-go writes for hostile/v1/x_statusmap.proto: rename one of the files`
+	for _, generate := range [][]string{
+		{"hostile/v1/x.proto", "hostile/v1/x_statusmap.proto"},
+		{"hostile/v1/x.proto"},
+	} {
+		if resp := runRequest(t, request("hostile/v1/x_statusmap.proto", generate...)); resp.GetError() != want {
+			t.Errorf("generating %q: error %q; want %q", generate, resp.GetError(), want)
+		}
+	}
+	if resp := runRequest(t, request("hostile/v2/x_statusmap.proto", "hostile/v1/x.proto")); resp.GetError() != "" || len(resp.GetFile()) != 1 {
+		t.Errorf("another directory: error %q, %d files; want no error, 1 file", resp.GetError(), len(resp.GetFile()))
+	}
+}
