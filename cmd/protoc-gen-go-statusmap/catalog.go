@@ -195,7 +195,8 @@ func validDomain(s string) bool {
 var reasonPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,61}[A-Z0-9]$`)
 
 // readCatalogs returns the catalogs of the files to generate, by file, and
-// every problem found, each as "file:line:column: message", all at once so
+// every problem found (clashes with the catalogs of imported files of the
+// same Go package included), each as "file:line:column: message", all at once so
 // that a catalog of a hundred errors is fixed in one round.
 func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 	o, err := newOptions(gen)
@@ -218,16 +219,43 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 	goNamesOf := make(map[protogen.GoImportPath]map[string]declared)
 	reasons := make(map[[2]string]declared)
 
+	// The files of the Go packages generated in this run, imported ones
+	// first: their helpers are generated in another run (protoc runs the
+	// plugin once per file), but into the same Go package, so their names
+	// are taken. Their own problems are theirs, reported when they are
+	// generated: here they only claim names.
+	generated := make(map[protogen.GoImportPath]bool)
 	for _, f := range gen.Files {
+		if f.Generate {
+			generated[f.GoImportPath] = true
+		}
+	}
+	var files []*protogen.File
+	for _, f := range gen.Files {
+		if !f.Generate && generated[f.GoImportPath] {
+			files = append(files, f)
+		}
+	}
+	for _, f := range gen.Files {
+		if f.Generate {
+			files = append(files, f)
+		}
+	}
+	ignore := func(*protogen.File, protoreflect.Descriptor, string, ...any) {}
+
+	for _, f := range files {
+		report := report
 		if !f.Generate {
-			continue
+			report = ignore
 		}
 		for _, enum := range allEnums(f) {
 			c := o.readCatalog(f, enum, report)
 			if c == nil {
 				continue
 			}
-			byFile[f] = append(byFile[f], c)
+			if f.Generate {
+				byFile[f] = append(byFile[f], c)
+			}
 			pkg := packages[f.GoImportPath]
 			if pkg == nil {
 				pkg = newGoNames(gen, f.GoImportPath)
@@ -268,11 +296,30 @@ func readCatalogs(gen *protogen.Plugin) (map[*protogen.File][]*catalog, error) {
 			}
 		}
 	}
+	// protoc-gen-go writes x_statusmap.pb.go for x_statusmap.proto, the
+	// name of the helpers of x.proto: one would overwrite the other.
+	pbGo := make(map[string]*protogen.File)
+	for _, f := range gen.Files {
+		pbGo[f.GeneratedFilenamePrefix+".pb.go"] = f
+	}
+	for _, f := range files {
+		if cs := byFile[f]; len(cs) > 0 {
+			name := outputName(f)
+			if other := pbGo[name]; other != nil {
+				report(f, cs[0].enum.Desc, "the helpers of %s go to %s, which protoc-gen-go writes for %s: rename one of the files",
+					headerText(f.Desc.Path()), headerText(name), headerText(other.Desc.Path()))
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
 	return byFile, nil
 }
+
+// outputName is the file the plugin writes for f, beside protoc-gen-go's
+// <file>.pb.go.
+func outputName(f *protogen.File) string { return f.GeneratedFilenamePrefix + "_statusmap.pb.go" }
 
 // readCatalog returns the catalog that enum declares, or nil when it is not
 // one or its domain cannot be read. Problems, those of options that do not
@@ -402,13 +449,15 @@ func allEnums(f *protogen.File) []*protogen.Enum {
 
 // position is a descriptor's place in its .proto file, "file:line:column",
 // 1-based as compilers print it. Without source info it is the file and
-// the descriptor's full name.
+// the descriptor's full name. A path that is not plain text is quoted
+// (headerText), so that every problem stays on a line of its own.
 func position(f *protogen.File, d protoreflect.Descriptor) string {
+	path := headerText(f.Desc.Path())
 	loc := f.Desc.SourceLocations().ByDescriptor(d)
 	if loc.Path == nil {
-		return fmt.Sprintf("%s (%s)", f.Desc.Path(), d.FullName())
+		return fmt.Sprintf("%s (%s)", path, d.FullName())
 	}
-	return fmt.Sprintf("%s:%d:%d", f.Desc.Path(), loc.StartLine+1, loc.StartColumn+1)
+	return fmt.Sprintf("%s:%d:%d", path, loc.StartLine+1, loc.StartColumn+1)
 }
 
 // enumValuePrefix is the prefix buf's ENUM_VALUE_PREFIX lint rule asks

@@ -51,14 +51,22 @@ func protoComment(g *protogen.GeneratedFile, text string) {
 // text from a reader (control characters but the tab, invalid UTF-8, a byte
 // order mark, the bidirectional controls of "Trojan Source") is written
 // escaped, as Go would quote it (\x00, \u202e): the comment keeps
-// everything it said, visibly. Trailing spaces are trimmed, as gofmt would.
+// everything it said, visibly. So is the '+' of a line starting "+build"
+// (\x2bbuild), which go vet reports as a misplaced build constraint.
+// Trailing spaces are trimmed, as gofmt would.
 func commentLines(text string) []string {
 	var (
 		lines []string
 		b     strings.Builder
 	)
 	flush := func() {
-		lines = append(lines, strings.TrimRight(b.String(), " \t"))
+		line := strings.TrimRight(b.String(), " \t")
+		if rest := strings.TrimLeft(line, " \t"); strings.HasPrefix(rest, "+build") {
+			// go vet (and so go test) fails a package with a "+build"
+			// comment line after its package clause: escape the '+'.
+			line = line[:len(line)-len(rest)] + `\x2b` + rest[1:]
+		}
+		lines = append(lines, line)
 		b.Reset()
 	}
 	for i := 0; i < len(text); {
@@ -83,6 +91,27 @@ func commentLines(text string) []string {
 	}
 	flush()
 	return lines
+}
+
+// headerText is text from a .proto (the file's path) as it goes in the
+// header, the comment above the package clause, where a line reading
+// "// +build ignore" or "//go:build ignore" is a build constraint that drops
+// the file from the build: it is one line, written as is when every
+// character is printable (strconv.IsPrint, spaces included), and quoted by
+// strconv.Quote otherwise, so that no line break, control or hidden
+// character can start a line of its own. A text that starts with a quote is
+// quoted too, so that the quoted form is never ambiguous. go vet reports a
+// header line holding "+build" anywhere as a malformed constraint: such a
+// text is quoted, with the '+' escaped (\x2bbuild).
+func headerText(text string) string {
+	quote := strings.HasPrefix(text, `"`) || strings.Contains(text, "+build") || !utf8.ValidString(text)
+	for _, r := range text {
+		quote = quote || !strconv.IsPrint(r)
+	}
+	if !quote {
+		return text
+	}
+	return strings.ReplaceAll(strconv.Quote(text), "+build", `\x2bbuild`)
 }
 
 // hiddenRune reports whether r is kept out of comments: control characters

@@ -22,7 +22,12 @@
 // values with the same reason (in one domain or, by their Go names, in one
 // Go package), a generated name that a declaration of protoc-gen-go,
 // protoc-gen-go-grpc or protoc-gen-grpc-gateway for the request's files of
-// the same Go package already has, or that another generated name has.
+// the same Go package already has, or that another generated name has
+// (those of imported files of the same Go package, generated in another
+// run, included), or a file x.proto with a catalog in the request beside
+// x_statusmap.proto, for which protoc-gen-go writes x_statusmap.pb.go too
+// (both plugins writing to the same out directory, as buf.gen.yaml has
+// them).
 //
 // Text from the .proto reaches the generated source only as a string
 // literal (strconv.Quote) or as "// " comment lines that cannot end early

@@ -60,15 +60,16 @@ func (p *goNames) claim(name, what, pos string) string {
 }
 
 func (p *goNames) addFile(f *protogen.File) {
-	p.add(f, f.Desc, f.GoDescriptorIdent.GoName, "the file descriptor variable of "+f.Desc.Path())
+	p.add(f, f.Desc, f.GoDescriptorIdent.GoName, "the file descriptor variable of "+headerText(f.Desc.Path()))
 	for _, e := range f.Enums {
 		p.addEnum(f, e)
 	}
 	for _, m := range f.Messages {
 		p.addMessage(f, m)
 	}
+	// protoc-gen-go declares an extension as the variable E_<GoName>.
 	for _, x := range f.Extensions {
-		p.add(f, x.Desc, x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
+		p.add(f, x.Desc, "E_"+x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
 	}
 	for _, s := range f.Services {
 		p.addService(f, s)
@@ -110,7 +111,7 @@ func (p *goNames) addMessage(f *protogen.File, m *protogen.Message) {
 		}
 	}
 	for _, x := range m.Extensions {
-		p.add(f, x.Desc, x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
+		p.add(f, x.Desc, "E_"+x.GoIdent.GoName, "extension "+string(x.Desc.FullName()))
 	}
 }
 
