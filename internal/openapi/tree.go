@@ -100,8 +100,8 @@ type number string
 // indentation, which grows with the depth, is the document's to choose.
 const maxDepth = 128
 
-// nestedTooDeeply is the error of a document nested past maxDepth.
-var nestedTooDeeply = fmt.Errorf("%w: nested too deeply: more than %d levels; the limit is %d", ErrTooLarge, maxDepth, maxDepth)
+// errNestedTooDeeply is the error of a document nested past maxDepth.
+var errNestedTooDeeply = fmt.Errorf("%w: nested too deeply: more than %d levels; the limit is %d", ErrTooLarge, maxDepth, maxDepth)
 
 // decodeJSON reads one JSON value, keeping key order and number literals,
 // and says how many values it holds: at most MaxValues, counted as they
@@ -122,7 +122,7 @@ func decodeJSON(data []byte) (any, int, error) {
 
 func decodeValue(dec *json.Decoder, depth int, values *int) (any, error) {
 	if depth > maxDepth {
-		return nil, nestedTooDeeply
+		return nil, errNestedTooDeeply
 	}
 	if *values++; *values > MaxValues {
 		return nil, tooManyValues("the document has")

@@ -86,7 +86,7 @@ type measurer struct {
 // MaxValues or MaxText: no sum exceeds twice a bound.
 func (m *measurer) cost(n *yaml.Node, depth int) (yamlCost, error) {
 	if depth > maxDepth {
-		return yamlCost{}, nestedTooDeeply
+		return yamlCost{}, errNestedTooDeeply
 	}
 	if c, ok := m.done[n]; ok {
 		return c, nil
@@ -169,7 +169,7 @@ func detectIndent(top *yaml.Node) int {
 
 func fromYAML(n *yaml.Node, depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, nestedTooDeeply
+		return nil, errNestedTooDeeply
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
