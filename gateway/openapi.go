@@ -165,8 +165,8 @@ func checkDescription(d string) error {
 // aliases stand for more than twice the values it writes plus 10,000, so
 // that a "billion laughs" of a few hundred bytes is refused unexpanded;
 // when its keys and strings, aliases expanded, are over 32 MiB; when it
-// nests deeper than 1000; and when its rewrite would have more than 524,288
-// values or be over 128 MiB. The error says "document too large" and names
+// nests deeper than 128; and when its rewrite would have more than 524,288
+// values or be over 128 MiB, counted before any of it is written. The error says "document too large" and names
 // the bound.
 func (g *Gateway) OpenAPI(doc []byte, opts ...OpenAPIOption) ([]byte, error) {
 	var oc openAPIConfig

@@ -52,8 +52,9 @@
 // it stands for, and at most twice the values written plus 10,000: a
 // "billion laughs" is refused before it is expanded),
 // more than 32 MiB of keys and strings once its aliases are expanded,
-// nesting deeper than 1000, or whose rewrite would have more than 524,288
-// values or 128 MiB.
+// nesting deeper than 128, or whose rewrite would have more than 524,288
+// values or 128 MiB (its size, which indentation makes grow with nesting,
+// counted before any of it is written).
 package main
 
 import (

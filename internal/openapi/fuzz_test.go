@@ -58,6 +58,9 @@ func FuzzJSONLikeEncoder(f *testing.F) {
 		if !bytes.Equal(got, canonical.Bytes()) {
 			t.Fatalf("got:\n%s\nwant (encoding/json):\n%s", got, canonical.Bytes())
 		}
+		if n := jsonSize(tree); n != len(got) {
+			t.Fatalf("jsonSize %d; written %d bytes", n, len(got))
+		}
 	})
 }
 

@@ -21,7 +21,8 @@ const (
 	// 10 MB of indented JSON as protoc-gen-openapiv2 writes it. yaml.v3's
 	// encoder keeps an event of a few hundred bytes per value until the
 	// document ends: a YAML document at this bound costs about 550 MB of
-	// allocation in all, a JSON one 125 MB (BenchmarkDocumentsAtTheBounds).
+	// allocation in all, a JSON one 120 MB, or 250 MB nested at maxDepth
+	// with an output of 134 MB (BenchmarkDocumentsAtTheBounds).
 	MaxValues = 1 << 19
 	// MaxText bounds the bytes of a document's keys and strings, each YAML
 	// alias counted as the text it stands for: as much as the largest
@@ -29,7 +30,8 @@ const (
 	MaxText = MaxDocumentSize
 	// MaxOutputSize is the largest rewritten document written: 128 MiB.
 	// A document's indentation grows with its nesting, which MaxValues
-	// does not bound.
+	// does not bound: the output's size is counted on the tree before it
+	// is written (jsonSize, yamlSizeAtLeast).
 	MaxOutputSize = 4 * MaxDocumentSize
 	// maxAliasValues bounds what YAML aliases add: a document's values,
 	// its aliases expanded, are at most twice the nodes it writes plus

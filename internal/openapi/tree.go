@@ -93,9 +93,15 @@ func (o *object) ensure(key string) (*object, error) {
 // exactly as read.
 type number string
 
-// maxDepth bounds the nesting of a document, so that a hostile one cannot
-// exhaust the stack.
-const maxDepth = 1000
+// maxDepth bounds the nesting of a document: 128 levels, the document
+// itself at level 0. Generated documents nest about 10 deep (their schemas
+// are references) and a hand-written one seldom 40; a deeper one is
+// refused with ErrTooLarge, so that neither the stack nor the
+// indentation, which grows with the depth, is the document's to choose.
+const maxDepth = 128
+
+// errNestedTooDeeply is the error of a document nested past maxDepth.
+var errNestedTooDeeply = fmt.Errorf("%w: nested too deeply: more than %d levels; the limit is %d", ErrTooLarge, maxDepth, maxDepth)
 
 // decodeJSON reads one JSON value, keeping key order and number literals,
 // and says how many values it holds: at most MaxValues, counted as they
@@ -116,7 +122,7 @@ func decodeJSON(data []byte) (any, int, error) {
 
 func decodeValue(dec *json.Decoder, depth int, values *int) (any, error) {
 	if depth > maxDepth {
-		return nil, errors.New("invalid JSON: nested too deeply")
+		return nil, errNestedTooDeeply
 	}
 	if *values++; *values > MaxValues {
 		return nil, tooManyValues("the document has")
@@ -174,9 +180,15 @@ func decodeValue(dec *json.Decoder, depth int, values *int) (any, error) {
 // encodeJSON writes v as protoc-gen-openapiv2 writes its documents
 // (encoding/json's Encoder with a two-space indent): a document it wrote
 // comes out byte for byte as it went in.
-// Past MaxOutputSize, it stops with an error.
+// A tree whose output would be over MaxOutputSize is refused before any of
+// it is written (jsonSize).
 func encodeJSON(v any) ([]byte, error) {
+	size := jsonSize(v)
+	if size > MaxOutputSize {
+		return nil, outputTooLarge(size)
+	}
 	var buf bytes.Buffer
+	buf.Grow(size)
 	if err := writeJSON(&buf, v, ""); err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ type measurer struct {
 // MaxValues or MaxText: no sum exceeds twice a bound.
 func (m *measurer) cost(n *yaml.Node, depth int) (yamlCost, error) {
 	if depth > maxDepth {
-		return yamlCost{}, errors.New("invalid YAML: nested too deeply")
+		return yamlCost{}, errNestedTooDeeply
 	}
 	if c, ok := m.done[n]; ok {
 		return c, nil
@@ -169,7 +169,7 @@ func detectIndent(top *yaml.Node) int {
 
 func fromYAML(n *yaml.Node, depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, errors.New("invalid YAML: nested too deeply")
+		return nil, errNestedTooDeeply
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
@@ -225,15 +225,21 @@ func fromYAML(n *yaml.Node, depth int) (any, error) {
 
 // encodeYAML writes the tree as YAML with yaml.v3's encoder, which is what
 // protoc-gen-openapi uses, so that a document it wrote comes out as it went
-// in, but for comments inside it. Past MaxOutputSize, it stops with an
-// error.
+// in, but for comments inside it. A tree whose output is counted at more
+// than MaxOutputSize (yamlSizeAtLeast) is refused before any of it is
+// written; past MaxOutputSize, the writing stops with an error.
 func encodeYAML(v any, doc yamlDoc) ([]byte, error) {
+	size := yamlSizeAtLeast(v, doc.indent)
+	if size > MaxOutputSize {
+		return nil, outputTooLarge(size)
+	}
 	n, err := toYAML(v)
 	if err != nil {
 		return nil, err
 	}
 	root := &yaml.Node{Kind: yaml.DocumentNode, HeadComment: doc.headComment, Content: []*yaml.Node{n}}
 	var buf bytes.Buffer
+	buf.Grow(size + len(doc.headComment))
 	enc := yaml.NewEncoder(&limitedWriter{w: &buf})
 	enc.SetIndent(doc.indent)
 	if err := enc.Encode(root); err != nil {
