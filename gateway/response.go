@@ -62,7 +62,8 @@ const (
 // keeps: its metadata count what was left out, "droppedDetails",
 // "droppedFieldViolations" and "droppedMetadata", and give the length in
 // bytes of a message that was cut, "messageBytes". See ErrorFromResponse
-// for the bounds.
+// for the bounds. "droppedUpstreamInfo" counts the fold ErrorInfos a body
+// claimed under a status other than 502, which are not kept.
 const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
 
 // ErrorFromResponse is the package-level ErrorFromResponse with this
@@ -145,6 +146,14 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // ErrorFromResponse to keep them as they are, challenges and Allow
 // included.
 //
+// Only a fold writes an ErrorInfo of those three reasons, and a fold is
+// answered with a 502: one in the body of a response of any other status
+// is an upstream's claim, and is dropped (counted as "droppedUpstreamInfo",
+// see ReasonUpstreamTruncated), so that statusmap.HasReason is not steered
+// by it. Under a 502 it is kept, so that a statusmap gateway's fold reads
+// back as it went in; it then says what the upstream reports of its own
+// upstream, and proves nothing about this hop.
+//
 // A response whose status is not an error status (1xx, 3xx, or a number
 // outside 100 to 599) is Unknown and unpinned: a pin in its body is never
 // believed, and one of 401, 405 or 407 is folded into a 502 as that status
@@ -194,6 +203,7 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 	body, truncated = decodeContent(resp.Header, body, truncated, cfg.maxBody)
 	r := newReading(resp.StatusCode, resp.Header, body, truncated)
 	d, ok := decodeErrorBody(r)
+	d.dropForgedFolds(resp.StatusCode)
 	if !ok || d.message == "" && !d.ours {
 		d.message = fallbackMessage(resp.StatusCode, body, truncated)
 	}
@@ -283,7 +293,7 @@ func redactionKeeps(key, value string) bool {
 	case "grpcCode":
 		_, ok := parseCodeName(value)
 		return ok
-	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "messageBytes":
+	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "droppedUpstreamInfo", "messageBytes":
 		return isDigits(value)
 	}
 	return false
