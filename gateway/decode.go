@@ -1,8 +1,10 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"mime"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +106,9 @@ type dropped struct {
 	details, violations, metadata int
 	// messageBytes is the length of a message that was cut.
 	messageBytes int
+	// upstreamInfo counts the fold ErrorInfos a body claimed under a status
+	// line that is not a fold's (see dropForgedFolds).
+	upstreamInfo int
 }
 
 // Bounds on what one body adds to a status, so that a body of
@@ -178,7 +183,7 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 	}
 	if d.dropped != (dropped{}) {
 		meta := make(map[string]string, 4)
-		for key, n := range map[string]int{"droppedDetails": d.dropped.details, "droppedFieldViolations": d.dropped.violations, "droppedMetadata": d.dropped.metadata, "messageBytes": d.dropped.messageBytes} {
+		for key, n := range map[string]int{"droppedDetails": d.dropped.details, "droppedFieldViolations": d.dropped.violations, "droppedMetadata": d.dropped.metadata, "messageBytes": d.dropped.messageBytes, "droppedUpstreamInfo": d.dropped.upstreamInfo} {
 			if n > 0 {
 				meta[key] = strconv.Itoa(n)
 			}
@@ -186,6 +191,52 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 		appendDetail(sp, &errdetails.ErrorInfo{Reason: ReasonUpstreamTruncated, Domain: UpstreamDomain, Metadata: meta})
 	}
 	return sp
+}
+
+// dropForgedFolds drops, from a body whose status line is not 502, the
+// ErrorInfos that only a fold writes (domain UpstreamDomain, reason
+// ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired or
+// ReasonUpstreamMethodNotAllowed), counting them as "droppedUpstreamInfo".
+// A fold is always answered with a 502, so a statusmap gateway's own fold
+// reads back as it went in; under any other status the entry is an
+// upstream's claim, and a caller testing HasReason would be steered by it.
+// ReasonUpstreamTruncated (which any status may carry, and which only
+// counts) and other reasons are kept.
+func (d *decoded) dropForgedFolds(httpStatus int) {
+	if httpStatus == http.StatusBadGateway {
+		return
+	}
+	kept := d.details[:0]
+	for _, a := range d.details {
+		if isFoldInfo(a) {
+			d.dropped.upstreamInfo++
+			continue
+		}
+		kept = append(kept, a)
+	}
+	d.details = kept
+	if d.domain == UpstreamDomain && isFoldReasonName(d.reason) {
+		d.reason, d.domain, d.metadata = "", "", nil
+		d.dropped.upstreamInfo++
+	}
+}
+
+// isFoldInfo reports whether a detail is an ErrorInfo a fold writes.
+func isFoldInfo(a *anypb.Any) bool {
+	if !wire.HasFullName(a.GetTypeUrl(), errorInfoFullName) || !bytes.Contains(a.GetValue(), []byte(UpstreamDomain)) {
+		return false
+	}
+	var info errdetails.ErrorInfo
+	return proto.Unmarshal(a.GetValue(), &info) == nil && info.GetDomain() == UpstreamDomain && isFoldReasonName(info.GetReason())
+}
+
+// isFoldReasonName reports whether reason is one a fold writes.
+func isFoldReasonName(reason string) bool {
+	switch reason {
+	case ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired, ReasonUpstreamMethodNotAllowed:
+		return true
+	}
+	return false
 }
 
 // maxStatusBytes bounds the encoded size of a status read from a body,

@@ -45,9 +45,12 @@ import (
 // statusmap's middleware or routing error handler in a mux that fails the
 // check panics with the same message (net/http recovers it and logs it):
 // the mistake is a construction-time one, and shows at the first request a
-// developer sends. Later requests are answered by the foreign handlers,
-// with the pin taken out of the JSON and protobuf bodies they write
-// (TestForeignErrorHandlerCannotLeakPin shows it).
+// developer sends. Under a server adapter that does not recover panics
+// (the mux called other than by net/http's Server), that first request
+// would crash the process: call Verify at start-up, before serving. Later
+// requests are answered by the foreign handlers, with the pin taken out of
+// the JSON and protobuf bodies they write (TestForeignErrorHandlerCannotLeakPin
+// shows it).
 func Verify(mux *runtime.ServeMux) error {
 	if mux == nil {
 		return errors.New("statusmap/gateway: Verify: nil mux")

@@ -64,7 +64,8 @@ const (
 // keeps: its metadata count what was left out, "droppedDetails",
 // "droppedFieldViolations" and "droppedMetadata", and give the length in
 // bytes of a message that was cut, "messageBytes". See ErrorFromResponse
-// for the bounds.
+// for the bounds. "droppedUpstreamInfo" counts the fold ErrorInfos a body
+// claimed under a status other than 502, which are not kept.
 const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
 
 // ErrorFromResponse is the package-level ErrorFromResponse with this
@@ -75,7 +76,8 @@ const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
 // (an upstream's 5xx, a folded 401, 405 or 407, a status that is not an
 // error) keeps nothing the upstream wrote, for the gateway to pass on: its
 // message is the reason phrase of that 5xx, and of its details only the
-// pin, a RetryInfo, and the ErrorInfo of domain UpstreamDomain are kept,
+// pin (bare: its code, no challenge nor method), a RetryInfo, and the
+// ErrorInfo of domain UpstreamDomain are kept,
 // the latter with the numbers and code names of its metadata only (not
 // the upstream's message, challenges or Allow). The ErrorInfo of an
 // upstream's own error code (whose domain is the upstream's host), field
@@ -146,13 +148,22 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // ErrorFromResponse to keep them as they are, challenges and Allow
 // included.
 //
+// Only a fold writes an ErrorInfo of those three reasons, and a fold is
+// answered with a 502: one in the body of a response of any other status
+// is an upstream's claim, and is dropped (counted as "droppedUpstreamInfo",
+// see ReasonUpstreamTruncated), so that statusmap.HasReason is not steered
+// by it. Under a 502 it is kept, so that a statusmap gateway's fold reads
+// back as it went in; it then says what the upstream reports of its own
+// upstream, and proves nothing about this hop.
+//
 // A response whose status is not an error status (1xx, 3xx, or a number
 // outside 100 to 599) is Unknown and unpinned: a pin in its body is never
 // believed, and one of 401, 405 or 407 is folded into a 502 as that status
 // would be (with "responseStatus" in the metadata), so that no status line
 // lets an upstream choose the gateway's answer or its challenge. A body's
-// pin never decides the status; its challenges are kept only for a 401 or
-// 407 and its methods only for a 405.
+// pin never decides the status, and is never kept as it is: it is rebuilt
+// with the response's status, its challenges kept only for a 401 or 407
+// and its methods only for a 405.
 //
 // Reading is bounded in size and in cost: at most DefaultMaxErrorBody
 // bytes are read (the rest is quoted as cut; an encoded body is read, and
@@ -194,6 +205,7 @@ func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper
 	body, truncated = decodeContent(resp.Header, body, truncated, cfg.maxBody)
 	r := newReading(resp.StatusCode, resp.Header, body, truncated)
 	d, ok := decodeErrorBody(r)
+	d.dropForgedFolds(resp.StatusCode)
 	if !ok || d.message == "" && !d.ours {
 		d.message = fallbackMessage(resp.StatusCode, body, truncated)
 	}
@@ -224,9 +236,20 @@ func redactUpstream(st *status.Status, mapper *statusmap.Mapper) *status.Status 
 	}
 	sp.Message = http.StatusText(answer)
 	kept := sp.Details[:0]
+	pinned := false
 	for _, d := range sp.Details {
 		switch {
-		case wire.IsPin(d), wire.HasFullName(d.GetTypeUrl(), retryInfoFullName):
+		case wire.IsPin(d):
+			// A pin's challenges and methods are an upstream's text (and a
+			// 5xx writes neither): only its code is kept, once. The fold's
+			// own pin is such a bare 502 already.
+			if !pinned {
+				if bare, err := anypb.New(&statusmapv1.HttpStatus{Code: int32(answer)}); err == nil {
+					kept = append(kept, bare)
+				}
+				pinned = true
+			}
+		case wire.HasFullName(d.GetTypeUrl(), retryInfoFullName):
 			kept = append(kept, d)
 		case wire.HasFullName(d.GetTypeUrl(), errorInfoFullName):
 			if clean, ok := redactedUpstreamInfo(d); ok {
@@ -272,7 +295,7 @@ func redactionKeeps(key, value string) bool {
 	case "grpcCode":
 		_, ok := parseCodeName(value)
 		return ok
-	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "messageBytes":
+	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "droppedUpstreamInfo", "messageBytes":
 		return isDigits(value)
 	}
 	return false
@@ -378,7 +401,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	if pin != nil {
 		current = int(pin.GetCode())
 	}
-	if current == httpStatus && !needAllow && len(challenges) == 0 {
+	if current == httpStatus && !needAllow && len(challenges) == 0 && pinFits(sp.Details, pin, httpStatus) {
 		return status.FromProto(sp)
 	}
 	// Replace any pin with one that says the response's status.
@@ -406,6 +429,28 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	}
 	appendDetail(sp, newPin)
 	return status.FromProto(sp)
+}
+
+// pinFits reports whether the body's pins may stay as they are: none, or
+// one valid pin that says no more than the response's status would (its
+// challenges on a 401 or 407 only, its methods on a 405 only, no field
+// this package does not know). Any other pin is rebuilt, so that a pin of
+// the status line's own code cannot carry an upstream's text along.
+func pinFits(details []*anypb.Any, pin *statusmapv1.HttpStatus, httpStatus int) bool {
+	n := 0
+	for _, d := range details {
+		if wire.IsPin(d) {
+			n++
+		}
+	}
+	if n == 0 {
+		return true
+	}
+	if n > 1 || pin == nil || len(pin.ProtoReflect().GetUnknown()) > 0 {
+		return false
+	}
+	challenges := httpStatus == http.StatusUnauthorized || httpStatus == http.StatusProxyAuthRequired
+	return (len(pin.GetChallenges()) == 0 || challenges) && (len(pin.GetAllowedMethods()) == 0 || httpStatus == http.StatusMethodNotAllowed)
 }
 
 // challengeValues are the challenge header's values of a 401 or a 407.
