@@ -497,31 +497,7 @@ func appendDuration(buf []byte, b []byte, num protowire.Number) ([]byte, bool) {
 	var seconds int64
 	var nanos int32
 	ok := eachBytesField(b, num, func(d []byte) bool {
-		for len(d) > 0 {
-			dnum, dtyp, l := consumeTag(d)
-			if l < 0 {
-				return false
-			}
-			d = d[l:]
-			if (dnum == 1 || dnum == 2) && dtyp == protowire.VarintType {
-				v, l := protowire.ConsumeVarint(d)
-				if l < 0 {
-					return false
-				}
-				d = d[l:]
-				if dnum == 1 {
-					seconds = int64(v)
-				} else {
-					nanos = int32(v)
-				}
-				continue
-			}
-			if l = protowire.ConsumeFieldValue(dnum, dtyp, d); l < 0 {
-				return false
-			}
-			d = d[l:]
-		}
-		return true
+		return mergeDuration(d, consumeTag, &seconds, &nanos)
 	})
 	if !ok || seconds < -maxDurationSeconds || seconds > maxDurationSeconds ||
 		nanos <= -1e9 || nanos >= 1e9 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0) {

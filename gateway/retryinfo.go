@@ -61,33 +61,46 @@ func parseRetryDelay(b []byte) (seconds int64, nanos int32, ok bool) {
 		b = b[n:]
 		// The last occurrence of a message field merges into the earlier
 		// ones; fields inside it follow the same last-wins rule.
-		ok = true
-		for len(duration) > 0 {
-			dnum, dtyp, m := protowire.ConsumeTag(duration)
-			if m < 0 {
-				return 0, 0, false
-			}
-			duration = duration[m:]
-			if dtyp == protowire.VarintType && (dnum == 1 || dnum == 2) {
-				v, m := protowire.ConsumeVarint(duration)
-				if m < 0 {
-					return 0, 0, false
-				}
-				duration = duration[m:]
-				if dnum == 1 {
-					seconds = int64(v)
-				} else {
-					nanos = int32(v)
-				}
-				continue
-			}
-			if m = protowire.ConsumeFieldValue(dnum, dtyp, duration); m < 0 {
-				return 0, 0, false
-			}
-			duration = duration[m:]
+		if !mergeDuration(duration, protowire.ConsumeTag, &seconds, &nanos) {
+			return 0, 0, false
 		}
+		ok = true
 	}
 	return seconds, nanos, ok
+}
+
+// mergeDuration reads a google.protobuf.Duration's seconds (field 1) and
+// nanos (field 2) from d into seconds and nanos, last value winning, as
+// protobuf merges a repeated message field, and skips other fields. The
+// tag reader is the caller's: Retry-After follows proto.Unmarshal
+// (protowire.ConsumeTag), the detail renderer refuses what protojson does
+// (consumeTag).
+func mergeDuration(d []byte, consumeTag func([]byte) (protowire.Number, protowire.Type, int), seconds *int64, nanos *int32) bool {
+	for len(d) > 0 {
+		num, typ, n := consumeTag(d)
+		if n < 0 {
+			return false
+		}
+		d = d[n:]
+		if typ == protowire.VarintType && (num == 1 || num == 2) {
+			v, n := protowire.ConsumeVarint(d)
+			if n < 0 {
+				return false
+			}
+			d = d[n:]
+			if num == 1 {
+				*seconds = int64(v)
+			} else {
+				*nanos = int32(v)
+			}
+			continue
+		}
+		if n = protowire.ConsumeFieldValue(num, typ, d); n < 0 {
+			return false
+		}
+		d = d[n:]
+	}
+	return true
 }
 
 // retryInfoFullName is google.rpc.RetryInfo's full name.
