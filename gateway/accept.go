@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"iter"
 	"mime"
 	"net/http"
@@ -10,9 +11,6 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 )
-
-// problemMediaType is RFC 9457's media type.
-const problemMediaType = "application/problem+json"
 
 // maxAcceptRanges bounds how many media ranges of an Accept header are
 // read, so that a hostile header costs a bounded amount of work.
@@ -45,7 +43,7 @@ func prefersProblem(accept []string) bool {
 	problemQ, otherQ := -1.0, -1.0
 	for mediaType, q := range mediaRanges(accept) {
 		switch mediaType {
-		case problemMediaType:
+		case httpwire.ProblemMediaType:
 			problemQ = max(problemQ, q)
 		case "application/json", "application/*", "*/*":
 			otherQ = max(otherQ, q)
@@ -89,14 +87,14 @@ func acceptsAnyProduced(mux *runtime.ServeMux, r *http.Request) (ok bool, availa
 	if mediaType, _, err := mime.ParseMediaType(defaultType); err == nil {
 		defaultType = mediaType
 	}
-	available = []string{defaultType, problemMediaType}
+	available = []string{defaultType, httpwire.ProblemMediaType}
 	for mediaType, q := range mediaRanges(values) {
 		if mediaType == "" || q == 0 {
 			continue
 		}
 		major, _, _ := strings.Cut(mediaType, "/")
 		switch {
-		case mediaType == "*/*", mediaType == defaultType, mediaType == problemMediaType,
+		case mediaType == "*/*", mediaType == defaultType, mediaType == httpwire.ProblemMediaType,
 			mediaType == major+"/*" && (strings.HasPrefix(defaultType, major+"/") || major == "application"):
 			return true, nil
 		}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"net/http"
 	"strconv"
 
@@ -66,7 +67,7 @@ func (g *Gateway) errorBody(format Format, marshaler runtime.Marshaler, sp *spb.
 		if g.cfg.problemType != nil {
 			typeURI = g.cfg.problemType(httpStatus, codes.Code(sp.GetCode()))
 		}
-		contentType = problemMediaType
+		contentType = httpwire.ProblemMediaType
 		buf = g.appendProblemBody(buf, sp, httpStatus, typeURI, opts)
 	case isJSON:
 		contentType = marshaler.ContentType(sp)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"mime"
 	"net/http"
 	"strconv"
@@ -134,7 +135,7 @@ const (
 // isProblemType reports whether a Content-Type is application/problem+json.
 func isProblemType(contentType string) bool {
 	mediaType, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mediaType == problemMediaType
+	return err == nil && mediaType == httpwire.ProblemMediaType
 }
 
 // build makes the status: the body's code or the HTTP status's, the
@@ -178,7 +179,7 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 	if d.requestID != "" && !hasDetail(sp.Details, "google.rpc.RequestInfo") {
 		appendDetail(sp, &errdetails.RequestInfo{RequestId: d.requestID})
 	}
-	if d.hasRetry && !hasDetail(sp.Details, retryInfoFullName) {
+	if d.hasRetry && !hasDetail(sp.Details, wire.RetryInfoFullName) {
 		appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(d.retryDelay)})
 	}
 	if d.dropped != (dropped{}) {
@@ -223,7 +224,7 @@ func (d *decoded) dropForgedFolds(httpStatus int) {
 
 // isFoldInfo reports whether a detail is an ErrorInfo a fold writes.
 func isFoldInfo(a *anypb.Any) bool {
-	if !wire.HasFullName(a.GetTypeUrl(), errorInfoFullName) || !bytes.Contains(a.GetValue(), []byte(UpstreamDomain)) {
+	if !wire.HasFullName(a.GetTypeUrl(), wire.ErrorInfoFullName) || !bytes.Contains(a.GetValue(), []byte(UpstreamDomain)) {
 		return false
 	}
 	var info errdetails.ErrorInfo
@@ -264,13 +265,13 @@ func hasDetail(details []*anypb.Any, fullName string) bool {
 	return false
 }
 
-// codeByName reads a gRPC code's name (parseCodeName's spellings), never a
+// codeByName reads a gRPC code's name (wire.ParseCode's spellings), never a
 // number and never a code outside 0 to 16.
 func codeByName(name string) (codes.Code, bool) {
 	if name == "" || name[0] >= '0' && name[0] <= '9' {
 		return 0, false
 	}
-	c, ok := parseCodeName(name)
+	c, ok := wire.ParseCode(name)
 	return c, ok && c <= codes.Unauthenticated
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	pins "github.com/statusmap/statusmap/internal/pin"
 	"net/http"
 	"net/url"
 	"strings"
@@ -187,7 +188,7 @@ func stripForeignPins(body []byte) ([]byte, bool) {
 	if proto.Unmarshal(body, st) != nil || !hasPin(st) {
 		return body, false
 	}
-	st.Details = withoutPins(st.Details)
+	st.Details = pins.Without(st.Details)
 	out, err := proto.Marshal(st)
 	if err != nil {
 		return body, false

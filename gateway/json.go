@@ -83,25 +83,6 @@ func appendCodeName(buf []byte, c codes.Code) []byte {
 	return append(buf, '"')
 }
 
-// parseCodeName is appendCodeName's inverse. It also accepts the
-// lower-case names connect and twirp write ("not_found", "canceled") and the
-// Go names grpc-go prints ("NotFound").
-func parseCodeName(name string) (codes.Code, bool) {
-	upper := strings.ToUpper(name)
-	if upper == "CANCELED" {
-		return codes.Canceled, true
-	}
-	for c, canonical := range wire.CodeNames {
-		if upper == canonical || name == codes.Code(c).String() {
-			return codes.Code(c), true
-		}
-	}
-	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
-		return codes.Code(n), true
-	}
-	return 0, false
-}
-
 // validUTF8 replaces each byte of s that is not part of valid UTF-8 with
 // U+FFFD, as appendJSONString does, so that a message reads the same in a
 // stream's error chunk as in a unary body. (strings.ToValidUTF8 would

@@ -48,7 +48,7 @@ func defaultUpstreamConfig() upstreamConfig {
 // UpstreamDomain is the ErrorInfo domain of the reasons ErrorFromResponse
 // writes: ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired,
 // ReasonUpstreamMethodNotAllowed and ReasonUpstreamTruncated.
-const UpstreamDomain = "statusmap.dev"
+const UpstreamDomain = wire.Domain
 
 // The ErrorInfo reasons of an upstream's 401, 407 and 405 that
 // ErrorFromResponse folded into a 502 (see ErrorFromResponse). Test for
@@ -249,9 +249,9 @@ func redactUpstream(st *status.Status, mapper *statusmap.Mapper) *status.Status 
 				}
 				pinned = true
 			}
-		case wire.HasFullName(d.GetTypeUrl(), retryInfoFullName):
+		case wire.HasFullName(d.GetTypeUrl(), wire.RetryInfoFullName):
 			kept = append(kept, d)
-		case wire.HasFullName(d.GetTypeUrl(), errorInfoFullName):
+		case wire.HasFullName(d.GetTypeUrl(), wire.ErrorInfoFullName):
 			if clean, ok := redactedUpstreamInfo(d); ok {
 				kept = append(kept, clean)
 			}
@@ -260,9 +260,6 @@ func redactUpstream(st *status.Status, mapper *statusmap.Mapper) *status.Status 
 	sp.Details = kept
 	return status.FromProto(sp)
 }
-
-// errorInfoFullName is google.rpc.ErrorInfo's full name.
-const errorInfoFullName = "google.rpc.ErrorInfo"
 
 // redactedUpstreamInfo is an ErrorInfo of domain UpstreamDomain with only
 // the metadata that are numbers or gRPC code names: what this package
@@ -293,7 +290,7 @@ func redactedUpstreamInfo(d *anypb.Any) (*anypb.Any, bool) {
 func redactionKeeps(key, value string) bool {
 	switch key {
 	case "grpcCode":
-		_, ok := parseCodeName(value)
+		_, ok := wire.ParseCode(value)
 		return ok
 	case "httpStatus", "responseStatus", "droppedDetails", "droppedFieldViolations", "droppedMetadata", "droppedUpstreamInfo", "messageBytes":
 		return isDigits(value)
@@ -360,7 +357,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 		// of 401, 405 or 407 is folded as the status would be.
 		sp.Code = int32(codes.Unknown)
 		pin := pins.Find(sp.Details)
-		sp.Details = withoutPins(sp.Details)
+		sp.Details = pins.Without(sp.Details)
 		if reason, ok := foldReason(int(pin.GetCode())); ok && !cfg.passThrough {
 			return fold(sp, resp.Header, reason, pin, httpStatus)
 		}
@@ -405,7 +402,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 		return status.FromProto(sp)
 	}
 	// Replace any pin with one that says the response's status.
-	sp.Details = withoutPins(sp.Details)
+	sp.Details = pins.Without(sp.Details)
 	newPin := &statusmapv1.HttpStatus{Code: int32(httpStatus)}
 	// A body's challenges and methods are kept only for the status that
 	// writes them: a 400 does not carry a 401's challenge along.
@@ -515,7 +512,7 @@ func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpSta
 	}
 	sp.Message = upstream
 	sp.Code = int32(codes.Unavailable)
-	sp.Details = withoutPins(sp.Details)
+	sp.Details = pins.Without(sp.Details)
 	appendDetail(sp, &errdetails.ErrorInfo{Reason: reason, Domain: UpstreamDomain, Metadata: meta})
 	appendDetail(sp, &statusmapv1.HttpStatus{Code: http.StatusBadGateway})
 	return status.FromProto(sp)

@@ -16,14 +16,14 @@ import (
 // or an HTTP-date in the year 9999) is read or written as this one; a
 // negative one as no delay. A day: a client told to wait longer is better
 // told the service is down.
-const MaxRetryDelay = 24 * time.Hour
+const MaxRetryDelay = wire.MaxRetryDelay
 
 // retryAfter returns the Retry-After value for the first RetryInfo among the
 // details: its delay in whole seconds, rounded up, from 0 to MaxRetryDelay.
 func retryAfter(details []*anypb.Any) (string, bool) {
 	const maxSeconds = int64(MaxRetryDelay / time.Second)
 	for _, detail := range details {
-		if !wire.HasFullName(detail.GetTypeUrl(), retryInfoFullName) {
+		if !wire.HasFullName(detail.GetTypeUrl(), wire.RetryInfoFullName) {
 			continue
 		}
 		if seconds, nanos, ok := parseRetryDelay(detail.GetValue()); ok {
@@ -102,9 +102,6 @@ func mergeDuration(d []byte, consumeTag func([]byte) (protowire.Number, protowir
 	}
 	return true
 }
-
-// retryInfoFullName is google.rpc.RetryInfo's full name.
-const retryInfoFullName = "google.rpc.RetryInfo"
 
 // maxDurationSeconds is google.protobuf.Duration's range, which protojson
 // enforces: about 10,000 years.

@@ -76,9 +76,6 @@ func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int,
 	return sp, httpStatus, pin
 }
 
-// debugInfoFullName is google.rpc.DebugInfo's full name.
-const debugInfoFullName = "google.rpc.DebugInfo"
-
 // redactStatus applies WithRedaction to a 5xx status: the message, the
 // DebugInfo, and what an upstream wrote into the ErrorInfo of a status
 // ErrorFromResponse folded (its message, challenges and Allow).
@@ -90,8 +87,8 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 	kept := sp.Details[:0]
 	for _, d := range sp.Details {
 		switch {
-		case wire.HasFullName(d.GetTypeUrl(), debugInfoFullName):
-		case wire.HasFullName(d.GetTypeUrl(), errorInfoFullName):
+		case wire.HasFullName(d.GetTypeUrl(), wire.DebugInfoFullName):
+		case wire.HasFullName(d.GetTypeUrl(), wire.ErrorInfoFullName):
 			if clean, ok := redactedUpstreamInfo(d); ok {
 				d = clean
 			}

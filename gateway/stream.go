@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/base64"
+	pins "github.com/statusmap/statusmap/internal/pin"
 	"unicode/utf8"
 
 	"github.com/statusmap/statusmap/internal/wire"
@@ -51,7 +52,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 		}
 	}
 	if !g.cfg.pinInBody {
-		sp.Details = withoutPins(sp.Details)
+		sp.Details = pins.Without(sp.Details)
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
@@ -60,22 +61,11 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	return status.FromProto(sp)
 }
 
-// withoutPins drops statusmap's pins from details, in place.
-func withoutPins(details []*anypb.Any) []*anypb.Any {
-	kept := details[:0]
-	for _, d := range details {
-		if !wire.IsPin(d) {
-			kept = append(kept, d)
-		}
-	}
-	return kept
-}
-
 // undecodableReason marks an ErrorInfo that stands in for a detail protojson
 // could not write; ErrorFromResponse turns it back into the original detail.
 const (
 	undecodableReason = "UNDECODABLE_DETAIL"
-	undecodableDomain = UpstreamDomain // one domain for all statusmap writes
+	undecodableDomain = wire.Domain
 )
 
 // keepMarshalable replaces, in place, each detail protojson cannot write

@@ -43,3 +43,15 @@ func FromDetails(details []any) *statusmapv1.HttpStatus {
 func valid(pin *statusmapv1.HttpStatus) bool {
 	return wire.IsErrorStatus(int(pin.GetCode()))
 }
+
+// Without drops statusmap's pins from details, in place, and returns what
+// is left: a pin never leaves the process that reads it.
+func Without(details []*anypb.Any) []*anypb.Any {
+	kept := details[:0]
+	for _, d := range details {
+		if !wire.IsPin(d) {
+			kept = append(kept, d)
+		}
+	}
+	return kept
+}
