@@ -92,6 +92,7 @@ func TestRequestErrorBodyTexts(t *testing.T) {
 		{"unknown field", unmarshal(`{"nope": 1}`, &bookshelfv1.Review{}), "nope", "nope is not a field of this request"},
 		{"not an object", decode(`[5]`, review), "", "request body is not valid JSON"},
 		{"timestamp", decode(`{"timestamp": "x"}`, func() any { return &binlogpb.GrpcLogEntry{} }), "", "request body is not valid"},
+		{"duration", decode(`{"timeout": "soon"}`, func() any { return &binlogpb.ClientHeader{} }), "", "request body is not valid"},
 		{"cut short", decode(`{"rating": 1`, review), "", "request body is not valid JSON"},
 		{"not JSON", decode(`rating=5`, review), "", "request body is not valid JSON"},
 	} {
