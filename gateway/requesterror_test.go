@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -456,5 +457,21 @@ func TestRequestErrorProblemFormat(t *testing.T) {
 		if field != c.field {
 			t.Errorf("%s: details %v, want one BadRequest naming %s", c.path, details, c.field)
 		}
+	}
+}
+
+// TestServeMuxOptionsKeepTheBodyDecoder: ServeMuxOptions registers no
+// marshaler, so a JSON request's body decoder is grpc-gateway's default, the
+// one whose errors reqerr's TestRequestErrorBodyTexts makes its texts with.
+func TestServeMuxOptionsKeepTheBodyDecoder(t *testing.T) {
+	request := func() *http.Request {
+		r := httptest.NewRequest("POST", "/v1/books/b1/reviews", strings.NewReader(`{}`))
+		r.Header.Set("Content-Type", "application/json")
+		return r
+	}
+	ours, _ := runtime.MarshalerForRequest(runtime.NewServeMux(gateway.ServeMuxOptions()...), request())
+	theirs, _ := runtime.MarshalerForRequest(runtime.NewServeMux(), request())
+	if !reflect.DeepEqual(ours, theirs) {
+		t.Errorf("ServeMuxOptions' mux decodes a JSON body with %#v, grpc-gateway's default is %#v", ours, theirs)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway/internal/reqerr"
 	"github.com/statusmap/statusmap/internal/errchain"
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -105,7 +106,7 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 // a grpc-gateway mux. It returns the error of writing the body.
 func (g *Gateway) writeError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) error {
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
-	if clean, cleanStatus, ok := requestError(ctx, r, sp); ok {
+	if clean, cleanStatus, ok := reqerr.Recognize(ctx, r, sp); ok {
 		sp, httpStatus, pin = clean, cleanStatus, nil
 	}
 	return g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, pin)
