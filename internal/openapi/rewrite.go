@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/statusmap/statusmap/internal/httpwire"
 )
 
 // The names the rewrite gives what it adds. They live in statusmap's own
@@ -25,7 +27,7 @@ const (
 	anySchema    = "google.protobuf.Any"
 
 	jsonMediaType    = "application/json"
-	problemMediaType = "application/problem+json"
+	problemMediaType = httpwire.ProblemMediaType
 )
 
 // rewriter rewrites one document.

@@ -1,5 +1,7 @@
 package openapi
 
+import "github.com/statusmap/statusmap/internal/wire"
+
 // addSchemas adds the schemas of the error bodies: the configured
 // format's, the problem (a request can always ask for one), and
 // google.rpc.Status and google.protobuf.Any when the generator did not
@@ -190,14 +192,19 @@ func (r *rewriter) headers(status int) *object {
 		required               bool
 	}
 	var hs []header
-	switch status {
-	case 401:
+	// Which status asks which header is wire.ChallengeHeader's rule, the
+	// gateway's writer's too; how the document spells and describes each
+	// header is this function's.
+	switch wire.ChallengeHeader(status) {
+	case "Www-Authenticate":
 		hs = append(hs, header{"WWW-Authenticate", "The authentication challenges (RFC 9110, section 11.6.1): those the error names, else " + quote(r.cfg.WWWAuthenticate) + ".", "string", true})
-	case 405:
+	case "Allow":
 		hs = append(hs, header{"Allow", "The methods the resource supports (RFC 9110, section 10.2.1): those the error names, else those the gateway routes for the path. " +
 			"Sent with every 405, empty when the resource allows no method.", "string", true})
-	case 407:
+	case "Proxy-Authenticate":
 		hs = append(hs, header{"Proxy-Authenticate", "The proxy's authentication challenges (RFC 9110, section 11.7.1): those the error names, else " + quote(r.cfg.ProxyAuthenticate) + ".", "string", true})
+	}
+	switch status {
 	case 0, 429, 503:
 		hs = append(hs, header{"Retry-After", "How many seconds to wait before retrying (RFC 9110, section 10.2.3): sent with any error status, listed or not, whose error carries a google.rpc.RetryInfo.", "integer", false})
 	}
