@@ -228,69 +228,94 @@ func tour(ctx context.Context, out io.Writer, steps []step) error {
 	defer client.CloseIdleConnections()
 
 	fmt.Fprintf(out, "statusmap tour: gRPC server on %s, gateway on %s\n\n", srv.grpcAddr, srv.gatewayURL)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tREQUEST\tSTATUS\tgRPC CODE\tHEADERS\tBODY")
-	var failures []string
-	var rateLimited, notFound *http.Response
-	for i, s := range steps {
-		resp, body, err := send(ctx, client, srv.gatewayURL, s)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", s.method, s.path, err)
-		}
-		mark := "ok"
-		if resp.StatusCode != s.want {
-			mark = "FAIL"
-			failures = append(failures, fmt.Sprintf("%s %s: got %d; want %d", s.method, s.path, resp.StatusCode, s.want))
-		}
-		if s.want >= 400 && i < 17 && !documented(resp.StatusCode) {
-			mark = "FAIL"
-			failures = append(failures, fmt.Sprintf("%s %s: %d is not documented", s.method, s.path, resp.StatusCode))
-		}
-		if s.path == "/v1/books/hot" {
-			rateLimited = resp
-			rateLimited.Body = io.NopCloser(strings.NewReader(string(body)))
-		}
-		if s.path == "/v1/books/42" && notFound == nil {
-			notFound = resp
-			notFound.Body = io.NopCloser(strings.NewReader(string(body)))
-		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%d %s\t%s\t%s\t%s\n", mark, s.method, s.path, resp.StatusCode, http.StatusText(resp.StatusCode),
-			grpcCode(resp, body), interestingHeaders(resp.Header), excerpt(body, 60))
-		fmt.Fprintf(tw, "\t  %s\t\t\t\t\n", s.what)
-	}
-	if err := tw.Flush(); err != nil {
+	run, err := sendSteps(ctx, out, client, srv.gatewayURL, steps)
+	if err != nil {
 		return err
 	}
-
-	// The way back: the 503 read into a gRPC error again.
-	if rateLimited != nil {
-		err := gateway.ErrorFromResponse(rateLimited)
-		st := status.Convert(err)
-		fmt.Fprintf(out, "\nErrorFromResponse(503 response) = code %v, message %q, HTTPStatusOf %d", st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
-		for _, d := range st.Details() {
-			if r, ok := d.(*errdetails.RetryInfo); ok {
-				fmt.Fprintf(out, ", RetryInfo %v", r.GetRetryDelay().AsDuration())
-			}
-		}
-		fmt.Fprintln(out)
+	failures := run.failures
+	if run.rateLimited != nil {
+		showRetryInfo(out, run.rateLimited)
 	}
-	// The error catalog's side of it: the shelf answered with the generated
-	// bookshelfv1.ErrorBookNotFound, and a REST client recognises it with
-	// the generated bookshelfv1.IsBookNotFound, as a gRPC client would.
-	if notFound != nil {
-		err := gateway.ErrorFromResponse(notFound)
-		isBookNotFound := bookshelfv1.IsBookNotFound(err)
-		fmt.Fprintf(out, "ErrorFromResponse(404 response): bookshelfv1.IsBookNotFound = %v (reason %s, domain %s)\n",
-			isBookNotFound, bookshelfv1.ReasonBookNotFound, bookshelfv1.BookshelfErrorDomain)
-		if !isBookNotFound {
-			failures = append(failures, "GET /v1/books/42: ErrorFromResponse's error is not bookshelfv1.IsBookNotFound")
-		}
+	if run.notFound != nil {
+		failures = append(failures, checkCatalogError(out, run.notFound)...)
 	}
 
 	if len(failures) > 0 {
 		return errors.New("responses differ from the documented table:\n  " + strings.Join(failures, "\n  "))
 	}
 	fmt.Fprintf(out, "\nall %d responses are what the documented table says.\n", len(steps))
+	return nil
+}
+
+// stepsRun is what running the steps found: the responses that differ from
+// the table, and the two responses the tour reads back afterwards, their
+// bodies kept.
+type stepsRun struct {
+	failures              []string
+	rateLimited, notFound *http.Response
+}
+
+// sendSteps sends every step and prints its row of the table.
+func sendSteps(ctx context.Context, out io.Writer, client *http.Client, base string, steps []step) (stepsRun, error) {
+	var run stepsRun
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tREQUEST\tSTATUS\tgRPC CODE\tHEADERS\tBODY")
+	for i, s := range steps {
+		resp, body, err := send(ctx, client, base, s)
+		if err != nil {
+			return run, fmt.Errorf("%s %s: %w", s.method, s.path, err)
+		}
+		mark := "ok"
+		if resp.StatusCode != s.want {
+			mark = "FAIL"
+			run.failures = append(run.failures, fmt.Sprintf("%s %s: got %d; want %d", s.method, s.path, resp.StatusCode, s.want))
+		}
+		// The first 17 steps are the documented table's rows; the extras
+		// after them may answer what the table does not list.
+		if s.want >= 400 && i < 17 && !documented(resp.StatusCode) {
+			mark = "FAIL"
+			run.failures = append(run.failures, fmt.Sprintf("%s %s: %d is not documented", s.method, s.path, resp.StatusCode))
+		}
+		if s.path == "/v1/books/hot" {
+			run.rateLimited = resp
+			run.rateLimited.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		if s.path == "/v1/books/42" && run.notFound == nil {
+			run.notFound = resp
+			run.notFound.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%d %s\t%s\t%s\t%s\n", mark, s.method, s.path, resp.StatusCode, http.StatusText(resp.StatusCode),
+			grpcCode(resp, body), interestingHeaders(resp.Header), excerpt(body, 60))
+		fmt.Fprintf(tw, "\t  %s\t\t\t\t\n", s.what)
+	}
+	return run, tw.Flush()
+}
+
+// showRetryInfo shows the way back: the 503 read into a gRPC error again.
+func showRetryInfo(out io.Writer, rateLimited *http.Response) {
+	err := gateway.ErrorFromResponse(rateLimited)
+	st := status.Convert(err)
+	fmt.Fprintf(out, "\nErrorFromResponse(503 response) = code %v, message %q, HTTPStatusOf %d", st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			fmt.Fprintf(out, ", RetryInfo %v", r.GetRetryDelay().AsDuration())
+		}
+	}
+	fmt.Fprintln(out)
+}
+
+// checkCatalogError shows the error catalog's side of it: the shelf
+// answered with the generated bookshelfv1.ErrorBookNotFound, and a REST
+// client recognises it with the generated bookshelfv1.IsBookNotFound, as a
+// gRPC client would. It returns the failure when it does not.
+func checkCatalogError(out io.Writer, notFound *http.Response) []string {
+	err := gateway.ErrorFromResponse(notFound)
+	isBookNotFound := bookshelfv1.IsBookNotFound(err)
+	fmt.Fprintf(out, "ErrorFromResponse(404 response): bookshelfv1.IsBookNotFound = %v (reason %s, domain %s)\n",
+		isBookNotFound, bookshelfv1.ReasonBookNotFound, bookshelfv1.BookshelfErrorDomain)
+	if !isBookNotFound {
+		return []string{"GET /v1/books/42: ErrorFromResponse's error is not bookshelfv1.IsBookNotFound"}
+	}
 	return nil
 }
 
