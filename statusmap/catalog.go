@@ -19,9 +19,6 @@ import (
 // option calls these functions and nothing else, so that what an error of a
 // catalog is stays in one place.
 
-// errorInfoFullName is google.rpc.ErrorInfo's protobuf full name.
-const errorInfoFullName = "google.rpc.ErrorInfo"
-
 // NewReason returns the gRPC status of an error identified, as AIP-193 asks,
 // by a reason and a domain: New(httpStatus, msg) with a
 // google.rpc.ErrorInfo{Reason: reason, Domain: domain} detail after the pin.
@@ -102,7 +99,7 @@ func HasReason(err error, domain, reason string) bool {
 // carrying a detail this binary does not know is still checked.
 func statusHasReason(p *spb.Status, domain, reason string) bool {
 	for _, detail := range p.GetDetails() {
-		if !wire.HasFullName(detail.GetTypeUrl(), errorInfoFullName) {
+		if !wire.HasFullName(detail.GetTypeUrl(), wire.ErrorInfoFullName) {
 			continue
 		}
 		info := new(errdetails.ErrorInfo)

@@ -1,6 +1,12 @@
 package main
 
-import "strings"
+import (
+	"strings"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/statusmap/statusmap/internal/wire"
+)
 
 // The plugin cannot import package statusmap, which links the Go code
 // generated from proto/statusmap/v1 (.ci/proto-check deletes that code and
@@ -15,35 +21,15 @@ import "strings"
 type grpcCode int32
 
 // maxGRPCCode is Unauthenticated, the highest code.
-const maxGRPCCode grpcCode = 16
+const maxGRPCCode = grpcCode(wire.MaxCode)
 
-// codeNames are the codes' names, as in statusmap.v1.Code (and
-// google.rpc.Code), and as grpc-go's constants in package codes.
-var codeNames = [maxGRPCCode + 1]struct{ proto, goName string }{
-	{"OK", "OK"},
-	{"CANCELLED", "Canceled"},
-	{"UNKNOWN", "Unknown"},
-	{"INVALID_ARGUMENT", "InvalidArgument"},
-	{"DEADLINE_EXCEEDED", "DeadlineExceeded"},
-	{"NOT_FOUND", "NotFound"},
-	{"ALREADY_EXISTS", "AlreadyExists"},
-	{"PERMISSION_DENIED", "PermissionDenied"},
-	{"RESOURCE_EXHAUSTED", "ResourceExhausted"},
-	{"FAILED_PRECONDITION", "FailedPrecondition"},
-	{"ABORTED", "Aborted"},
-	{"OUT_OF_RANGE", "OutOfRange"},
-	{"UNIMPLEMENTED", "Unimplemented"},
-	{"INTERNAL", "Internal"},
-	{"UNAVAILABLE", "Unavailable"},
-	{"DATA_LOSS", "DataLoss"},
-	{"UNAUTHENTICATED", "Unauthenticated"},
-}
+// String is the code's proto name, as in statusmap.v1.Code and
+// google.rpc.Code: ALREADY_EXISTS.
+func (c grpcCode) String() string { return wire.CodeNames[c] }
 
-// String is the code's proto name, ALREADY_EXISTS.
-func (c grpcCode) String() string { return codeNames[c].proto }
-
-// goName is the code's constant in grpc-go's package codes, AlreadyExists.
-func (c grpcCode) goName() string { return codeNames[c].goName }
+// goName is the code's constant in grpc-go's package codes, AlreadyExists,
+// as that package spells it.
+func (c grpcCode) goName() string { return codes.Code(c).String() }
 
 // httpStatusOfCode is statusmap.HTTPStatus, by code.
 var httpStatusOfCode = [maxGRPCCode + 1]int{200, 408, 500, 400, 504, 404, 409, 403, 503, 400, 409, 400, 501, 500, 503, 500, 401}

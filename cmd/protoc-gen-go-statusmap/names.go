@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/compiler/protogen"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -135,4 +136,51 @@ func (p *goNames) addService(f *protogen.File, s *protogen.Service) {
 			p.add(f, m.Desc, n+"_"+m.GoName+"Server", what)
 		}
 	}
+}
+
+// The Go names the plugin declares, every one at the top level of the
+// catalog's Go package: readCatalogs checks them against each other and
+// against protoc-gen-go's names, generateCatalog writes them.
+
+// domainConst is the catalog's domain constant, LibraryErrorDomain.
+func (c *catalog) domainConst() string { return c.enum.GoIdent.GoName + "Domain" }
+
+// reasonConst is the error's reason constant, ReasonBookNotFound.
+func (e *catalogError) reasonConst() string { return "Reason" + e.goName }
+
+// constructor is the error's constructor, ErrorBookNotFound.
+func (e *catalogError) constructor() string { return "Error" + e.goName }
+
+// test is the error's test, IsBookNotFound.
+func (e *catalogError) test() string { return "Is" + e.goName }
+
+// enumValuePrefix is the prefix buf's ENUM_VALUE_PREFIX lint rule asks
+// enum values to have: the enum's name in UPPER_SNAKE_CASE and "_"
+// (LibraryError: LIBRARY_ERROR_).
+func enumValuePrefix(enumName string) string {
+	var b strings.Builder
+	for i, r := range enumName {
+		if i > 0 && isUpper(r) && (!isUpper(rune(enumName[i-1])) || i+1 < len(enumName) && isLower(rune(enumName[i+1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteString(strings.ToUpper(string(r)))
+	}
+	return b.String() + "_"
+}
+
+func isUpper(r rune) bool { return r >= 'A' && r <= 'Z' }
+func isLower(r rune) bool { return r >= 'a' && r <= 'z' }
+
+// camelCase turns a reason into the Go name of its helpers:
+// BOOK_NOT_FOUND is BookNotFound, HTTP2_RESET is Http2Reset.
+func camelCase(reason string) string {
+	var b strings.Builder
+	for word := range strings.SplitSeq(reason, "_") {
+		if word == "" {
+			continue
+		}
+		b.WriteString(word[:1])
+		b.WriteString(strings.ToLower(word[1:]))
+	}
+	return b.String()
 }

@@ -122,23 +122,30 @@ func run(ctx context.Context, out io.Writer) error {
 	grpcClient := bookshelfv1.NewBookshelfServiceClient(conn)
 
 	for _, id := range []string{"1", "2", "3", "4"} {
-		// A gRPC client of the service.
-		_, err := grpcClient.GetBook(ctx, &bookshelfv1.GetBookRequest{Id: id})
-		st := status.Convert(err)
-		fmt.Fprintf(out, "book %s: gRPC %v %q, HTTPStatusOf %d\n", id, st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
-
-		// An HTTP client of the gateway in front of it.
-		resp, err := client.Get("http://" + frontLis.Addr().String() + "/v1/books/" + id)
-		if err != nil {
+		if err := askBoth(ctx, out, grpcClient, client, "http://"+frontLis.Addr().String(), id); err != nil {
 			return err
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		fmt.Fprintf(out, "        gateway: %s", resp.Status)
-		if allow := resp.Header.Get("Allow"); allow != "" {
-			fmt.Fprintf(out, ", Allow: %s", allow)
-		}
-		fmt.Fprintln(out)
 	}
+	return nil
+}
+
+// askBoth asks for book id twice and prints both answers: as a gRPC client
+// of the service, and as an HTTP client of the gateway in front of it.
+func askBoth(ctx context.Context, out io.Writer, grpcClient bookshelfv1.BookshelfServiceClient, client *http.Client, frontURL, id string) error {
+	_, err := grpcClient.GetBook(ctx, &bookshelfv1.GetBookRequest{Id: id})
+	st := status.Convert(err)
+	fmt.Fprintf(out, "book %s: gRPC %v %q, HTTPStatusOf %d\n", id, st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
+
+	resp, err := client.Get(frontURL + "/v1/books/" + id)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	fmt.Fprintf(out, "        gateway: %s", resp.Status)
+	if allow := resp.Header.Get("Allow"); allow != "" {
+		fmt.Fprintf(out, ", Allow: %s", allow)
+	}
+	fmt.Fprintln(out)
 	return nil
 }

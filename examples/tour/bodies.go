@@ -114,46 +114,71 @@ func collectBodies(ctx context.Context, dir string, format gateway.Format, steps
 		return nil, err
 	}
 
+	c := bodyCollector{rec: rec, client: client, gatewayURL: srv.gatewayURL, plainURL: plainURL, dir: dir, format: format}
 	var cases []bodyCase
 	for i, s := range steps {
-		rec.reset()
-		resp, body, err := send(ctx, client, srv.gatewayURL, s)
+		bc, err := c.collect(ctx, i, s)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", s.method, s.path, err)
-		}
-		sp, streamed := rec.last()
-		if resp.StatusCode < 400 && !(streamed && sp != nil) {
-			continue
-		}
-		kind := bodyKind(format, streamed, resp)
-		if kind == "stream" {
-			body = lastLine(body)
-		}
-		c := bodyCase{
-			Format:   format.String(),
-			Kind:     kind,
-			Request:  s.method + " " + s.path,
-			What:     s.what,
-			Body:     fmt.Sprintf("%s/%02d-%d.json", format, i, resp.StatusCode),
-			HTTP:     resp.StatusCode,
-			MimeType: resp.Header.Get("Content-Type"),
-		}
-		c.Source = "grpc"
-		if sp == nil {
-			c.Source = "grpc-gateway"
-			if sp, err = plainStatus(ctx, client, plainURL, s); err != nil {
-				return nil, fmt.Errorf("%s: %w", c.Request, err)
-			}
-		}
-		if err := c.expect(sp); err != nil {
-			return nil, fmt.Errorf("%s: %w", c.Request, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(c.Body)), body, 0o644); err != nil {
 			return nil, err
 		}
-		cases = append(cases, c)
+		if bc != nil {
+			cases = append(cases, *bc)
+		}
 	}
 	return cases, nil
+}
+
+// bodyCollector sends steps to a gateway writing format, the gRPC status
+// each RPC ended with recorded by rec, and to a plain grpc-gateway at
+// plainURL for the statuses of errors grpc-gateway itself answers.
+type bodyCollector struct {
+	rec                  *statusRecorder
+	client               *http.Client
+	gatewayURL, plainURL string
+	dir                  string
+	format               gateway.Format
+}
+
+// collect sends step i and writes its error body, checked against the
+// gRPC status it stands for; nil when the step's answer carries none.
+func (c bodyCollector) collect(ctx context.Context, i int, s step) (*bodyCase, error) {
+	c.rec.reset()
+	resp, body, err := send(ctx, c.client, c.gatewayURL, s)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", s.method, s.path, err)
+	}
+	sp, streamed := c.rec.last()
+	if resp.StatusCode < 400 && !(streamed && sp != nil) {
+		return nil, nil
+	}
+	kind := bodyKind(c.format, streamed, resp)
+	if kind == "stream" {
+		body = lastLine(body)
+	}
+	bc := &bodyCase{
+		Format:   c.format.String(),
+		Kind:     kind,
+		Request:  s.method + " " + s.path,
+		What:     s.what,
+		Body:     fmt.Sprintf("%s/%02d-%d.json", c.format, i, resp.StatusCode),
+		HTTP:     resp.StatusCode,
+		MimeType: resp.Header.Get("Content-Type"),
+	}
+	bc.Source = "grpc"
+	if sp == nil {
+		// No RPC ended with an error: grpc-gateway answered on its own.
+		bc.Source = "grpc-gateway"
+		if sp, err = plainStatus(ctx, c.client, c.plainURL, s); err != nil {
+			return nil, fmt.Errorf("%s: %w", bc.Request, err)
+		}
+	}
+	if err := bc.expect(sp); err != nil {
+		return nil, fmt.Errorf("%s: %w", bc.Request, err)
+	}
+	if err := os.WriteFile(filepath.Join(c.dir, filepath.FromSlash(bc.Body)), body, 0o644); err != nil {
+		return nil, err
+	}
+	return bc, nil
 }
 
 // bodyKind is the message a client decodes an error response's body as, as

@@ -36,7 +36,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -44,13 +43,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 	"github.com/statusmap/statusmap/statusmap"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 )
 
@@ -85,97 +81,6 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tour:", err)
 		os.Exit(1)
-	}
-}
-
-// servers are the tour's three servers.
-type servers struct {
-	gatewayURL string
-	grpcAddr   string
-	stop       func()
-}
-
-// start runs the upstream REST API, the gRPC server and the gateway on the
-// given addresses ("127.0.0.1:0" picks a free port).
-func start(httpAddr, grpcAddr string) (*servers, error) {
-	return startWith(httpAddr, grpcAddr, gatewayOptions(gateway.FormatStatus), nil)
-}
-
-// startWith is start with options for the gateway and for its connection
-// to the gRPC server.
-func startWith(httpAddr, grpcAddr string, gatewayOpts []gateway.Option, dialOpts []grpc.DialOption) (*servers, error) {
-	var stops []func()
-	stopAll := func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
-		}
-	}
-	listen := func(addr string) (net.Listener, error) {
-		lis, err := net.Listen("tcp", addr)
-		if err != nil {
-			stopAll()
-		}
-		return lis, err
-	}
-
-	// The upstream REST API the shelf calls for remote books.
-	upLis, err := listen("127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	upstream := &http.Server{Handler: http.HandlerFunc(upstreamAPI), ReadHeaderTimeout: 5 * time.Second}
-	go upstream.Serve(upLis)
-	stops = append(stops, func() { upstream.Close() })
-
-	// The gRPC server, translating its handlers' Go errors at the edge.
-	grpcLis, err := listen(grpcAddr)
-	if err != nil {
-		return nil, err
-	}
-	grpcServer := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(statusmap.UnaryServerInterceptor()),
-		grpc.ChainStreamInterceptor(statusmap.StreamServerInterceptor()),
-	)
-	client := &http.Client{Timeout: 5 * time.Second}
-	bookshelfv1.RegisterBookshelfServiceServer(grpcServer, newShelf("http://"+upLis.Addr().String(), client))
-	go grpcServer.Serve(grpcLis)
-	stops = append(stops, grpcServer.Stop, client.CloseIdleConnections)
-
-	// The gateway: one line installs statusmap.
-	mux := runtime.NewServeMux(gateway.ServeMuxOptions(gatewayOpts...)...)
-	ctx, cancel := context.WithCancel(context.Background())
-	stops = append(stops, cancel)
-	err = bookshelfv1.RegisterBookshelfServiceHandlerFromEndpoint(ctx, mux, grpcLis.Addr().String(),
-		append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dialOpts...))
-	if err != nil {
-		stopAll()
-		return nil, err
-	}
-	httpLis, err := listen(httpAddr)
-	if err != nil {
-		return nil, err
-	}
-	front := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go front.Serve(httpLis)
-	stops = append(stops, func() { front.Close() })
-
-	return &servers{gatewayURL: "http://" + httpLis.Addr().String(), grpcAddr: grpcLis.Addr().String(), stop: stopAll}, nil
-}
-
-// upstreamAPI is a REST API that is having a bad day: its remote books are
-// behind a gateway that is down, and one sits behind a proxy that wants
-// credentials.
-func upstreamAPI(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.URL.Path == "/books/proxied":
-		w.Header().Set("Proxy-Authenticate", `Basic realm="upstream"`)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusProxyAuthRequired)
-		io.WriteString(w, `{"error_code":"PROXY.0407","error_msg":"proxy credentials required","request_id":"up-7"}`)
-	default:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>\n")
 	}
 }
 
@@ -228,69 +133,94 @@ func tour(ctx context.Context, out io.Writer, steps []step) error {
 	defer client.CloseIdleConnections()
 
 	fmt.Fprintf(out, "statusmap tour: gRPC server on %s, gateway on %s\n\n", srv.grpcAddr, srv.gatewayURL)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tREQUEST\tSTATUS\tgRPC CODE\tHEADERS\tBODY")
-	var failures []string
-	var rateLimited, notFound *http.Response
-	for i, s := range steps {
-		resp, body, err := send(ctx, client, srv.gatewayURL, s)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", s.method, s.path, err)
-		}
-		mark := "ok"
-		if resp.StatusCode != s.want {
-			mark = "FAIL"
-			failures = append(failures, fmt.Sprintf("%s %s: got %d; want %d", s.method, s.path, resp.StatusCode, s.want))
-		}
-		if s.want >= 400 && i < 17 && !documented(resp.StatusCode) {
-			mark = "FAIL"
-			failures = append(failures, fmt.Sprintf("%s %s: %d is not documented", s.method, s.path, resp.StatusCode))
-		}
-		if s.path == "/v1/books/hot" {
-			rateLimited = resp
-			rateLimited.Body = io.NopCloser(strings.NewReader(string(body)))
-		}
-		if s.path == "/v1/books/42" && notFound == nil {
-			notFound = resp
-			notFound.Body = io.NopCloser(strings.NewReader(string(body)))
-		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%d %s\t%s\t%s\t%s\n", mark, s.method, s.path, resp.StatusCode, http.StatusText(resp.StatusCode),
-			grpcCode(resp, body), interestingHeaders(resp.Header), excerpt(body, 60))
-		fmt.Fprintf(tw, "\t  %s\t\t\t\t\n", s.what)
-	}
-	if err := tw.Flush(); err != nil {
+	run, err := sendSteps(ctx, out, client, srv.gatewayURL, steps)
+	if err != nil {
 		return err
 	}
-
-	// The way back: the 503 read into a gRPC error again.
-	if rateLimited != nil {
-		err := gateway.ErrorFromResponse(rateLimited)
-		st := status.Convert(err)
-		fmt.Fprintf(out, "\nErrorFromResponse(503 response) = code %v, message %q, HTTPStatusOf %d", st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
-		for _, d := range st.Details() {
-			if r, ok := d.(*errdetails.RetryInfo); ok {
-				fmt.Fprintf(out, ", RetryInfo %v", r.GetRetryDelay().AsDuration())
-			}
-		}
-		fmt.Fprintln(out)
+	failures := run.failures
+	if run.rateLimited != nil {
+		showRetryInfo(out, run.rateLimited)
 	}
-	// The error catalog's side of it: the shelf answered with the generated
-	// bookshelfv1.ErrorBookNotFound, and a REST client recognises it with
-	// the generated bookshelfv1.IsBookNotFound, as a gRPC client would.
-	if notFound != nil {
-		err := gateway.ErrorFromResponse(notFound)
-		isBookNotFound := bookshelfv1.IsBookNotFound(err)
-		fmt.Fprintf(out, "ErrorFromResponse(404 response): bookshelfv1.IsBookNotFound = %v (reason %s, domain %s)\n",
-			isBookNotFound, bookshelfv1.ReasonBookNotFound, bookshelfv1.BookshelfErrorDomain)
-		if !isBookNotFound {
-			failures = append(failures, "GET /v1/books/42: ErrorFromResponse's error is not bookshelfv1.IsBookNotFound")
-		}
+	if run.notFound != nil {
+		failures = append(failures, checkCatalogError(out, run.notFound)...)
 	}
 
 	if len(failures) > 0 {
 		return errors.New("responses differ from the documented table:\n  " + strings.Join(failures, "\n  "))
 	}
 	fmt.Fprintf(out, "\nall %d responses are what the documented table says.\n", len(steps))
+	return nil
+}
+
+// stepsRun is what running the steps found: the responses that differ from
+// the table, and the two responses the tour reads back afterwards, their
+// bodies kept.
+type stepsRun struct {
+	failures              []string
+	rateLimited, notFound *http.Response
+}
+
+// sendSteps sends every step and prints its row of the table.
+func sendSteps(ctx context.Context, out io.Writer, client *http.Client, base string, steps []step) (stepsRun, error) {
+	var run stepsRun
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tREQUEST\tSTATUS\tgRPC CODE\tHEADERS\tBODY")
+	for i, s := range steps {
+		resp, body, err := send(ctx, client, base, s)
+		if err != nil {
+			return run, fmt.Errorf("%s %s: %w", s.method, s.path, err)
+		}
+		mark := "ok"
+		if resp.StatusCode != s.want {
+			mark = "FAIL"
+			run.failures = append(run.failures, fmt.Sprintf("%s %s: got %d; want %d", s.method, s.path, resp.StatusCode, s.want))
+		}
+		// The first 17 steps are the documented table's rows; the extras
+		// after them may answer what the table does not list.
+		if s.want >= 400 && i < 17 && !documented(resp.StatusCode) {
+			mark = "FAIL"
+			run.failures = append(run.failures, fmt.Sprintf("%s %s: %d is not documented", s.method, s.path, resp.StatusCode))
+		}
+		if s.path == "/v1/books/hot" {
+			run.rateLimited = resp
+			run.rateLimited.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		if s.path == "/v1/books/42" && run.notFound == nil {
+			run.notFound = resp
+			run.notFound.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%d %s\t%s\t%s\t%s\n", mark, s.method, s.path, resp.StatusCode, http.StatusText(resp.StatusCode),
+			grpcCode(resp, body), interestingHeaders(resp.Header), excerpt(body, 60))
+		fmt.Fprintf(tw, "\t  %s\t\t\t\t\n", s.what)
+	}
+	return run, tw.Flush()
+}
+
+// showRetryInfo shows the way back: the 503 read into a gRPC error again.
+func showRetryInfo(out io.Writer, rateLimited *http.Response) {
+	err := gateway.ErrorFromResponse(rateLimited)
+	st := status.Convert(err)
+	fmt.Fprintf(out, "\nErrorFromResponse(503 response) = code %v, message %q, HTTPStatusOf %d", st.Code(), st.Message(), statusmap.HTTPStatusOf(err))
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			fmt.Fprintf(out, ", RetryInfo %v", r.GetRetryDelay().AsDuration())
+		}
+	}
+	fmt.Fprintln(out)
+}
+
+// checkCatalogError shows the error catalog's side of it: the shelf
+// answered with the generated bookshelfv1.ErrorBookNotFound, and a REST
+// client recognises it with the generated bookshelfv1.IsBookNotFound, as a
+// gRPC client would. It returns the failure when it does not.
+func checkCatalogError(out io.Writer, notFound *http.Response) []string {
+	err := gateway.ErrorFromResponse(notFound)
+	isBookNotFound := bookshelfv1.IsBookNotFound(err)
+	fmt.Fprintf(out, "ErrorFromResponse(404 response): bookshelfv1.IsBookNotFound = %v (reason %s, domain %s)\n",
+		isBookNotFound, bookshelfv1.ReasonBookNotFound, bookshelfv1.BookshelfErrorDomain)
+	if !isBookNotFound {
+		return []string{"GET /v1/books/42: ErrorFromResponse's error is not bookshelfv1.IsBookNotFound"}
+	}
 	return nil
 }
 
@@ -365,31 +295,6 @@ func excerpt(body []byte, n int) string {
 		return s[:n] + "..."
 	}
 	return s
-}
-
-// serveForever runs the servers on fixed ports until ctx is done.
-func serveForever(ctx context.Context, httpAddr, grpcAddr string, out io.Writer) error {
-	srv, err := start(httpAddr, grpcAddr)
-	if err != nil {
-		return err
-	}
-	defer srv.stop()
-	fmt.Fprintf(out, "gateway on %s, gRPC server on %s; try (Ctrl-C to stop):\n\n", srv.gatewayURL, srv.grpcAddr)
-	for _, s := range steps {
-		line := "curl -i"
-		if s.method != "GET" {
-			line += " -X " + s.method
-		}
-		for i := 0; i+1 < len(s.header); i += 2 {
-			line += fmt.Sprintf(" -H '%s: %s'", s.header[i], s.header[i+1])
-		}
-		if s.body != "" {
-			line += fmt.Sprintf(" -H 'Content-Type: application/json' -d '%s'", s.body)
-		}
-		fmt.Fprintf(out, "# %d: %s\n%s '%s%s'\n", s.want, s.what, line, srv.gatewayURL, s.path)
-	}
-	<-ctx.Done()
-	return nil
 }
 
 // documented reports whether an HTTP status is a row of statusmap's table.

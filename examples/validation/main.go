@@ -68,45 +68,17 @@ func tour(ctx context.Context, out io.Writer) error {
 	bad := 0
 	rows := append([]request{{what: "a valid order", body: validRequest}}, requests...)
 	for _, r := range rows {
-		resp, body, err := post(ctx, client, srv.gatewayURL, r.body)
+		httpStatus, st, err := ask(ctx, client, srv.gatewayURL, r)
 		if err != nil {
 			return err
 		}
-		st := status.Convert(gateway.ErrorFromResponse(&http.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: io.NopCloser(strings.NewReader(string(body)))}))
-		if resp.StatusCode < 300 {
-			st = status.New(codes.OK, "")
-		}
 		fields := badRequestFields(st)
-		got := make(map[string]bool)
-		for _, f := range fields {
-			got[f.GetField()] = true
-		}
 		mark := "ok"
-		for _, want := range r.fields {
-			if !got[want] {
-				mark = "!!"
-			}
-		}
-		if len(fields) != len(r.fields) {
+		if !sameFields(fields, r.fields) {
 			mark = "!!"
-		}
-		if mark != "ok" {
 			bad++
 		}
-		fmt.Fprintf(tw, "%s  %s\t%d %s\t%v\t", mark, r, resp.StatusCode, http.StatusText(resp.StatusCode), st.Code())
-		if len(fields) == 0 {
-			fmt.Fprintln(tw, "-\t-\t-")
-		}
-		for i, f := range fields {
-			if i > 0 {
-				fmt.Fprint(tw, "\t\t\t")
-			}
-			field := f.GetField()
-			if field == "" {
-				field = "(the message)"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", field, f.GetReason(), f.GetDescription())
-		}
+		printRow(tw, mark, r, httpStatus, st.Code(), fields)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -116,6 +88,55 @@ func tour(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "\n%d requests, every field error where expected\n", len(rows))
 	return nil
+}
+
+// ask posts r's body and reads the answer back as a REST client would,
+// with ErrorFromResponse: its HTTP status and its gRPC status (OK for a
+// success).
+func ask(ctx context.Context, client *http.Client, gatewayURL string, r request) (int, *status.Status, error) {
+	resp, body, err := post(ctx, client, gatewayURL, r.body)
+	if err != nil {
+		return 0, nil, err
+	}
+	st := status.Convert(gateway.ErrorFromResponse(&http.Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: io.NopCloser(strings.NewReader(string(body)))}))
+	if resp.StatusCode < 300 {
+		st = status.New(codes.OK, "")
+	}
+	return resp.StatusCode, st, nil
+}
+
+// sameFields reports whether the violations name exactly the JSON paths
+// want maps to (protovalidate's paths to the JSON paths the gateway
+// writes): each of them, and no more violations than that.
+func sameFields(fields []*errdetails.BadRequest_FieldViolation, want map[string]string) bool {
+	got := make(map[string]bool)
+	for _, f := range fields {
+		got[f.GetField()] = true
+	}
+	for _, w := range want {
+		if !got[w] {
+			return false
+		}
+	}
+	return len(fields) == len(want)
+}
+
+// printRow prints a request's row of the table, a line a field violation.
+func printRow(tw io.Writer, mark string, r request, httpStatus int, code codes.Code, fields []*errdetails.BadRequest_FieldViolation) {
+	fmt.Fprintf(tw, "%s  %s\t%d %s\t%v\t", mark, r, httpStatus, http.StatusText(httpStatus), code)
+	if len(fields) == 0 {
+		fmt.Fprintln(tw, "-\t-\t-")
+	}
+	for i, f := range fields {
+		if i > 0 {
+			fmt.Fprint(tw, "\t\t\t")
+		}
+		field := f.GetField()
+		if field == "" {
+			field = "(the message)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", field, f.GetReason(), f.GetDescription())
+	}
 }
 
 // badRequestFields are the field violations of st's BadRequest details.

@@ -114,6 +114,10 @@ func Status(err error) *status.Status {
 	return statusWithin(err, &budget)
 }
 
+// statusWithin is Walk specialised to Status's test, as find is to a type
+// test: a visit closure that captured the status found would be allocated,
+// and a generic walk taking the test as a function measured 1.5 to 2 times
+// slower than these loops.
 func statusWithin(err error, budget *int) *status.Status {
 	for err != nil && *budget > 0 {
 		*budget--

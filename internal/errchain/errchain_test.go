@@ -66,3 +66,13 @@ func TestBoundedOnCycles(t *testing.T) {
 		t.Error("Find found a type that is not there")
 	}
 }
+
+// TestFindDoesNotAllocate: Find is on the gateway's hot path (the status
+// of every error); its one walk with Status and Walk must not cost it an
+// allocation.
+func TestFindDoesNotAllocate(t *testing.T) {
+	wrapped := fmt.Errorf("w: %w", errors.Join(errors.New("a"), &selfWrapping{}))
+	if allocs := testing.AllocsPerRun(100, func() { errchain.Find[*selfWrapping](wrapped) }); allocs != 0 {
+		t.Errorf("Find allocates %v times", allocs)
+	}
+}

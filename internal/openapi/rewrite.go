@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/statusmap/statusmap/internal/httpwire"
 )
 
 // The names the rewrite gives what it adds. They live in statusmap's own
@@ -25,7 +27,7 @@ const (
 	anySchema    = "google.protobuf.Any"
 
 	jsonMediaType    = "application/json"
-	problemMediaType = "application/problem+json"
+	problemMediaType = httpwire.ProblemMediaType
 )
 
 // rewriter rewrites one document.
@@ -59,12 +61,42 @@ type rpcStatus struct {
 // httpMethods are the operations of a path item.
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
+// run rewrites the document in place: every operation's responses, then
+// the schemas and shared responses they point at.
 func (r *rewriter) run() error {
 	if r.rewritten() {
 		// Its generated 200s and default are gone, so what other options
 		// would make of it cannot be known; the generated document can.
 		return errors.New("already rewritten by statusmap-openapi; rewrite the generated document")
 	}
+	r.sortRPCs()
+	schemas, err := r.schemas()
+	if err != nil {
+		return err
+	}
+	r.findStatus(schemas)
+	if err := r.rewriteOperations(); err != nil {
+		return err
+	}
+	if err := r.checkRPCs(); err != nil {
+		return err
+	}
+	if err := r.addSchemas(schemas); err != nil {
+		return err
+	}
+	if err := r.addResponses(); err != nil {
+		return err
+	}
+	if r.v == 2 {
+		return r.addProduces()
+	}
+	return nil
+}
+
+// sortRPCs fills r.rpcs from the configuration, sorted, so that an
+// operation two entries could claim always gets the same one (a map's
+// order would change from run to run).
+func (r *rewriter) sortRPCs() {
 	for rpc, s := range r.cfg.SuccessByRPC {
 		svc, m, _ := splitRPC(rpc)
 		r.rpcs = append(r.rpcs, rpcStatus{rpc: rpc, service: svc, operationID: svc + "_" + m, status: s})
@@ -78,45 +110,33 @@ func (r *rewriter) run() error {
 		}
 		return r.rpcs[i].rpc < r.rpcs[j].rpc
 	})
+}
 
-	schemas, err := r.schemas()
-	if err != nil {
-		return err
-	}
-	r.findStatus(schemas)
-
+// rewriteOperations rewrites the operations of every path, in the
+// document's order. OpenAPI 2.0 has no trace operation: a "trace" key
+// there is not one.
+func (r *rewriter) rewriteOperations() error {
 	paths := r.root.object("paths")
-	if paths != nil {
-		for _, p := range paths.keys {
-			item, ok := paths.vals[p].(*object)
+	if paths == nil {
+		return nil
+	}
+	for _, p := range paths.keys {
+		item, ok := paths.vals[p].(*object)
+		if !ok {
+			continue
+		}
+		for _, method := range httpMethods {
+			if method == "trace" && r.v == 2 {
+				continue
+			}
+			op, ok := item.vals[method].(*object)
 			if !ok {
 				continue
 			}
-			for _, method := range httpMethods {
-				if method == "trace" && r.v == 2 {
-					continue
-				}
-				op, ok := item.vals[method].(*object)
-				if !ok {
-					continue
-				}
-				if err := r.operation(op, method); err != nil {
-					return fmt.Errorf("paths[%q].%s: %w", p, method, err)
-				}
+			if err := r.operation(op, method); err != nil {
+				return fmt.Errorf("paths[%q].%s: %w", p, method, err)
 			}
 		}
-	}
-	if err := r.checkRPCs(); err != nil {
-		return err
-	}
-	if err := r.addSchemas(schemas); err != nil {
-		return err
-	}
-	if err := r.addResponses(); err != nil {
-		return err
-	}
-	if r.v == 2 {
-		return r.addProduces()
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package openapi
 
+import "github.com/statusmap/statusmap/internal/wire"
+
 // addSchemas adds the schemas of the error bodies: the configured
 // format's, the problem (a request can always ask for one), and
 // google.rpc.Status and google.protobuf.Any when the generator did not
@@ -7,13 +9,10 @@ package openapi
 func (r *rewriter) addSchemas(schemas *object) error {
 	if r.anyRef == "" {
 		r.anyRef = r.schemaRef(anySchema)
-		setSorted(schemas, anySchema, obj(
-			"type", "object",
-			"description", "A google.protobuf.Any in its JSON form: the message's type URL as \"@type\", and its fields.",
-			"properties", obj("@type", obj("type", "string")),
-			"additionalProperties", true,
-		))
+		setSorted(schemas, anySchema, anyJSONSchema())
 	}
+	// One details array serves every body that carries the status details,
+	// so that they cannot describe them differently.
 	details := obj(
 		"type", "array",
 		"items", obj("$ref", r.anyRef),
@@ -21,17 +20,56 @@ func (r *rewriter) addSchemas(schemas *object) error {
 	)
 	if r.statusRef == "" {
 		r.statusRef = r.schemaRef(statusSchema)
-		setSorted(schemas, statusSchema, obj(
+		setSorted(schemas, statusSchema, statusBodySchema(details))
+	}
+	setSorted(schemas, problemSchema, problemBodySchema(details))
+	if r.cfg.Format == FormatGoogle {
+		setSorted(schemas, googleBodySchema, obj(
 			"type", "object",
-			"description", "google.rpc.Status: the gRPC status code, its message and its details.",
-			"properties", obj(
-				"code", obj("type", "integer", "format", "int32", "description", "The gRPC status code."),
-				"message", obj("type", "string"),
-				"details", details,
-			),
+			"description", "The error envelope of Google's API design guide, AIP-193 (statusmap.v1.GoogleErrorBody).",
+			"properties", obj("error", obj("$ref", r.schemaRef(googleErrorSchema))),
+			"required", []any{"error"},
+		))
+		setSorted(schemas, googleErrorSchema, googleErrorBodySchema(details))
+	}
+	if r.streamSet {
+		setSorted(schemas, streamErrorSchema, obj(
+			"type", "object",
+			"description", "A server stream's error as grpc-gateway writes it, before the first message with the error's status and after it as the stream's last chunk.",
+			"properties", obj("error", obj("$ref", r.statusRef)),
 		))
 	}
-	setSorted(schemas, problemSchema, obj(
+	return nil
+}
+
+// anyJSONSchema is google.protobuf.Any's schema, for a generator that did
+// not define one.
+func anyJSONSchema() *object {
+	return obj(
+		"type", "object",
+		"description", "A google.protobuf.Any in its JSON form: the message's type URL as \"@type\", and its fields.",
+		"properties", obj("@type", obj("type", "string")),
+		"additionalProperties", true,
+	)
+}
+
+// statusBodySchema is google.rpc.Status's schema, for a generator that did
+// not define one.
+func statusBodySchema(details *object) *object {
+	return obj(
+		"type", "object",
+		"description", "google.rpc.Status: the gRPC status code, its message and its details.",
+		"properties", obj(
+			"code", obj("type", "integer", "format", "int32", "description", "The gRPC status code."),
+			"message", obj("type", "string"),
+			"details", details,
+		),
+	)
+}
+
+// problemBodySchema is statusmap.v1.Problem's schema.
+func problemBodySchema(details *object) *object {
+	return obj(
 		"type", "object",
 		"description", "An RFC 9457 problem (statusmap.v1.Problem), as application/problem+json: "+
 			"the error body when the gateway's format is \"problem\", and whenever the request's Accept header prefers application/problem+json.",
@@ -45,34 +83,23 @@ func (r *rewriter) addSchemas(schemas *object) error {
 			"details", details,
 		),
 		"required", []any{"type", "title", "status", "detail", "grpcCode", "details"},
-	))
-	if r.cfg.Format == FormatGoogle {
-		setSorted(schemas, googleBodySchema, obj(
-			"type", "object",
-			"description", "The error envelope of Google's API design guide, AIP-193 (statusmap.v1.GoogleErrorBody).",
-			"properties", obj("error", obj("$ref", r.schemaRef(googleErrorSchema))),
-			"required", []any{"error"},
-		))
-		setSorted(schemas, googleErrorSchema, obj(
-			"type", "object",
-			"description", "The error of an AIP-193 envelope (statusmap.v1.GoogleError).",
-			"properties", obj(
-				"code", obj("type", "integer", "format", "int32", "description", "The HTTP status code of the response."),
-				"message", obj("type", "string", "description", "The error message."),
-				"status", obj("type", "string", "description", "The gRPC status code's canonical name, such as \"NOT_FOUND\"."),
-				"details", details,
-			),
-			"required", []any{"code", "message", "status", "details"},
-		))
-	}
-	if r.streamSet {
-		setSorted(schemas, streamErrorSchema, obj(
-			"type", "object",
-			"description", "A server stream's error as grpc-gateway writes it, before the first message with the error's status and after it as the stream's last chunk.",
-			"properties", obj("error", obj("$ref", r.statusRef)),
-		))
-	}
-	return nil
+	)
+}
+
+// googleErrorBodySchema is statusmap.v1.GoogleError's schema, the error of
+// an AIP-193 envelope.
+func googleErrorBodySchema(details *object) *object {
+	return obj(
+		"type", "object",
+		"description", "The error of an AIP-193 envelope (statusmap.v1.GoogleError).",
+		"properties", obj(
+			"code", obj("type", "integer", "format", "int32", "description", "The HTTP status code of the response."),
+			"message", obj("type", "string", "description", "The error message."),
+			"status", obj("type", "string", "description", "The gRPC status code's canonical name, such as \"NOT_FOUND\"."),
+			"details", details,
+		),
+		"required", []any{"code", "message", "status", "details"},
+	)
 }
 
 // bodyRef returns the schema of the configured format's error body.
@@ -165,14 +192,19 @@ func (r *rewriter) headers(status int) *object {
 		required               bool
 	}
 	var hs []header
-	switch status {
-	case 401:
+	// Which status asks which header is wire.ChallengeHeader's rule, the
+	// gateway's writer's too; how the document spells and describes each
+	// header is this function's.
+	switch wire.ChallengeHeader(status) {
+	case "Www-Authenticate":
 		hs = append(hs, header{"WWW-Authenticate", "The authentication challenges (RFC 9110, section 11.6.1): those the error names, else " + quote(r.cfg.WWWAuthenticate) + ".", "string", true})
-	case 405:
+	case "Allow":
 		hs = append(hs, header{"Allow", "The methods the resource supports (RFC 9110, section 10.2.1): those the error names, else those the gateway routes for the path. " +
 			"Sent with every 405, empty when the resource allows no method.", "string", true})
-	case 407:
+	case "Proxy-Authenticate":
 		hs = append(hs, header{"Proxy-Authenticate", "The proxy's authentication challenges (RFC 9110, section 11.7.1): those the error names, else " + quote(r.cfg.ProxyAuthenticate) + ".", "string", true})
+	}
+	switch status {
 	case 0, 429, 503:
 		hs = append(hs, header{"Retry-After", "How many seconds to wait before retrying (RFC 9110, section 10.2.3): sent with any error status, listed or not, whose error carries a google.rpc.RetryInfo.", "integer", false})
 	}

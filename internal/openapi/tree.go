@@ -199,51 +199,17 @@ func encodeJSON(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// writeJSON writes v at the given indentation, as encoding/json's indenting
+// Encoder does, stopping once the output passes MaxOutputSize.
 func writeJSON(buf *bytes.Buffer, v any, indent string) error {
 	if buf.Len() > MaxOutputSize {
 		return errOutputTooLarge
 	}
 	switch t := v.(type) {
 	case *object:
-		if len(t.keys) == 0 {
-			buf.WriteString("{}")
-			return nil
-		}
-		inner := indent + "  "
-		buf.WriteString("{\n")
-		for i, k := range t.keys {
-			buf.WriteString(inner)
-			writeJSONString(buf, k)
-			buf.WriteString(": ")
-			if err := writeJSON(buf, t.vals[k], inner); err != nil {
-				return err
-			}
-			if i < len(t.keys)-1 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
-		}
-		buf.WriteString(indent)
-		buf.WriteByte('}')
+		return writeJSONObject(buf, t, indent)
 	case []any:
-		if len(t) == 0 {
-			buf.WriteString("[]")
-			return nil
-		}
-		inner := indent + "  "
-		buf.WriteString("[\n")
-		for i, item := range t {
-			buf.WriteString(inner)
-			if err := writeJSON(buf, item, inner); err != nil {
-				return err
-			}
-			if i < len(t)-1 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
-		}
-		buf.WriteString(indent)
-		buf.WriteByte(']')
+		return writeJSONArray(buf, t, indent)
 	case string:
 		writeJSONString(buf, t)
 	case number:
@@ -262,6 +228,54 @@ func writeJSON(buf *bytes.Buffer, v any, indent string) error {
 	default:
 		return fmt.Errorf("cannot write %T as JSON", v)
 	}
+	return nil
+}
+
+// writeJSONObject writes an object's members, one a line, in its order.
+func writeJSONObject(buf *bytes.Buffer, t *object, indent string) error {
+	if len(t.keys) == 0 {
+		buf.WriteString("{}")
+		return nil
+	}
+	inner := indent + "  "
+	buf.WriteString("{\n")
+	for i, k := range t.keys {
+		buf.WriteString(inner)
+		writeJSONString(buf, k)
+		buf.WriteString(": ")
+		if err := writeJSON(buf, t.vals[k], inner); err != nil {
+			return err
+		}
+		if i < len(t.keys)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(indent)
+	buf.WriteByte('}')
+	return nil
+}
+
+// writeJSONArray writes an array's items, one a line.
+func writeJSONArray(buf *bytes.Buffer, t []any, indent string) error {
+	if len(t) == 0 {
+		buf.WriteString("[]")
+		return nil
+	}
+	inner := indent + "  "
+	buf.WriteString("[\n")
+	for i, item := range t {
+		buf.WriteString(inner)
+		if err := writeJSON(buf, item, inner); err != nil {
+			return err
+		}
+		if i < len(t)-1 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(indent)
+	buf.WriteByte(']')
 	return nil
 }
 

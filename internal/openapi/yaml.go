@@ -102,17 +102,6 @@ func (m *measurer) cost(n *yaml.Node, depth int) (yamlCost, error) {
 		m.written++
 	}
 	var c yamlCost
-	add := func(d yamlCost) error {
-		c.values += d.values
-		c.text += d.text
-		if c.values > MaxValues {
-			return tooManyValues("its aliases expanded, the document has")
-		}
-		if c.text > MaxText {
-			return fmt.Errorf("%w: its aliases expanded, the document has more than %d bytes of keys and strings; the limit is %d", ErrTooLarge, MaxText, MaxText)
-		}
-		return nil
-	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
@@ -124,22 +113,11 @@ func (m *measurer) cost(n *yaml.Node, depth int) (yamlCost, error) {
 		}
 		c = d
 	case yaml.MappingNode, yaml.SequenceNode:
-		c.values = 1
-		for i, child := range n.Content {
-			if n.Kind == yaml.MappingNode && i%2 == 0 {
-				if err := add(yamlCost{text: len(child.Value)}); err != nil {
-					return yamlCost{}, err
-				}
-				continue
-			}
-			d, err := m.cost(child, depth+1)
-			if err != nil {
-				return yamlCost{}, err
-			}
-			if err := add(d); err != nil {
-				return yamlCost{}, err
-			}
+		d, err := m.collectionCost(n, depth)
+		if err != nil {
+			return yamlCost{}, err
 		}
+		c = d
 	default:
 		c = yamlCost{values: 1, text: len(n.Value)}
 	}
@@ -147,6 +125,42 @@ func (m *measurer) cost(n *yaml.Node, depth int) (yamlCost, error) {
 		m.done[n] = c
 	}
 	return c, nil
+}
+
+// collectionCost is the cost of a mapping or a sequence: itself, its
+// keys' text and its values' costs, checked after each is added so that
+// the sum stops at the first that passes a bound.
+func (m *measurer) collectionCost(n *yaml.Node, depth int) (yamlCost, error) {
+	c := yamlCost{values: 1}
+	for i, child := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			if err := c.add(yamlCost{text: len(child.Value)}); err != nil {
+				return yamlCost{}, err
+			}
+			continue
+		}
+		d, err := m.cost(child, depth+1)
+		if err != nil {
+			return yamlCost{}, err
+		}
+		if err := c.add(d); err != nil {
+			return yamlCost{}, err
+		}
+	}
+	return c, nil
+}
+
+// add adds d to c, refusing a sum over MaxValues or MaxText.
+func (c *yamlCost) add(d yamlCost) error {
+	c.values += d.values
+	c.text += d.text
+	if c.values > MaxValues {
+		return tooManyValues("its aliases expanded, the document has")
+	}
+	if c.text > MaxText {
+		return fmt.Errorf("%w: its aliases expanded, the document has more than %d bytes of keys and strings; the limit is %d", ErrTooLarge, MaxText, MaxText)
+	}
+	return nil
 }
 
 // detectIndent returns the column step of the first nested mapping, the
