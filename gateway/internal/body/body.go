@@ -55,6 +55,8 @@ type Options struct {
 
 // Writer writes error bodies under fixed Options. Its buffers and rendered
 // details are its own, never the package's; it is safe for concurrent use.
+// A nil *Writer writes as NewWriter(Options{NoCache: true}) would, without
+// a pool, so that a zero gateway.Gateway still writes its errors.
 type Writer struct {
 	opts    Options
 	buffers sync.Pool
@@ -70,11 +72,31 @@ func NewWriter(opts Options) *Writer {
 	return w
 }
 
+// options are w's Options; a nil Writer's are the zero ones.
+func (w *Writer) options() Options {
+	if w == nil {
+		return Options{NoCache: true}
+	}
+	return w.opts
+}
+
+// cache is w's rendered-detail cache, nil (every detail rendered) for a
+// nil Writer or one without a cache.
+func (w *Writer) cache() *detailCache {
+	if w == nil {
+		return nil
+	}
+	return w.details
+}
+
 // maxPooledBuffer is the largest body buffer put back in the pool, so that
 // one huge error does not pin a huge buffer.
 const maxPooledBuffer = 64 << 10
 
 func (w *Writer) getBuffer() *[]byte {
+	if w == nil {
+		return new([]byte)
+	}
 	if b, ok := w.buffers.Get().(*[]byte); ok {
 		return b
 	}
@@ -84,7 +106,7 @@ func (w *Writer) getBuffer() *[]byte {
 
 // Release returns a body that Render returned, once it is written.
 func (w *Writer) Release(b *[]byte) {
-	if cap(*b) <= maxPooledBuffer {
+	if w != nil && cap(*b) <= maxPooledBuffer {
 		*b = (*b)[:0]
 		w.buffers.Put(b)
 	}
@@ -135,8 +157,8 @@ func (w *Writer) Render(format Format, marshaler runtime.Marshaler, sp *spb.Stat
 		buf = w.appendGoogleBody(buf, sp, httpStatus, opts)
 	case format == FormatProblem:
 		typeURI := ""
-		if w.opts.ProblemType != nil {
-			typeURI = w.opts.ProblemType(httpStatus, codes.Code(sp.GetCode()))
+		if problemType := w.options().ProblemType; problemType != nil {
+			typeURI = problemType(httpStatus, codes.Code(sp.GetCode()))
 		}
 		contentType = httpwire.ProblemMediaType
 		buf = w.appendProblemBody(buf, sp, httpStatus, typeURI, opts)
@@ -167,9 +189,9 @@ func (w *Writer) appendStatusBody(buf []byte, sp *spb.Status, opts protojson.Mar
 		buf = append(buf, `,"message":`...)
 		buf = appendJSONString(buf, sp.GetMessage())
 	}
-	if hasDetails(sp.GetDetails(), !w.opts.PinInBody) || emitAll {
+	if hasDetails(sp.GetDetails(), !w.options().PinInBody) || emitAll {
 		buf = append(buf, `,"details":`...)
-		buf = w.details.appendDetails(buf, sp.GetDetails(), opts, !w.opts.PinInBody)
+		buf = w.cache().appendDetails(buf, sp.GetDetails(), opts, !w.options().PinInBody)
 	}
 	return append(buf, '}')
 }
@@ -183,7 +205,7 @@ func (w *Writer) appendGoogleBody(buf []byte, sp *spb.Status, httpStatus int, op
 	buf = append(buf, `,"status":`...)
 	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
 	buf = append(buf, `,"details":`...)
-	buf = w.details.appendDetails(buf, sp.GetDetails(), opts, !w.opts.PinInBody)
+	buf = w.cache().appendDetails(buf, sp.GetDetails(), opts, !w.options().PinInBody)
 	return append(buf, "}}"...)
 }
 
@@ -207,7 +229,7 @@ func (w *Writer) appendProblemBody(buf []byte, sp *spb.Status, httpStatus int, t
 	buf = append(buf, `,"grpcCode":`...)
 	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
 	buf = append(buf, `,"details":`...)
-	buf = w.details.appendDetails(buf, sp.GetDetails(), opts, !w.opts.PinInBody)
+	buf = w.cache().appendDetails(buf, sp.GetDetails(), opts, !w.options().PinInBody)
 	return append(buf, '}')
 }
 
