@@ -198,7 +198,7 @@ func checkedChallenges(name string, challenges []*statusmapv1.AuthChallenge) (st
 	return v, nil
 }
 
-// challengeComplete reports whether formatChallenges keeps every part of
+// challengeComplete reports whether httpwire.FormatChallenges keeps every part of
 // ch, so that an option is refused rather than quietly trimmed.
 func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 	if ch.GetToken68() != "" {
