@@ -18,15 +18,15 @@ import (
 // one; gRPC refuses it on the wire) is written in base64 too, so that no
 // byte is lost.
 func FieldValue(key, v string) string {
-	if strings.HasSuffix(key, "-bin") || !IsFieldValueSafe(v) {
+	if strings.HasSuffix(key, "-bin") || !isFieldValueSafe(v) {
 		return base64.RawStdEncoding.EncodeToString([]byte(v))
 	}
 	return v
 }
 
-// IsFieldValueSafe reports whether v can be a header field value as it is:
+// isFieldValueSafe reports whether v can be a header field value as it is:
 // no control characters but HTAB, and no DEL.
-func IsFieldValueSafe(v string) bool {
+func isFieldValueSafe(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
 			return false
@@ -43,14 +43,14 @@ func IsFieldValueSafe(v string) bool {
 // allocate when every value is valid, the usual case.
 func SanitizeHeader(h http.Header) {
 	for _, values := range h {
-		SanitizeValues(values)
+		sanitizeValues(values)
 	}
 }
 
-// SanitizeValues is SanitizeHeader for one field's values, in place.
-func SanitizeValues(values []string) {
+// sanitizeValues is SanitizeHeader for one field's values, in place.
+func sanitizeValues(values []string) {
 	for i, v := range values {
-		if !IsFieldValueSafe(v) {
+		if !isFieldValueSafe(v) {
 			values[i] = base64.RawStdEncoding.EncodeToString([]byte(v))
 		}
 	}
@@ -59,7 +59,7 @@ func SanitizeValues(values []string) {
 // AllFieldValuesSafe reports whether every value can be a field value.
 func AllFieldValuesSafe(values []string) bool {
 	for _, v := range values {
-		if !IsFieldValueSafe(v) {
+		if !isFieldValueSafe(v) {
 			return false
 		}
 	}
