@@ -29,8 +29,8 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// The body writers in body.go, json.go, cache.go and retryinfo.go write
-// JSON by hand. These differential fuzz targets hold each format to
+// The body writers of package body (gateway/internal/body) write JSON by
+// hand. These differential fuzz targets hold each format to
 // protojson's output for the same message, by meaning (protojson varies its
 // whitespace on purpose), for arbitrary codes, messages and details of every
 // google.rpc error detail type, valid or not.
@@ -38,7 +38,7 @@ import (
 // Where protojson refuses an input, the writers keep it instead, and the
 // targets hold them to that documented rule:
 //   - a message with invalid UTF-8 is written with each invalid byte as
-//     U+FFFD (json.go), so the expectation is protojson's output for that
+//     U+FFFD (body's json.go), so the expectation is protojson's output for that
 //     repaired message;
 //   - a detail protojson cannot write (invalid UTF-8 inside, an unknown
 //     type, bytes that do not parse) is written as
@@ -151,7 +151,7 @@ func bodyFuzzCode(code uint32) codes.Code {
 	return codes.Code(code)
 }
 
-// bodyFuzzRepair is json.go's rule for a message with invalid UTF-8: each
+// bodyFuzzRepair is body's json.go rule for a message with invalid UTF-8: each
 // invalid byte becomes U+FFFD.
 func bodyFuzzRepair(s string) string {
 	var b strings.Builder

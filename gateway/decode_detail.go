@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -14,17 +15,10 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// keptJSONTypeURL is the type URL of a detail read from JSON whose type
-// this binary does not know: the JSON object, "@type" member and all, held
-// in a google.protobuf.Struct. Protobuf resolvers look only at the name
-// after the last slash, so every reader still decodes it as a Struct (a
-// gRPC client sees the object and its type); the host part tells the
-// gateway to write it back as the object it was (appendDetailJSON), so the
-// detail reaches the next HTTP client as itself rather than wrapped.
-//
-// A Struct holds JSON numbers as doubles, which is exact for what protojson
-// writes (64-bit integers are written as strings).
-const keptJSONTypeURL = "json.statusmap.dev/google.protobuf.Struct"
+// keptJSONTypeURL marks a detail read from JSON whose type this binary
+// does not know, kept as the object it was (see body.KeptJSONTypeURL: the
+// writer puts it back as that object).
+const keptJSONTypeURL = body.KeptJSONTypeURL
 
 // codeOf is n as a gRPC code, or OK when n is not one.
 func codeOf(n int64) codes.Code {
@@ -100,23 +94,6 @@ func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
 		return nil, false
 	}
 	return &anypb.Any{TypeUrl: keptJSONTypeURL, Value: value}, true
-}
-
-// appendDetailJSON appends one detail as protojson with opts writes it,
-// except a detail kept from JSON (keptJSONTypeURL), which is written as the
-// object it was read from. The body writers call it for every detail.
-func appendDetailJSON(opts protojson.MarshalOptions, buf []byte, detail *anypb.Any) ([]byte, error) {
-	if detail.GetTypeUrl() == keptJSONTypeURL {
-		s := new(structpb.Struct)
-		if proto.Unmarshal(detail.GetValue(), s) == nil {
-			if t, ok := s.GetFields()["@type"].GetKind().(*structpb.Value_StringValue); ok && t.StringValue != "" {
-				if out, err := opts.MarshalAppend(buf, s); err == nil {
-					return out, nil
-				}
-			}
-		}
-	}
-	return opts.MarshalAppend(buf, detail)
 }
 
 // jsonAsValue keeps arbitrary JSON as a google.protobuf.Value detail.

@@ -253,3 +253,15 @@ func findDetails(body map[string]any) []any {
 	d, _ := body["details"].([]any)
 	return d
 }
+
+// TestZeroGatewayWritesError: a Gateway not made by New (its zero value)
+// still writes an error with the default body, as it did before the body
+// writer moved to its own package, rather than panicking.
+func TestZeroGatewayWritesError(t *testing.T) {
+	var g gateway.Gateway
+	w := httptest.NewRecorder()
+	err := g.WriteError(w, httptest.NewRequest(http.MethodGet, "/", nil), status.Error(codes.NotFound, "no such book"))
+	if err != nil || w.Code != http.StatusNotFound || w.Body.String() != `{"code":5,"message":"no such book","details":[]}` {
+		t.Errorf("got %v, %d %s", err, w.Code, w.Body)
+	}
+}

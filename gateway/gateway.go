@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/wire"
 )
 
@@ -22,10 +23,9 @@ import (
 // keep it.
 type Gateway struct {
 	cfg config
-	// buffers pools error bodies; details caches rendered details (see
-	// cache.go). Both belong to this Gateway alone.
-	buffers sync.Pool
-	details *detailCache
+	// bodies writes error bodies, with the Gateway's own buffer pool and
+	// rendered-detail cache (package body).
+	bodies *body.Writer
 	// writers pools the middleware's response writers, probers the probes
 	// of the mux (probe.go).
 	writers sync.Pool
@@ -46,7 +46,7 @@ func New(opts ...Option) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Gateway{cfg: cfg, details: newDetailCache()}, nil
+	return &Gateway{cfg: cfg, bodies: body.NewWriter(cfg.bodyOptions())}, nil
 }
 
 // mustNew is New for the package-level shortcuts, whose options are
@@ -130,7 +130,7 @@ var errNilError = errors.New("statusmap/gateway: WriteError called with a nil er
 
 // defaultMarshaler is grpc-gateway's default JSON marshaler, used where no
 // mux chose one. It is never modified.
-var defaultMarshaler runtime.Marshaler = &runtime.JSONPb{MarshalOptions: defaultJSONOptions()}
+var defaultMarshaler runtime.Marshaler = &runtime.JSONPb{MarshalOptions: body.DefaultJSONOptions()}
 
 // ServeMuxOptions is New(opts...) followed by ServeMuxOptions: the one line
 // that installs statusmap in a grpc-gateway mux.
@@ -153,7 +153,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	cfg, _ := newConfig(nil) // no option, no error
-	g := &Gateway{cfg: cfg}  // no cache: it would die with the call
+	opts := cfg.bodyOptions()
+	opts.NoCache = true // it would die with the call
+	g := &Gateway{cfg: cfg, bodies: body.NewWriter(opts)}
 	_ = g.WriteError(w, r, err)
 }
 

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/base64"
 	"net/http"
 	"net/textproto"
 	"strconv"
@@ -59,7 +58,7 @@ func forwardMetadata(ctx context.Context, mux *runtime.ServeMux, marshaler runti
 	headerNames, trailerNames := matchMetadata(ctx, mux, marshaler, r, md, withTrailers)
 	for key, name := range headerNames {
 		for _, v := range md.HeaderMD[key] {
-			h.Add(name, fieldValue(key, v))
+			h.Add(name, httpwire.FieldValue(key, v))
 		}
 	}
 	if !withTrailers {
@@ -69,7 +68,7 @@ func forwardMetadata(ctx context.Context, mux *runtime.ServeMux, marshaler runti
 	for key, name := range trailerNames {
 		h.Add("Trailer", textproto.CanonicalMIMEHeaderKey(name))
 		for _, v := range md.TrailerMD[key] {
-			trailers = append(trailers, field{name, fieldValue(key, v)})
+			trailers = append(trailers, field{name, httpwire.FieldValue(key, v)})
 		}
 	}
 	if len(trailers) > 0 {
@@ -210,30 +209,6 @@ func (c *headerCapture) Header() http.Header         { return c.h }
 func (c *headerCapture) Write(p []byte) (int, error) { return len(p), nil }
 func (c *headerCapture) WriteHeader(int)             {}
 
-// fieldValue makes a metadata value a header field value. Binary metadata
-// ("-bin" keys, which gRPC keeps decoded) is written in base64 without
-// padding, as gRPC's own HTTP/2 mapping writes it. Any other value with
-// bytes a field value cannot hold (only an in-process handler can set
-// one; gRPC refuses it on the wire) is written in base64 too, so that no
-// byte is lost.
-func fieldValue(key, v string) string {
-	if strings.HasSuffix(key, "-bin") || !isFieldValueSafe(v) {
-		return base64.RawStdEncoding.EncodeToString([]byte(v))
-	}
-	return v
-}
-
-// isFieldValueSafe reports whether v can be a header field value as it is:
-// no control characters but HTAB, and no DEL.
-func isFieldValueSafe(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 // acceptsTrailers reports whether the request's TE header accepts trailers,
 // the condition grpc-gateway forwards trailer metadata on.
 func acceptsTrailers(r *http.Request) bool {
@@ -243,35 +218,4 @@ func acceptsTrailers(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// sanitizeHeaders makes every header value valid before a response's
-// header is sent, whatever wrote it: grpc-gateway copies binary metadata
-// into headers as raw bytes on successes and on streams, and Go's HTTP
-// client refuses a whole response for one such value. An invalid value is
-// written in base64, as binary metadata travels in gRPC. It does not
-// allocate when every value is valid, the usual case.
-func sanitizeHeaders(h http.Header) {
-	for _, values := range h {
-		sanitizeValues(values)
-	}
-}
-
-// sanitizeValues is sanitizeHeaders for one field's values, in place.
-func sanitizeValues(values []string) {
-	for i, v := range values {
-		if !isFieldValueSafe(v) {
-			values[i] = base64.RawStdEncoding.EncodeToString([]byte(v))
-		}
-	}
-}
-
-// allFieldValuesSafe reports whether every value can be a field value.
-func allFieldValuesSafe(values []string) bool {
-	for _, v := range values {
-		if !isFieldValueSafe(v) {
-			return false
-		}
-	}
-	return true
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
@@ -167,7 +168,7 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 // fixForwardedMetadata repairs what grpc-gateway forwarded from metadata
 // into a success's (or a stream's) headers through the mux's matchers,
 // which may be the user's own: binary ("-bin") values are rewritten in
-// base64, as an error carries them (see fieldValue); statusmap's own key is
+// base64, as an error carries them (see httpwire.FieldValue); statusmap's own key is
 // removed, whatever name a matcher gave it; and the writer is told to check
 // every value when some metadata value could not be a header value.
 // Trailers, which grpc-gateway writes after the body, are repaired by
@@ -187,7 +188,7 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 			}
 			fix[key] = values
 		}
-		if !allFieldValuesSafe(values) {
+		if !httpwire.AllFieldValuesSafe(values) {
 			rw.checkHeaders = true
 		}
 	}
@@ -205,7 +206,7 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 func (b *binding) fixTrailers(rw *responseWriter) {
 	h := rw.Header()
 	for key, values := range rw.trailerMD {
-		if !rewritten(key) && allFieldValuesSafe(values) {
+		if !rewritten(key) && httpwire.AllFieldValuesSafe(values) {
 			continue
 		}
 		for _, name := range askMux(rw.ctx, b.mux, defaultMarshaler, rw.req, nil, metadata.MD{key: nil}) {
@@ -229,7 +230,7 @@ func forwardedValues(key string, values []string) []string {
 	}
 	out := make([]string, len(values))
 	for i, v := range values {
-		out[i] = fieldValue(key, v)
+		out[i] = httpwire.FieldValue(key, v)
 	}
 	return out
 }

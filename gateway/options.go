@@ -183,35 +183,35 @@ func checkedChallenges(name string, challenges []*statusmapv1.AuthChallenge) (st
 	if len(challenges) == 0 {
 		return "", fmt.Errorf("gateway: %s: no challenge (a 401 or 407 must carry one)", name)
 	}
-	if len(challenges) > maxHeaderItems {
-		return "", fmt.Errorf("gateway: %s: %d challenges, more than %d", name, len(challenges), maxHeaderItems)
+	if len(challenges) > httpwire.MaxHeaderItems {
+		return "", fmt.Errorf("gateway: %s: %d challenges, more than %d", name, len(challenges), httpwire.MaxHeaderItems)
 	}
 	for i, ch := range challenges {
-		if formatChallenges(challenges[i:i+1]) == "" || !challengeComplete(ch) {
+		if httpwire.FormatChallenges(challenges[i:i+1]) == "" || !challengeComplete(ch) {
 			return "", fmt.Errorf("gateway: %s: challenge %d (%q) is not valid RFC 9110 syntax", name, i, ch.GetScheme())
 		}
 	}
-	v := formatChallenges(challenges)
-	if len(v) > maxHeaderValue {
-		return "", fmt.Errorf("gateway: %s: the header would exceed %d bytes", name, maxHeaderValue)
+	v := httpwire.FormatChallenges(challenges)
+	if len(v) > httpwire.MaxHeaderValue {
+		return "", fmt.Errorf("gateway: %s: the header would exceed %d bytes", name, httpwire.MaxHeaderValue)
 	}
 	return v, nil
 }
 
-// challengeComplete reports whether formatChallenges keeps every part of
+// challengeComplete reports whether httpwire.FormatChallenges keeps every part of
 // ch, so that an option is refused rather than quietly trimmed.
 func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 	if ch.GetToken68() != "" {
 		return len(ch.GetParams()) == 0 && httpwire.IsToken68(ch.GetToken68())
 	}
-	if len(ch.GetParams()) > maxHeaderItems {
+	if len(ch.GetParams()) > httpwire.MaxHeaderItems {
 		return false
 	}
 	for _, p := range ch.GetParams() {
 		if !httpwire.IsToken(p.GetName()) {
 			return false
 		}
-		if _, ok := appendQuoted(nil, p.GetValue()); !ok {
+		if _, ok := httpwire.AppendQuoted(nil, p.GetValue()); !ok {
 			return false
 		}
 	}

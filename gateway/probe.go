@@ -89,7 +89,7 @@ func (g *Gateway) probeAllowed(mux *runtime.ServeMux, r *http.Request, registere
 }
 
 // noteMethod remembers a method outside probeMethods that a routed request
-// used, so that later 405s probe it; at most maxHeaderItems are kept.
+// used, so that later 405s probe it; at most httpwire.MaxHeaderItems are kept.
 func (g *Gateway) noteMethod(method string) {
 	for {
 		old := g.methods.Load()
@@ -97,7 +97,7 @@ func (g *Gateway) noteMethod(method string) {
 		if old != nil {
 			known = *old
 		}
-		if slices.Contains(known, method) || len(known) >= maxHeaderItems || !httpwire.IsToken(method) {
+		if slices.Contains(known, method) || len(known) >= httpwire.MaxHeaderItems || !httpwire.IsToken(method) {
 			return
 		}
 		grown := append(slices.Clip(known), method)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/httpwire"
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -366,7 +367,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	if sp.Code == int32(codes.OK) || sp.Code > int32(codes.Unauthenticated) {
 		sp.Code = int32(mapper.Code(httpStatus))
 	}
-	if _, ok := retryAfter(sp.Details); !ok {
+	if _, ok := body.RetryAfter(sp.Details); !ok {
 		if delay, ok := retryAfterHeader(resp.Header, time.Now()); ok {
 			appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 		}
@@ -418,7 +419,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg upstreamCo
 	if needAllow {
 		for _, v := range allow {
 			for _, m := range strings.Split(v, ",") {
-				if m = strings.TrimSpace(m); httpwire.IsToken(m) && len(newPin.AllowedMethods) < maxHeaderItems {
+				if m = strings.TrimSpace(m); httpwire.IsToken(m) && len(newPin.AllowedMethods) < httpwire.MaxHeaderItems {
 					newPin.AllowedMethods = append(newPin.AllowedMethods, m)
 				}
 			}
@@ -485,11 +486,11 @@ func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpSta
 	key, fromPin := "", ""
 	switch reason {
 	case ReasonUpstreamUnauthenticated:
-		httpStatus, key, fromPin = http.StatusUnauthorized, "wwwAuthenticate", formatChallenges(pin.GetChallenges())
+		httpStatus, key, fromPin = http.StatusUnauthorized, "wwwAuthenticate", httpwire.FormatChallenges(pin.GetChallenges())
 	case ReasonUpstreamProxyAuthRequired:
-		httpStatus, key, fromPin = http.StatusProxyAuthRequired, "proxyAuthenticate", formatChallenges(pin.GetChallenges())
+		httpStatus, key, fromPin = http.StatusProxyAuthRequired, "proxyAuthenticate", httpwire.FormatChallenges(pin.GetChallenges())
 	default:
-		httpStatus, key, fromPin = http.StatusMethodNotAllowed, "allow", formatAllow(pin.GetAllowedMethods())
+		httpStatus, key, fromPin = http.StatusMethodNotAllowed, "allow", httpwire.FormatAllow(pin.GetAllowedMethods())
 	}
 	header := wire.ChallengeHeader(httpStatus)
 	meta["httpStatus"] = strconv.Itoa(httpStatus)
@@ -522,8 +523,8 @@ func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpSta
 // and bounded as the gateway bounds the headers it writes.
 func headerValue(values []string) string {
 	v := strings.Join(values, ", ")
-	if len(v) > maxHeaderValue {
-		v = v[:maxHeaderValue]
+	if len(v) > httpwire.MaxHeaderValue {
+		v = v[:httpwire.MaxHeaderValue]
 	}
 	return strings.TrimSpace(strings.ToValidUTF8(mapControls(v, true, -1), ""))
 }

@@ -5,8 +5,10 @@ import (
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/gateway/internal/reqerr"
 	"github.com/statusmap/statusmap/internal/errchain"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
@@ -118,10 +120,10 @@ func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marsha
 	g.redactStatus(sp, httpStatus)
 
 	format := g.cfg.format
-	if r != nil && prefersProblem(r.Header.Values("Accept")) {
+	if r != nil && httpwire.PrefersProblem(r.Header.Values("Accept")) {
 		format = FormatProblem
 	}
-	contentType, body := g.errorBody(format, marshaler, sp, httpStatus)
+	contentType, body := g.bodies.Render(format.body(), marshaler, sp, httpStatus)
 
 	// The header names are written in canonical form, as map keys, which
 	// spares net/http's canonicalisation on every error.
@@ -139,7 +141,7 @@ func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marsha
 
 	w.WriteHeader(httpStatus)
 	_, werr := w.Write(*body)
-	g.putBuffer(body)
+	g.bodies.Release(body)
 	trailers.write(h)
 	return werr
 }
@@ -156,4 +158,20 @@ func (g *Gateway) withAllowedMethods(pin *statusmapv1.HttpStatus, httpStatus int
 	complete := &statusmapv1.HttpStatus{Code: int32(httpStatus), Challenges: pin.GetChallenges()}
 	complete.AllowedMethods = g.allowedMethods(mux, r, b)
 	return complete
+}
+
+// bodyOptions are what the Gateway's error bodies are written with.
+func (c *config) bodyOptions() body.Options {
+	return body.Options{PinInBody: c.pinInBody, ProblemType: c.problemType}
+}
+
+// body is f as package body names it.
+func (f Format) body() body.Format {
+	switch f {
+	case FormatGoogle:
+		return body.FormatGoogle
+	case FormatProblem:
+		return body.FormatProblem
+	}
+	return body.FormatStatus
 }

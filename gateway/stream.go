@@ -3,9 +3,11 @@ package gateway
 import (
 	"context"
 	"encoding/base64"
-	pins "github.com/statusmap/statusmap/internal/pin"
 	"unicode/utf8"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
+	pins "github.com/statusmap/statusmap/internal/pin"
+	"github.com/statusmap/statusmap/internal/validutf8"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
@@ -38,15 +40,15 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 			pin = g.withAllowedMethods(pin, httpStatus, b.mux, rw.req, b)
 			g.setErrorHeaders(h, sp, httpStatus, pin)
 			accept := rw.req.Header["Accept"]
-			if prefersProblem(accept) || g.cfg.format != FormatStatus {
+			if httpwire.PrefersProblem(accept) || g.cfg.format != FormatStatus {
 				// The stream has sent nothing: answer as a unary call would.
 				format := g.cfg.format
-				if prefersProblem(accept) {
+				if httpwire.PrefersProblem(accept) {
 					format = FormatProblem
 				}
-				contentType, body := g.errorBody(format, defaultMarshaler, sp, httpStatus)
+				contentType, body := g.bodies.Render(format.body(), defaultMarshaler, sp, httpStatus)
 				rw.errorBody = append([]byte(nil), *body...)
-				g.putBuffer(body)
+				g.bodies.Release(body)
 				rw.errorContentType = contentType
 			}
 		}
@@ -56,7 +58,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
-		sp.Message = validUTF8(sp.Message)
+		sp.Message = validutf8.String(sp.Message)
 	}
 	return status.FromProto(sp)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/validation"
 	"github.com/statusmap/statusmap/statusmap"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -44,7 +45,7 @@ func (g *Gateway) withValidationDetails(ctx context.Context, marshaler runtime.M
 	if g.cfg.validation == statusmap.ValidationOff || !validation.HasViolations(sp.GetDetails()) {
 		return
 	}
-	opts, _ := jsonOptions(marshaler)
+	opts, _ := body.JSONOptions(marshaler)
 	names := validation.Names{ProtoNames: opts.UseProtoNames}
 	if method, ok := runtime.RPCMethod(ctx); ok {
 		names.Root = validation.RequestDescriptor(method)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/grpc/metadata"
 )
@@ -28,7 +29,7 @@ type responseWriter struct {
 	wroteHeader bool
 	noBody      bool
 	// checkHeaders is set when forwarded metadata may have put a value in
-	// the header that is not a valid field value (see sanitizeHeaders).
+	// the header that is not a valid field value (see httpwire.SanitizeHeader).
 	checkHeaders bool
 	// trailerMD and ctx are set when grpc-gateway will forward trailer
 	// metadata after the body (see fixTrailers).
@@ -99,7 +100,7 @@ func (w *responseWriter) WriteHeader(code int) {
 		delete(h, "Content-Length")
 	}
 	if w.checkHeaders {
-		sanitizeHeaders(h)
+		httpwire.SanitizeHeader(h)
 	}
 	if w.stripPins && !w.ownError && code >= 400 {
 		// The body may lose its pin: a length counted with it would be

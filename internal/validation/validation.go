@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	validate "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"github.com/statusmap/statusmap/internal/validutf8"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/protobuf/proto"
@@ -135,8 +136,8 @@ func appendFieldViolations(out []*errdetails.BadRequest_FieldViolation, v *valid
 		}
 		out = append(out, &errdetails.BadRequest_FieldViolation{
 			Field:       FieldPath(violation.GetField(), names),
-			Description: validUTF8(violation.GetMessage()),
-			Reason:      validUTF8(reason),
+			Description: validutf8.String(violation.GetMessage()),
+			Reason:      validutf8.String(reason),
 		})
 	}
 	return out
@@ -211,9 +212,9 @@ func elementName(e *validate.FieldPathElement, md protoreflect.MessageDescriptor
 	case raw == "":
 		return strconv.FormatInt(int64(e.GetFieldNumber()), 10), nil
 	case protoNames || strings.HasPrefix(raw, "["):
-		return validUTF8(raw), nil
+		return validutf8.String(raw), nil
 	default:
-		return validUTF8(JSONCamelCase(raw)), nil
+		return validutf8.String(JSONCamelCase(raw)), nil
 	}
 }
 
@@ -288,15 +289,6 @@ func writeJSONString(b *strings.Builder, s string) {
 		i += size
 	}
 	b.WriteByte('"')
-}
-
-// validUTF8 replaces each byte of invalid UTF-8 with U+FFFD, as
-// writeJSONString and the gateway's JSON writer do.
-func validUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	return string([]rune(s))
 }
 
 // RequestDescriptor is the request message's descriptor of a method named

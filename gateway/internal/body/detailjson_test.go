@@ -1,4 +1,4 @@
-package gateway
+package body
 
 import (
 	"bytes"
@@ -332,7 +332,7 @@ func FuzzDebugInfoJSON(f *testing.F) {
 // under every option set, with maps of up to eight entries, so that an
 // error's cost does not grow with its details.
 func TestDetailFastAllocs(t *testing.T) {
-	if raceEnabledInternal {
+	if raceEnabled {
 		t.Skip("the race detector changes allocation counts")
 	}
 	future := int64(3)

@@ -1,4 +1,4 @@
-package gateway
+package body
 
 import (
 	"testing"

@@ -1,36 +1,22 @@
-package gateway
+package body
 
 import (
-	"strconv"
-	"time"
-
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// MaxRetryDelay bounds every retry delay that crosses between HTTP and
-// gRPC: a Retry-After header that Gateway.ErrorFromResponse reads into a
-// google.rpc.RetryInfo, and a RetryInfo that the gateway writes as
-// Retry-After. A longer delay (an upstream's Retry-After of 2^62 seconds,
-// or an HTTP-date in the year 9999) is read or written as this one; a
-// negative one as no delay. A day: a client told to wait longer is better
-// told the service is down.
-const MaxRetryDelay = wire.MaxRetryDelay
-
-// retryAfter returns the Retry-After value for the first RetryInfo among the
-// details: its delay in whole seconds, rounded up, from 0 to MaxRetryDelay.
-func retryAfter(details []*anypb.Any) (string, bool) {
-	const maxSeconds = int64(MaxRetryDelay / time.Second)
+// RetryAfter returns the Retry-After value for the first RetryInfo among
+// the details that holds a delay: the delay in whole seconds, rounded up,
+// from 0 to wire.MaxRetryDelay (httpwire.FormatRetryAfter).
+func RetryAfter(details []*anypb.Any) (string, bool) {
 	for _, detail := range details {
 		if !wire.HasFullName(detail.GetTypeUrl(), wire.RetryInfoFullName) {
 			continue
 		}
 		if seconds, nanos, ok := parseRetryDelay(detail.GetValue()); ok {
-			if nanos > 0 && seconds < maxSeconds {
-				seconds++
-			}
-			return strconv.FormatInt(min(max(seconds, 0), maxSeconds), 10), true
+			return httpwire.FormatRetryAfter(seconds, nanos), true
 		}
 	}
 	return "", false

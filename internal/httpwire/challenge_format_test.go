@@ -1,8 +1,9 @@
-package gateway
+package httpwire_test
 
 import (
 	"testing"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -10,7 +11,7 @@ import (
 func TestParseChallenges(t *testing.T) {
 	testCases := []struct {
 		in   []string
-		want string // formatChallenges of the result
+		want string // httpwire.FormatChallenges of the result
 	}{
 		{[]string{`Bearer`}, `Bearer`},
 		{[]string{`Basic realm="upstream"`}, `Basic realm="upstream"`},
@@ -28,7 +29,7 @@ func TestParseChallenges(t *testing.T) {
 		{[]string{`Basic realm="a` + "\r\n" + `b"`}, `Basic`},
 	}
 	for _, tc := range testCases {
-		if got := formatChallenges(parseChallenges(tc.in)); got != tc.want {
+		if got := httpwire.FormatChallenges(parseChallenges(tc.in)); got != tc.want {
 			t.Errorf("parse(%q) formats as %q; want %q", tc.in, got, tc.want)
 		}
 	}
@@ -42,17 +43,23 @@ func FuzzParseChallenges(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		parsed := parseChallenges([]string{v})
-		if len(parsed) > maxHeaderItems {
+		if len(parsed) > httpwire.MaxHeaderItems {
 			t.Fatalf("%d challenges", len(parsed))
 		}
-		formatted := formatChallenges(parsed)
+		formatted := httpwire.FormatChallenges(parsed)
 		again := parseChallenges([]string{formatted})
-		if formatChallenges(again) != formatted {
-			t.Fatalf("%q -> %q -> %q", v, formatted, formatChallenges(again))
+		if httpwire.FormatChallenges(again) != formatted {
+			t.Fatalf("%q -> %q -> %q", v, formatted, httpwire.FormatChallenges(again))
 		}
 		// Everything formatChallenges kept must survive a second parse.
-		if len(again) > 0 && !proto.Equal(&statusmapv1.HttpStatus{Challenges: again}, &statusmapv1.HttpStatus{Challenges: parseChallenges([]string{formatChallenges(again)})}) {
+		if len(again) > 0 && !proto.Equal(&statusmapv1.HttpStatus{Challenges: again}, &statusmapv1.HttpStatus{Challenges: parseChallenges([]string{httpwire.FormatChallenges(again)})}) {
 			t.Fatalf("unstable: %q", formatted)
 		}
 	})
+}
+
+// parseChallenges reads challenges as the gateway does, at most
+// MaxHeaderItems of them.
+func parseChallenges(values []string) []*statusmapv1.AuthChallenge {
+	return httpwire.ParseChallenges(values, httpwire.MaxHeaderItems)
 }

@@ -1,9 +1,8 @@
-package gateway
+package body
 
 import (
 	"encoding/base64"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/statusmap/statusmap/internal/wire"
@@ -81,23 +80,4 @@ func appendCodeName(buf []byte, c codes.Code) []byte {
 		buf = strconv.AppendUint(buf, uint64(c), 10)
 	}
 	return append(buf, '"')
-}
-
-// validUTF8 replaces each byte of s that is not part of valid UTF-8 with
-// U+FFFD, as appendJSONString does, so that a message reads the same in a
-// stream's error chunk as in a unary body. (strings.ToValidUTF8 would
-// replace a whole run of bad bytes with one.)
-func validUTF8(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteString("\ufffd")
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
 }

@@ -1,20 +1,17 @@
-package gateway
+package body
 
 import (
-	"github.com/statusmap/statusmap/internal/wire"
 	"hash/maphash"
 	"sync"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// Buffers and rendered details are kept per Gateway, never per package.
+// Rendered details are kept per Writer, never per package.
 
 const (
-	// maxPooledBuffer is the largest body buffer put back in the pool, so
-	// that one huge error does not pin a huge buffer.
-	maxPooledBuffer = 64 << 10
 	// detailCacheEntries bounds the rendered-detail cache; a full cache
 	// starts over.
 	detailCacheEntries = 512
@@ -24,21 +21,6 @@ const (
 	// maxCachedDetail is the largest detail, in wire bytes, the cache keeps.
 	maxCachedDetail = 1 << 10
 )
-
-func (g *Gateway) getBuffer() *[]byte {
-	if b, ok := g.buffers.Get().(*[]byte); ok {
-		return b
-	}
-	b := make([]byte, 0, 512)
-	return &b
-}
-
-func (g *Gateway) putBuffer(b *[]byte) {
-	if cap(*b) <= maxPooledBuffer {
-		*b = (*b)[:0]
-		g.buffers.Put(b)
-	}
-}
 
 // detailCache remembers the JSON of details already rendered. Under an
 // error storm the same few details (a RetryInfo, an ErrorInfo) recur, and
@@ -93,7 +75,7 @@ func cacheKey(key []byte, detail *anypb.Any, opts protojson.MarshalOptions) ([]b
 // to the resolver, or it holds invalid UTF-8) is kept as its type URL and
 // its bytes in base64, {"@type": ..., "@bytes": ...}, so that no detail is
 // ever dropped. With skipPins, statusmap's own pins are left out (see
-// WithPinInBody). A nil cache renders every detail.
+// Options.PinInBody). A nil cache renders every detail.
 func (dc *detailCache) appendDetails(buf []byte, details []*anypb.Any, opts protojson.MarshalOptions, skipPins bool) []byte {
 	buf = append(buf, '[')
 	// A detail is written compactly whatever the marshaler's indent: the

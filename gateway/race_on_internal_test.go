@@ -1,6 +1,0 @@
-//go:build race
-
-package gateway
-
-// raceEnabledInternal is raceEnabled for the package's internal tests.
-const raceEnabledInternal = true
