@@ -23,6 +23,7 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -364,7 +365,7 @@ func icDefaultCases(t testing.TB) []icCase {
 		{"wrapped-status", fmt.Errorf("load shelf 7: %w", locked), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
 		{"twice-wrapped-status", fmt.Errorf("handler: %w", fmt.Errorf("load shelf 7: %w", locked)), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
 		{"pinned-status", fmt.Errorf("quota: %w", statusmap.Error(429, "slow down")), icWant{codes.ResourceExhausted, "slow down", 429, []proto.Message{icPin(429)}}},
-		{"catalog", fmt.Errorf("get book 7: %w", statusmap.ReasonErrorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), icWant{codes.NotFound, "book 7 is missing", 404, []proto.Message{icPin(404), icBookMissing}}},
+		{"catalog", fmt.Errorf("get book 7: %w", reason.Errorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), icWant{codes.NotFound, "book 7 is missing", 404, []proto.Message{icPin(404), icBookMissing}}},
 		{"canceled", context.Canceled, icWant{codes.Canceled, "context canceled", 408, nil}},
 		{"wrapped-canceled", fmt.Errorf("fetch cover: %w", context.Canceled), icWant{codes.Canceled, "context canceled", 408, nil}},
 		{"deadline", context.DeadlineExceeded, icWant{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},

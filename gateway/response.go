@@ -52,7 +52,8 @@ const UpstreamDomain = "statusmap.dev"
 
 // The ErrorInfo reasons of an upstream's 401, 407 and 405 that
 // ErrorFromResponse folded into a 502 (see ErrorFromResponse). Test for
-// them with statusmap.HasReason(err, gateway.UpstreamDomain, reason).
+// them with reason.Has(err, gateway.UpstreamDomain, reason) (package
+// github.com/statusmap/statusmap/statusmap/reason).
 const (
 	ReasonUpstreamUnauthenticated   = "UPSTREAM_UNAUTHENTICATED"
 	ReasonUpstreamProxyAuthRequired = "UPSTREAM_PROXY_AUTHENTICATION_REQUIRED"
@@ -151,7 +152,7 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // Only a fold writes an ErrorInfo of those three reasons, and a fold is
 // answered with a 502: one in the body of a response of any other status
 // is an upstream's claim, and is dropped (counted as "droppedUpstreamInfo",
-// see ReasonUpstreamTruncated), so that statusmap.HasReason is not steered
+// see ReasonUpstreamTruncated), so that reason.Has is not steered
 // by it. Under a 502 it is kept, so that a statusmap gateway's fold reads
 // back as it went in; it then says what the upstream reports of its own
 // upstream, and proves nothing about this hop.

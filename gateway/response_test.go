@@ -13,6 +13,7 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -312,7 +313,7 @@ func TestErrorFromResponseFoldsUpstreamAuth(t *testing.T) {
 		if st.Code() != codes.Unavailable || st.Message() != tc.message || statusmap.HTTPStatusOf(err) != 502 {
 			t.Errorf("%s: %v %q, HTTP %d; want Unavailable %q, 502", tc.path, st.Code(), st.Message(), statusmap.HTTPStatusOf(err), tc.message)
 		}
-		if !statusmap.HasReason(err, gateway.UpstreamDomain, tc.reason) {
+		if !reason.Has(err, gateway.UpstreamDomain, tc.reason) {
 			t.Errorf("%s: no ErrorInfo %s: %v", tc.path, tc.reason, st.Details())
 		}
 		for _, d := range st.Details() {

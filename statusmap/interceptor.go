@@ -137,7 +137,7 @@ func WithUnknownMessage(msg string, report func(ctx context.Context, err error))
 //
 //   - nil stays nil (and costs no allocation);
 //   - a gRPC status, also wrapped, keeps its code, message and details: it
-//     was made on purpose (status.Error, a catalog's ReasonErrorf, a pin's
+//     was made on purpose (status.Error, a catalog's error, a pin's
 //     Error), and a wrapped one speaks with its own message, not with the
 //     wrapper's text (fmt.Errorf("load: %w", st) sends st's message);
 //     WithValidationDetails adds a google.rpc.BadRequest to a

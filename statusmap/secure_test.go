@@ -15,6 +15,7 @@ import (
 
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -238,7 +239,7 @@ func secCases() []secCase {
 		{"status", status.Error(codes.NotFound, "no book 7"), secWant{codes.NotFound, "no book 7", 404, nil}},
 		// The wrapped-status rule: a wrapped status speaks with its own message.
 		{"wrapped-status", fmt.Errorf("load 10.0.0.7: %w", status.Error(codes.NotFound, "no book 7")), secWant{codes.NotFound, "no book 7", 404, nil}},
-		{"catalog", statusmap.ReasonErrorf(404, "bookshelf.example", "BOOK_MISSING", "book %s is missing", "7"), secWant{codes.NotFound, "book 7 is missing", 404, nil}},
+		{"catalog", reason.Errorf(404, "bookshelf.example", "BOOK_MISSING", "book %s is missing", "7"), secWant{codes.NotFound, "book 7 is missing", 404, nil}},
 		{"pinned", statusmap.Errorf(429, "slow down, %d per minute", 10), secWant{codes.ResourceExhausted, "slow down, 10 per minute", 429, nil}},
 		{"wrapped-pinned", fmt.Errorf("quota: %w", statusmap.Error(405, "read only")), secWant{codes.Unimplemented, "read only", 405, nil}},
 		// A rule maps an error on purpose: its status is sent as made.
