@@ -586,7 +586,7 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	}
 
 	t.Run("nil report", func(t *testing.T) {
-		err := statusmap.Translate(context.Background(), plain, statusmap.WithUnknownMessage("internal error", nil))
+		err := statusmap.Translator(statusmap.WithUnknownMessage("internal error", nil))(context.Background(), plain)
 		if got := status.Convert(err); got.Code() != codes.Unknown || got.Message() != "internal error" {
 			t.Errorf("got %v %q; want Unknown %q", got.Code(), got.Message(), "internal error")
 		}
@@ -656,7 +656,7 @@ func (e icOKStatusError) GRPCStatus() *status.Status { return status.New(codes.O
 func TestInterceptorUnknownMessageHidesOKStatusText(t *testing.T) {
 	reports := &icReports{}
 	orig := fmt.Errorf("query SELECT * FROM secrets failed: %w", icOKStatusError{"ok?"})
-	err := statusmap.Translate(context.Background(), orig, statusmap.WithUnknownMessage("internal error", reports.report))
+	err := statusmap.Translator(statusmap.WithUnknownMessage("internal error", reports.report))(context.Background(), orig)
 	st := status.Convert(err)
 	if st.Code() != codes.Unknown {
 		t.Errorf("code = %v; want Unknown", st.Code())
@@ -715,13 +715,13 @@ func icSameStatus(t *testing.T, what string, got, want error) {
 	}
 }
 
-func TestTranslate(t *testing.T) {
+func TestTranslator(t *testing.T) {
 	ctx := context.Background()
-	if err := statusmap.Translate(ctx, nil); err != nil {
-		t.Errorf("Translate(ctx, nil) = %v; want nil", err)
+	if err := statusmap.Translator()(ctx, nil); err != nil {
+		t.Errorf("Translator()(ctx, nil) = %v; want nil", err)
 	}
-	if err := statusmap.Translate(ctx, nil, icRuleOptions()...); err != nil {
-		t.Errorf("Translate(ctx, nil, rules...) = %v; want nil", err)
+	if err := statusmap.Translator(icRuleOptions()...)(ctx, nil); err != nil {
+		t.Errorf("Translator(rules...)(ctx, nil) = %v; want nil", err)
 	}
 	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
 	if err != nil {
@@ -740,21 +740,22 @@ func TestTranslate(t *testing.T) {
 	} {
 		unary := statusmap.UnaryServerInterceptor(set.opts...)
 		stream := statusmap.StreamServerInterceptor(set.opts...)
+		translate := statusmap.Translator(set.opts...)
 		for _, c := range set.cases {
 			t.Run(set.name+"/"+c.id, func(t *testing.T) {
-				got := statusmap.Translate(ctx, c.err, set.opts...)
+				got := translate(ctx, c.err)
 				_, fromUnary := unary(ctx, "req", &grpc.UnaryServerInfo{FullMethod: "/x/Y"}, func(context.Context, any) (any, error) { return nil, c.err })
 				fromStream := stream(nil, icFakeStream{ctx: ctx}, &grpc.StreamServerInfo{FullMethod: "/x/Z"}, func(any, grpc.ServerStream) error { return c.err })
-				icSameStatus(t, "Translate", got, fromUnary)
+				icSameStatus(t, "Translator", got, fromUnary)
 				icSameStatus(t, "stream interceptor", fromStream, fromUnary)
 				if set.name == "default" || set.name == "rules" {
-					// The table's expectations hold for Translate too.
+					// The table's expectations hold for Translator too.
 					st := status.Convert(got)
 					if st.Code() != c.want.code || st.Message() != c.want.msg {
-						t.Errorf("Translate = %v %q; want %v %q", st.Code(), st.Message(), c.want.code, c.want.msg)
+						t.Errorf("Translator = %v %q; want %v %q", st.Code(), st.Message(), c.want.code, c.want.msg)
 					}
 					if h := statusmap.HTTPStatusOf(got); h != c.want.http {
-						t.Errorf("HTTPStatusOf(Translate) = %d; want %d", h, c.want.http)
+						t.Errorf("HTTPStatusOf(Translator) = %d; want %d", h, c.want.http)
 					}
 				}
 			})

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,10 +83,11 @@ type config struct {
 	onWriteError      func(*http.Request, error)
 	upstream          upstreamConfig
 	validation        statusmap.ValidationDetails
-	// rules are WithRules' options; translate is what errorStatus passes
-	// statusmap.Translate: the mapper, then the rules.
+	// rules are WithRules' options; translate is statusmap.Translator of
+	// the mapper, then the rules, built once for every error errorStatus
+	// translates.
 	rules     []statusmap.Option
-	translate []statusmap.Option
+	translate func(ctx context.Context, err error) error
 }
 
 // The challenges of a 401 and a 407 whose status pins none, unless
@@ -127,7 +129,8 @@ func applyOptions[C any, O ~func(*C) error](c *C, opts []O, kind string) []error
 func newConfig(opts []Option) (config, error) {
 	cfg := defaultConfig()
 	errs := applyOptions(&cfg, opts, "option")
-	cfg.translate = append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)
+	// WithRules checked its options (checkRules): Translator cannot panic.
+	cfg.translate = statusmap.Translator(append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)...)
 	cfg.success.compile()
 	return cfg, errors.Join(errs...)
 }

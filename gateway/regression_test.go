@@ -324,7 +324,7 @@ func TestRoutingHandPathsAllow(t *testing.T) {
 // wrapper's text (server-side context, often internal) reaches neither.
 func TestWrappedStatusMessage(t *testing.T) {
 	err := fmt.Errorf("loading shelf: %w", statusmap.Error(404, "no book"))
-	fromInterceptor := status.Convert(statusmap.Translate(context.Background(), err))
+	fromInterceptor := status.Convert(statusmap.Translator()(context.Background(), err))
 	rec := httptest.NewRecorder()
 	if werr := newGateway().WriteError(rec, nil, err); werr != nil {
 		t.Fatal(werr)

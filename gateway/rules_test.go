@@ -56,7 +56,7 @@ func TestWithRulesInProcess(t *testing.T) {
 		})
 	}
 	// Over gRPC, the interceptor with the same rules gives the same status.
-	err := statusmap.Translate(context.Background(), fmt.Errorf("x: %w", sql.ErrNoRows), rules...)
+	err := statusmap.Translator(rules...)(context.Background(), fmt.Errorf("x: %w", sql.ErrNoRows))
 	if got := statusmap.HTTPStatusOf(err); got != 404 {
 		t.Errorf("interceptor side: %d; want 404", got)
 	}

@@ -14,7 +14,7 @@
 //     HTTPStatusOf returns it unchanged on the far side of any number of gRPC
 //     hops.
 //   - Server interceptors (UnaryServerInterceptor, StreamServerInterceptor,
-//     and Translate for other paths) that turn ordinary Go errors into
+//     and Translator for other paths) that turn ordinary Go errors into
 //     statuses at the edge, and SetHTTPStatus for a success's status. They
 //     are secure by default: a status made on purpose keeps its message,
 //     but the text of any other error that no rule translates (which may

@@ -210,14 +210,26 @@ func newInterceptorConfig(opts []Option) *interceptorConfig {
 	return cfg
 }
 
-// Translate is what the interceptors do to a handler's error, for code
-// that returns errors to gRPC some other way. It returns nil for nil, and
-// panics on a bad option as the interceptors do.
-func Translate(ctx context.Context, err error, opts ...Option) error {
-	if err == nil {
-		return nil
+// Translator returns what the interceptors do to a handler's error, for
+// code that returns errors to gRPC some other way (a connect handler, a
+// bridge of its own, a queue worker): the same translation, rules and hook
+// as UnaryServerInterceptor(opts...). The options are applied once, here,
+// as the interceptors apply theirs; make the function once and keep it:
+//
+//	translate := statusmap.Translator(statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound))
+//	...
+//	return translate(ctx, err)
+//
+// The function returns nil for nil and is safe for concurrent use.
+// Translator panics on a bad option, naming it, as the interceptors do.
+func Translator(opts ...Option) func(ctx context.Context, err error) error {
+	cfg := newInterceptorConfig(opts)
+	return func(ctx context.Context, err error) error {
+		if err == nil {
+			return nil
+		}
+		return cfg.translate(ctx, err)
 	}
-	return newInterceptorConfig(opts).translate(ctx, err)
 }
 
 func (c *interceptorConfig) translate(ctx context.Context, err error) error {

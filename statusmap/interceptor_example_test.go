@@ -82,18 +82,20 @@ func ExampleUnaryServerInterceptor() {
 	// broken: Unknown 500 "Internal Server Error"
 }
 
-// Translate does what the interceptors do, for errors that reach gRPC
+// Translator does what the interceptors do, for errors that reach gRPC
 // some other way: a status keeps its message; the text of other errors is
-// withheld (set WithErrorHook to log them).
-func ExampleTranslate() {
+// withheld (set WithErrorHook to log them). The function is made once, with
+// its options applied once, and called for every error.
+func ExampleTranslator() {
 	ctx := context.Background()
+	translate := statusmap.Translator()
 	for _, err := range []error{
 		nil,
 		fmt.Errorf("call inventory: %w", &inventoryError{status: 502}),
 		fmt.Errorf("load: %w", context.DeadlineExceeded),
 		fmt.Errorf("load: %w", status.Error(codes.PermissionDenied, "not your shelf")),
 	} {
-		translated := statusmap.Translate(ctx, err)
+		translated := translate(ctx, err)
 		fmt.Printf("%v %d %q\n", status.Code(translated), statusmap.HTTPStatusOf(translated), status.Convert(translated).Message())
 	}
 	// Output:

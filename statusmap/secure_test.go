@@ -305,7 +305,7 @@ func TestErrorTextRestores(t *testing.T) {
 		t.Run(c.id, func(t *testing.T) { secCheck(t, client, h, c.id, want) })
 	}
 	// WithErrorText(false) is the default.
-	err := statusmap.Translate(context.Background(), errors.New("secret"), statusmap.WithErrorText(true), statusmap.WithErrorText(false))
+	err := statusmap.Translator(statusmap.WithErrorText(true), statusmap.WithErrorText(false))(context.Background(), errors.New("secret"))
 	if got := status.Convert(err).Message(); got != "Internal Server Error" {
 		t.Errorf("WithErrorText(false) after true: message %q; want %q", got, "Internal Server Error")
 	}
@@ -349,7 +349,7 @@ func TestUnknownMessageAndHook(t *testing.T) {
 	} {
 		var a, b int
 		opts := tc.opts(func(context.Context, error) { a++ }, func(context.Context, error) { b++ })
-		err := statusmap.Translate(context.Background(), plain, opts...)
+		err := statusmap.Translator(opts...)(context.Background(), plain)
 		if got := status.Convert(err).Message(); got != "x" {
 			t.Errorf("%s: message %q; want %q", name, got, "x")
 		}
