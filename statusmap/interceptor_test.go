@@ -223,8 +223,8 @@ func TestUnknownMessageCoversContextErrors(t *testing.T) {
 // the constructors name, never an option silently dropped.
 func TestBadOptionsPanic(t *testing.T) {
 	for name, build := range map[string]func(){
-		"unary WithRule(nil)":     func() { statusmap.UnaryServerInterceptor(statusmap.WithRule(nil)) },
-		"stream nil option":       func() { statusmap.StreamServerInterceptor(nil) },
+		"unary WithRule(nil)":      func() { statusmap.UnaryServerInterceptor(statusmap.WithRule(nil)) },
+		"stream nil option":        func() { statusmap.StreamServerInterceptor(nil) },
 		"Translator WithRule(nil)": func() { _ = statusmap.Translator(statusmap.WithRule(nil))(context.Background(), errors.New("x")) },
 		// One shows the errors' text, the other hides it: which was meant?
 		"WithErrorText(true) and WithUnknownMessage": func() {
