@@ -393,7 +393,7 @@ func icRuleOptions() []statusmap.Option {
 			}
 			return nil, false
 		}),
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithErrorAs(func(e *icValidationError) *status.Status {
 			st, err := status.New(codes.InvalidArgument, e.Error()).WithDetails(&errdetails.BadRequest{
 				FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: e.field, Description: e.reason}},
@@ -404,9 +404,9 @@ func icRuleOptions() []statusmap.Option {
 			return st
 		}),
 		// Two rules for the same error: the first wins.
-		statusmap.WithErrorCode(errICShared, codes.PermissionDenied),
-		statusmap.WithErrorCode(errICShared, codes.NotFound),
-		statusmap.WithErrorCode(errICSkip, codes.FailedPrecondition),
+		statusmap.WithErrorIs(errICShared, codes.PermissionDenied),
+		statusmap.WithErrorIs(errICShared, codes.NotFound),
+		statusmap.WithErrorIs(errICSkip, codes.FailedPrecondition),
 	}
 }
 
@@ -558,7 +558,7 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	}
 	reports := &icReports{}
 	env := icStart(t, errs,
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithUnknownMessage("internal error", reports.report))
 
 	for _, c := range cases {
@@ -669,7 +669,7 @@ func TestInterceptorUnknownMessageHidesOKStatusText(t *testing.T) {
 	}
 }
 
-func TestInterceptorWithMapper(t *testing.T) {
+func TestInterceptorWithCodeMapper(t *testing.T) {
 	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
 	if err != nil {
 		t.Fatal(err)
@@ -680,7 +680,7 @@ func TestInterceptorWithMapper(t *testing.T) {
 		// The mapper does not touch a status made elsewhere.
 		{"aborted", status.Error(codes.Aborted, "conflict"), icWant{codes.Aborted, "conflict", 409, nil}},
 	}
-	env := icStart(t, icErrMap(cases), statusmap.WithMapper(m))
+	env := icStart(t, icErrMap(cases), statusmap.WithCodeMapper(m))
 	for _, c := range cases {
 		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
 	}
@@ -734,7 +734,7 @@ func TestTranslator(t *testing.T) {
 	}{
 		{"default", icDefaultCases(t), nil},
 		{"rules", icRuleCases(t), icRuleOptions()},
-		{"mapper", icDefaultCases(t), []statusmap.Option{statusmap.WithMapper(m)}},
+		{"mapper", icDefaultCases(t), []statusmap.Option{statusmap.WithCodeMapper(m)}},
 		{"unknown message", icDefaultCases(t), []statusmap.Option{statusmap.WithUnknownMessage("internal error", func(context.Context, error) {})}},
 		{"error text", icDefaultCases(t), []statusmap.Option{statusmap.WithErrorText(true)}},
 	} {

@@ -130,7 +130,7 @@ func newConfig(opts []Option) (config, error) {
 	cfg := defaultConfig()
 	errs := applyOptions(&cfg, opts, "option")
 	// WithRules checked its options (checkRules): Translator cannot panic.
-	cfg.translate = statusmap.Translator(append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)...)
+	cfg.translate = statusmap.Translator(append([]statusmap.Option{statusmap.WithCodeMapper(cfg.mapper)}, cfg.rules...)...)
 	cfg.success.compile()
 	return cfg, errors.Join(errs...)
 }
@@ -148,10 +148,14 @@ func WithFormat(f Format) Option {
 	}
 }
 
-// WithMapper sets the gRPC-to-HTTP table for statuses without a pinned
-// HTTP status. The default, and a nil Mapper, is the documented table
-// (statusmap.HTTPStatus).
-func WithMapper(m *statusmap.Mapper) Option {
+// WithStatusMapper sets the table the gateway reads in the direction
+// gRPC code -> HTTP status (Mapper.HTTPStatus), for statuses without a
+// pinned HTTP status; Gateway.ErrorFromResponse uses it the other way,
+// for the code of a body that states none. The default, and a nil
+// Mapper, is the documented table (statusmap.HTTPStatus). The
+// interceptors' option for the opposite direction is
+// statusmap.WithCodeMapper.
+func WithStatusMapper(m *statusmap.Mapper) Option {
 	return func(c *config) error {
 		c.mapper = m
 		return nil
@@ -222,7 +226,7 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 }
 
 // WithRules translates errors that are not gRPC statuses with the same
-// options as statusmap's interceptors (WithErrorCode, WithErrorAs, WithRule,
+// options as statusmap's interceptors (WithErrorIs, WithErrorAs, WithRule,
 // WithUnknownMessage, ...). Give it the options your interceptors get:
 // handlers registered in process (grpc-gateway's RegisterXHandlerServer)
 // skip gRPC interceptors, and their errors reach the gateway untranslated,

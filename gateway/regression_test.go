@@ -73,7 +73,7 @@ func TestMapperAppliesToContextErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ew := newGateway(gateway.WithMapper(m))
+	ew := newGateway(gateway.WithStatusMapper(m))
 	for _, e := range []error{status.Error(codes.Canceled, "x"), context.Canceled, fmt.Errorf("call: %w", context.Canceled)} {
 		rec := httptest.NewRecorder()
 		ew.WriteError(rec, nil, e)

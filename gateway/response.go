@@ -71,7 +71,7 @@ const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
 
 // ErrorFromResponse is the package-level ErrorFromResponse with this
 // Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
-// WithMapper's table for the code of a body that states none.
+// WithStatusMapper's table for the code of a body that states none.
 //
 // With WithRedaction(true), a status that the gateway answers with a 5xx
 // (an upstream's 5xx, a folded 401, 405 or 407, a status that is not an

@@ -438,12 +438,12 @@ func TestUpstreamOptions(t *testing.T) {
 	if body.n > 17 || !strings.HasSuffix(status.Convert(err).Message(), "…") {
 		t.Errorf("read %d bytes with WithMaxErrorBody(16): %v", body.n, err)
 	}
-	// WithMapper decides the code of a body that states none.
+	// WithStatusMapper decides the code of a body that states none.
 	m, err := statusmap.NewMapper(statusmap.WithCode(400, codes.FailedPrecondition))
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = newGateway(gateway.WithMapper(m)).ErrorFromResponse(fakeResponse(400, "application/json", `{"message":"not yet"}`))
+	err = newGateway(gateway.WithStatusMapper(m)).ErrorFromResponse(fakeResponse(400, "application/json", `{"message":"not yet"}`))
 	if status.Code(err) != codes.FailedPrecondition || statusmap.HTTPStatusOf(err) != 400 {
 		t.Errorf("with a mapper: %v, HTTP %d", err, statusmap.HTTPStatusOf(err))
 	}

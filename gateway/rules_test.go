@@ -33,7 +33,7 @@ func (inProcessShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest
 // TestWithRulesInProcess: the interceptors' rules given to WithRules make
 // an in-process handler's sentinel error the same 404 it is over gRPC.
 func TestWithRulesInProcess(t *testing.T) {
-	rules := []statusmap.Option{statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound)}
+	rules := []statusmap.Option{statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound)}
 	for _, tc := range []struct {
 		name string
 		opts []gateway.Option

@@ -79,8 +79,8 @@ func BenchmarkTranslator(b *testing.B) {
 		b.Fatal(err)
 	}
 	opts := []statusmap.Option{
-		statusmap.WithMapper(m),
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithCodeMapper(m),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithErrorAs(func(*net.OpError) *status.Status { return status.New(codes.Unavailable, "network") }),
 		statusmap.WithErrorHook(func(context.Context, error) {}),
 	}

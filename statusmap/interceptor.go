@@ -50,11 +50,13 @@ func WithRule(rule Rule) Option {
 	}
 }
 
-// WithErrorCode adds a rule: an error for which errors.Is(err, target)
-// holds becomes a status with code and the error's text, as
-// WithErrorCode(sql.ErrNoRows, codes.NotFound) would want. The chain is
-// walked with a bound, so an error that wraps itself cannot hang it.
-func WithErrorCode(target error, code codes.Code) Option {
+// WithErrorIs adds a rule with errors.Is semantics, the pair of
+// WithErrorAs: an error for which errors.Is(err, target) holds becomes a
+// status with code and the error's text, as WithErrorIs(sql.ErrNoRows,
+// codes.NotFound) would want. The chain is walked with a bound, so an
+// error that wraps itself cannot hang it. (WithCode, an option of
+// NewMapper, changes a row of the HTTP status -> gRPC code table instead.)
+func WithErrorIs(target error, code codes.Code) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
 		if errchain.Is(err, target) {
 			return status.New(code, err.Error()), true
@@ -64,7 +66,7 @@ func WithErrorCode(target error, code codes.Code) Option {
 }
 
 // WithErrorAs adds a rule with errors.As semantics (bounded, as
-// WithErrorCode): the first error in the chain of type T is given to
+// WithErrorIs): the first error in the chain of type T is given to
 // translate; a nil result means the rule does not apply.
 func WithErrorAs[T error](translate func(T) *status.Status) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
@@ -86,9 +88,12 @@ func WithErrorAs[T error](translate func(T) *status.Status) Option {
 	})
 }
 
-// WithMapper sets the table that turns an error's HTTPStatus() or
-// StatusCode() into a gRPC code. The default is Code.
-func WithMapper(m *Mapper) Option {
+// WithCodeMapper sets the table the interceptors read in the direction
+// HTTP status -> gRPC code (Mapper.Code): it turns an error's HTTPStatus()
+// or StatusCode() into a gRPC code. The default, and a nil Mapper, is
+// Code. The gateway's option for the opposite direction is
+// gateway.WithStatusMapper.
+func WithCodeMapper(m *Mapper) Option {
 	return func(c *interceptorConfig) { c.mapper = m }
 }
 
@@ -144,7 +149,7 @@ func WithUnknownMessage(msg string, report func(ctx context.Context, err error))
 //     protovalidate error's;
 //   - the rules added with options are tried in order; a rule maps an
 //     error on purpose, so its status is sent as the rule made it (and
-//     WithErrorCode's carries the error's text: use WithErrorAs or WithRule
+//     WithErrorIs's carries the error's text: use WithErrorAs or WithRule
 //     to choose the words);
 //   - context.Canceled and context.DeadlineExceeded become Canceled and
 //     DeadlineExceeded, with the context's own text ("context canceled"),
@@ -216,7 +221,7 @@ func newInterceptorConfig(opts []Option) *interceptorConfig {
 // as UnaryServerInterceptor(opts...). The options are applied once, here,
 // as the interceptors apply theirs; make the function once and keep it:
 //
-//	translate := statusmap.Translator(statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound))
+//	translate := statusmap.Translator(statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound))
 //	...
 //	return translate(ctx, err)
 //

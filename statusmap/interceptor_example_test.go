@@ -44,7 +44,7 @@ func (exampleShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) 
 
 func ExampleUnaryServerInterceptor() {
 	opts := []statusmap.Option{
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		// Errors whose text the client does not get come here, to be logged.
 		statusmap.WithErrorHook(func(_ context.Context, err error) {
 			fmt.Println("reported:", err)

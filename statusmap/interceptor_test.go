@@ -22,7 +22,7 @@ import (
 // costs nothing with rules installed.
 func ruleOptions() []statusmap.Option {
 	return []statusmap.Option{
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithErrorAs(func(e *validationError) *status.Status { return status.New(codes.InvalidArgument, e.Error()) }),
 		statusmap.WithRule(func(err error) (*status.Status, bool) { return nil, false }),
 	}
@@ -91,7 +91,7 @@ func TestStreamInterceptorSuccessDoesNotAllocate(t *testing.T) {
 
 // TestTranslateRuleOnCyclicChain: the package walks error chains with a
 // bound because errors.Is never returns on a chain that wraps itself; the
-// rules of WithErrorCode and WithErrorAs must not hang on one either. The
+// rules of WithErrorIs and WithErrorAs must not hang on one either. The
 // walk runs in a child process so that a hang cannot spin on in this one.
 func TestTranslateRuleOnCyclicChain(t *testing.T) {
 	if which := os.Getenv("STATUSMAP_IC_CYCLIC_CHILD"); which != "" {
@@ -99,8 +99,8 @@ func TestTranslateRuleOnCyclicChain(t *testing.T) {
 		// answered, not a stand-in.
 		opts := []statusmap.Option{statusmap.WithErrorText(true)}
 		switch which {
-		case "WithErrorCode":
-			opts = append(opts, statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound))
+		case "WithErrorIs":
+			opts = append(opts, statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound))
 		case "WithErrorAs":
 			opts = append(opts, statusmap.WithErrorAs(func(*validationError) *status.Status { return status.New(codes.InvalidArgument, "x") }))
 		}
@@ -108,7 +108,7 @@ func TestTranslateRuleOnCyclicChain(t *testing.T) {
 		fmt.Printf("result: %v %q\n", status.Code(err), status.Convert(err).Message())
 		return
 	}
-	for _, which := range []string{"none", "WithErrorCode", "WithErrorAs"} {
+	for _, which := range []string{"none", "WithErrorIs", "WithErrorAs"} {
 		t.Run(which, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -262,7 +262,7 @@ func secErrs(cases []secCase) map[string]error {
 	return m
 }
 
-var secRule = statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound)
+var secRule = statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound)
 
 // TestSecureDefault: with no option but the hook, no text the service did
 // not make for a client reaches it; the hook gets each such error once per

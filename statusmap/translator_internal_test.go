@@ -16,7 +16,7 @@ import (
 func TestTranslatorAppliesOptionsOnce(t *testing.T) {
 	applied := 0
 	counting := Option(func(*interceptorConfig) { applied++ })
-	translate := Translator(counting, WithErrorCode(sql.ErrNoRows, codes.NotFound))
+	translate := Translator(counting, WithErrorIs(sql.ErrNoRows, codes.NotFound))
 	if applied != 1 {
 		t.Fatalf("Translator applied its options %d times; want 1", applied)
 	}

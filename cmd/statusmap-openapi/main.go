@@ -28,7 +28,7 @@
 //	-no-success-statuses            gateway.WithoutSuccessStatuses
 //	-www-authenticate CHALLENGE     gateway.WithAuthChallenges (repeatable)
 //	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
-//	-profile documented|google      gateway.WithMapper (statusmap.WithProfile)
+//	-profile documented|google      gateway.WithStatusMapper (statusmap.WithProfile)
 //	-errors 400,404,...             gateway.WithErrorStatuses
 //	-pinned 406,502,...             gateway.WithPinnedStatuses
 //	-describe STATUS=TEXT           gateway.WithErrorDescription (repeatable)
@@ -107,7 +107,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.format, "format", "status", "error body format: status, google or problem")
 	fs.BoolVar(&o.noSuccess, "no-success-statuses", false, "answer every success with 200")
 	fs.StringVar(&o.errorList, "errors", "", "comma-separated error statuses every operation lists (default: those the options can answer)")
-	fs.StringVar(&o.profile, "profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
+	fs.StringVar(&o.profile, "profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithStatusMapper): documented or google")
 	fs.StringVar(&o.pinnedList, "pinned", "", "comma-separated error statuses the services pin, listed beside the others")
 	fs.Var(&o.success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
 	fs.Var(&o.rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
@@ -168,7 +168,7 @@ func (o *options) gatewayOptions() ([]gateway.Option, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("-profile %q: %v", o.profile, err)
 		}
-		opts = append(opts, gateway.WithMapper(m))
+		opts = append(opts, gateway.WithStatusMapper(m))
 	default:
 		return nil, nil, fmt.Errorf("-profile %q: want documented or google", o.profile)
 	}
