@@ -226,7 +226,7 @@ func TestRoundTripUnrenderableWellKnownType(t *testing.T) {
 }
 
 func TestErrorFromResponseHugeLimit(t *testing.T) {
-	err := gateway.ErrorFromResponseLimit(fakeResponse(404, "application/json", `{"code":5,"message":"book 1 not found"}`), math.MaxInt64)
+	err := newGateway(gateway.WithMaxErrorBody(math.MaxInt64)).ErrorFromResponse(fakeResponse(404, "application/json", `{"code":5,"message":"book 1 not found"}`))
 	if status.Convert(err).Message() != "book 1 not found" {
 		t.Errorf("limit MaxInt64: %v", err)
 	}

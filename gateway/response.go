@@ -23,8 +23,9 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// DefaultMaxErrorBody is how much of a body ErrorFromResponse reads: 1 MiB.
-const DefaultMaxErrorBody = 1 << 20
+// defaultMaxErrorBody is how much of a body ErrorFromResponse reads, 1
+// MiB, unless WithMaxErrorBody says otherwise.
+const defaultMaxErrorBody = 1 << 20
 
 // maxExcerpt is how much of an unrecognised body a message quotes.
 const maxExcerpt = 200
@@ -42,7 +43,7 @@ type upstreamConfig struct {
 }
 
 func defaultUpstreamConfig() upstreamConfig {
-	return upstreamConfig{maxBody: DefaultMaxErrorBody}
+	return upstreamConfig{maxBody: defaultMaxErrorBody}
 }
 
 // UpstreamDomain is the ErrorInfo domain of the reasons ErrorFromResponse
@@ -166,9 +167,10 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // with the response's status, its challenges kept only for a 401 or 407
 // and its methods only for a 405.
 //
-// Reading is bounded in size and in cost: at most DefaultMaxErrorBody
-// bytes are read (the rest is quoted as cut; an encoded body is read, and
-// expanded, to that many bytes at most), and what a body adds to the
+// Reading is bounded in size and in cost: at most 1 MiB of the body is
+// read (the rest is quoted as cut; an encoded body is read, and expanded,
+// to that many bytes at most; for another bound, call the ErrorFromResponse
+// of a Gateway made with WithMaxErrorBody), and what a body adds to the
 // status is bounded, so that reading any body allocates a few times its
 // size at most and the status stays small enough to be written again: a
 // message of 4 KiB (then cut, ending in "…"), 64 details, 100 field
@@ -183,16 +185,6 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // by then is read as a body cut short. It does not close the body.
 func ErrorFromResponse(resp *http.Response) error {
 	return readError(resp, defaultUpstreamConfig(), nil)
-}
-
-// ErrorFromResponseLimit is ErrorFromResponse reading at most maxBytes of
-// the body (DefaultMaxErrorBody when maxBytes is not positive).
-func ErrorFromResponseLimit(resp *http.Response, maxBytes int64) error {
-	cfg := defaultUpstreamConfig()
-	if maxBytes > 0 {
-		cfg.maxBody = maxBytes
-	}
-	return readError(resp, cfg, nil)
 }
 
 func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper) error {
