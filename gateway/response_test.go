@@ -217,7 +217,7 @@ func (c *counting) Read(p []byte) (int, error) {
 
 func TestErrorFromResponseBounded(t *testing.T) {
 	body := &counting{r: endless{}}
-	err := newGateway(gateway.WithMaxErrorBody(64<<10)).ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(body)})
+	err := newGateway(gateway.WithMaxErrorBody(64 << 10)).ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(body)})
 	if status.Code(err) != codes.Internal || len(status.Convert(err).Message()) > 300 || !strings.HasSuffix(status.Convert(err).Message(), "…") {
 		t.Errorf("endless body: %v", err)
 	}
