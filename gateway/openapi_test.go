@@ -145,12 +145,12 @@ func TestOpenAPIFollowsTheOptions(t *testing.T) {
 		t.Errorf("429 has no Retry-After header")
 	}
 
-	g, err = gateway.New(gateway.WithoutSuccessStatuses())
+	g, err = gateway.New(gateway.WithSuccessByMethod(false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := responseCodes(rewrite(t, g, gateway.WithErrorStatuses()), "/v1/books", "post"); got != "200 default" {
-		t.Errorf("WithoutSuccessStatuses, no error statuses: POST responses %q; want 200 default", got)
+		t.Errorf("WithSuccessByMethod(false), no error statuses: POST responses %q; want 200 default", got)
 	}
 }
 

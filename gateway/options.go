@@ -370,11 +370,14 @@ func WithRPCSuccessStatus(fullMethod string, httpStatus int) Option {
 	}
 }
 
-// WithoutSuccessStatuses answers every success with 200, as grpc-gateway
-// does, unless a handler calls statusmap.SetHTTPStatus.
-func WithoutSuccessStatuses() Option {
+// WithSuccessByMethod(false) answers every success with 200, as
+// grpc-gateway does, unless a handler calls statusmap.SetHTTPStatus: the
+// statuses by HTTP method (POST 201, DELETE 204, WithSuccessStatus) are
+// off, and so are WithRPCSuccessStatus's. The default, true, answers with
+// them.
+func WithSuccessByMethod(on bool) Option {
 	return func(c *config) error {
-		c.success.disabled = true
+		c.success.disabled = !on
 		return nil
 	}
 }

@@ -25,7 +25,7 @@
 //	-format status|google|problem   gateway.WithFormat
 //	-success METHOD=STATUS          gateway.WithSuccessStatus (repeatable)
 //	-rpc-success /pkg.Svc/Rpc=STATUS gateway.WithRPCSuccessStatus (repeatable)
-//	-no-success-statuses            gateway.WithoutSuccessStatuses
+//	-no-success-statuses            gateway.WithSuccessByMethod(false)
 //	-www-authenticate CHALLENGE     gateway.WithAuthChallenges (repeatable)
 //	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
 //	-profile documented|google      gateway.WithStatusMapper (statusmap.WithProfile)
@@ -188,7 +188,7 @@ func (o *options) gatewayOptions() ([]gateway.Option, []string, error) {
 		rpcs = append(rpcs, rpc)
 	}
 	if o.noSuccess {
-		opts = append(opts, gateway.WithoutSuccessStatuses())
+		opts = append(opts, gateway.WithSuccessByMethod(false))
 	}
 	if len(o.wwwAuth) > 0 {
 		challenges, err := parseChallenges(o.wwwAuth)
