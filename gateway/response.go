@@ -46,29 +46,31 @@ func defaultUpstreamConfig() upstreamConfig {
 	return upstreamConfig{maxBody: defaultMaxErrorBody}
 }
 
-// UpstreamDomain is the ErrorInfo domain of the reasons ErrorFromResponse
-// writes: ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired,
-// ReasonUpstreamMethodNotAllowed and ReasonUpstreamTruncated.
-const UpstreamDomain = "statusmap.dev"
-
-// The ErrorInfo reasons of an upstream's 401, 407 and 405 that
-// ErrorFromResponse folded into a 502 (see ErrorFromResponse). Test for
-// them with reason.Has(err, gateway.UpstreamDomain, reason) (package
+// The google.rpc.ErrorInfo domain and reasons that ErrorFromResponse
+// writes. Test for them with reason.Has(err, gateway.UpstreamDomain,
+// gateway.ReasonUpstreamUnauthenticated) (package
 // github.com/statusmap/statusmap/statusmap/reason).
 const (
+	// UpstreamDomain is the domain of the four reasons below.
+	UpstreamDomain = "statusmap.dev"
+
+	// ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired and
+	// ReasonUpstreamMethodNotAllowed are the reasons of an upstream's 401,
+	// 407 and 405 that ErrorFromResponse folded into a 502 (see
+	// ErrorFromResponse).
 	ReasonUpstreamUnauthenticated   = "UPSTREAM_UNAUTHENTICATED"
 	ReasonUpstreamProxyAuthRequired = "UPSTREAM_PROXY_AUTHENTICATION_REQUIRED"
 	ReasonUpstreamMethodNotAllowed  = "UPSTREAM_METHOD_NOT_ALLOWED"
-)
 
-// ReasonUpstreamTruncated is the ErrorInfo reason (of domain
-// UpstreamDomain) that ErrorFromResponse adds when a body held more than it
-// keeps: its metadata count what was left out, "droppedDetails",
-// "droppedFieldViolations" and "droppedMetadata", and give the length in
-// bytes of a message that was cut, "messageBytes". See ErrorFromResponse
-// for the bounds. "droppedUpstreamInfo" counts the fold ErrorInfos a body
-// claimed under a status other than 502, which are not kept.
-const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
+	// ReasonUpstreamTruncated is the reason ErrorFromResponse adds when a
+	// body held more than it keeps: its metadata count what was left out,
+	// "droppedDetails", "droppedFieldViolations" and "droppedMetadata", and
+	// give the length in bytes of a message that was cut, "messageBytes".
+	// See ErrorFromResponse for the bounds. "droppedUpstreamInfo" counts
+	// the fold ErrorInfos a body claimed under a status other than 502,
+	// which are not kept.
+	ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
+)
 
 // ErrorFromResponse is the package-level ErrorFromResponse with this
 // Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
