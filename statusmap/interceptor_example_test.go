@@ -137,3 +137,29 @@ func ExampleWithErrorHook() {
 	// client reads: Unknown "Internal Server Error"
 	// client reads: NotFound "no book 7"
 }
+
+// WithErrorIs maps a sentinel error, wherever it is in the chain, to a
+// code, as errors.Is finds it; WithErrorAs is its pair for error types.
+func ExampleWithErrorIs() {
+	translate := statusmap.Translator(statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound))
+	err := translate(context.Background(), fmt.Errorf("get book 7: %w", sql.ErrNoRows))
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err))
+	// Output:
+	// NotFound 404
+}
+
+// WithCodeMapper gives the interceptors another HTTP status -> gRPC code
+// table, for errors that carry an HTTP status (an HTTPStatus() or
+// StatusCode() method): here an upstream's 409 means AlreadyExists. The
+// exact status stays pinned beside the code.
+func ExampleWithCodeMapper() {
+	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
+	if err != nil {
+		panic(err)
+	}
+	translate := statusmap.Translator(statusmap.WithCodeMapper(m))
+	err = translate(context.Background(), fmt.Errorf("reserve book: %w", &inventoryError{status: 409}))
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err), status.Convert(err).Message())
+	// Output:
+	// AlreadyExists 409 Conflict
+}
