@@ -5,7 +5,11 @@ package readme_test
 
 import (
 	"bufio"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -184,5 +188,125 @@ func TestREADMEPluginsRunOneWay(t *testing.T) {
 	}
 	if n < 5 {
 		t.Errorf("found %d Go plugin lines in the README, want the consumer's 5 at least", n)
+	}
+}
+
+// readmePackages are the Go packages whose names the README writes as
+// pkg.Name, with their directories.
+var readmePackages = map[string]string{
+	"statusmap": "statusmap",
+	"reason":    "statusmap/reason",
+	"gateway":   "gateway",
+}
+
+// exportedNames returns the exported top-level names of the package in dir
+// and the exported methods of its types, as go doc would list them.
+func exportedNames(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	fset := token.NewFileSet()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	names := map[string]bool{}
+	add := func(id *ast.Ident) {
+		if id.IsExported() {
+			names[id.Name] = true
+		}
+	}
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				add(d.Name) // a function, or a method (Gateway.OpenAPI)
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						add(s.Name)
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							add(n)
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		t.Fatalf("%s: no exported names", dir)
+	}
+	return names
+}
+
+// TestREADMENamesExist: every Go name the README gives as statusmap.X,
+// reason.X or gateway.X (in Go code blocks and in inline code), and every
+// name in the rows of the package table for those packages, is one the
+// package exports, so that a rename or a removal cannot leave the README
+// telling users to call what is gone.
+func TestREADMENamesExist(t *testing.T) {
+	exported := map[string]map[string]bool{}
+	for pkg, dir := range readmePackages {
+		exported[pkg] = exportedNames(t, filepath.FromSlash(dir))
+	}
+	qualified := regexp.MustCompile(`\b(statusmap|reason|gateway)\.([A-Z][A-Za-z0-9_]*)`)
+	inline := regexp.MustCompile("`[^`]+`")
+	ident := regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*$`)
+	tableRow := regexp.MustCompile("^\\| `(statusmap|statusmap/reason|gateway)` \\|")
+	check := func(line int, pkg, name string) {
+		if !exported[pkg][name] {
+			t.Errorf("README.md:%d: %s.%s is not an exported name of package %s", line, pkg, name, readmePackages[pkg])
+		}
+	}
+	fence, rows := "", 0
+	for i, l := range strings.Split(readFile(t, "README.md"), "\n") {
+		if strings.HasPrefix(l, "```") {
+			if fence == "" {
+				fence = strings.TrimPrefix(l, "```") + " " // "go ", "json ", " "
+			} else {
+				fence = ""
+			}
+			continue
+		}
+		var code []string
+		switch {
+		case fence == "go ":
+			code = []string{l}
+		case fence != "":
+			continue // JSON, YAML, shell, another language: not Go names
+		default:
+			code = inline.FindAllString(l, -1)
+		}
+		for _, c := range code {
+			for _, m := range qualified.FindAllStringSubmatch(c, -1) {
+				check(i+1, m[1], m[2])
+			}
+		}
+		if m := tableRow.FindStringSubmatch(l); m != nil && fence == "" {
+			rows++
+			pkg := m[1]
+			if pkg == "statusmap/reason" {
+				pkg = "reason"
+			}
+			for _, c := range inline.FindAllString(l[len(m[0]):], -1) {
+				if name := strings.Trim(c, "`"); ident.MatchString(name) {
+					check(i+1, pkg, name)
+				}
+			}
+		}
+	}
+	if rows != len(readmePackages) {
+		t.Errorf("README.md: found %d package table rows for %v; want one each", rows, readmePackages)
 	}
 }

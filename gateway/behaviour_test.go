@@ -333,8 +333,13 @@ func TestSuccessStatusOptions(t *testing.T) {
 		opts  []gateway.Option
 		cases []bhvSuccessCase
 	}{
-		{"WithoutSuccessStatuses", []gateway.Option{gateway.WithoutSuccessStatuses()},
+		{"WithSuccessByMethod(false)", []gateway.Option{gateway.WithSuccessByMethod(false)},
 			[]bhvSuccessCase{post(200), del(200), put("x", 200), put("accepted", 202), get(200)}},
+		// true is the default; the last of two is the one that holds.
+		{"WithSuccessByMethod(true)", []gateway.Option{gateway.WithSuccessByMethod(true)},
+			[]bhvSuccessCase{post(201), del(204), put("x", 200), put("accepted", 202), get(200)}},
+		{"WithSuccessByMethod(false) then true", []gateway.Option{gateway.WithSuccessByMethod(false), gateway.WithSuccessByMethod(true)},
+			[]bhvSuccessCase{post(201), del(204)}},
 		{"WithRPCSuccessStatus", []gateway.Option{gateway.WithRPCSuccessStatus(createBook, 200)},
 			[]bhvSuccessCase{post(200), del(204), put("x", 200)}},
 		{"WithRPCSuccessStatus without slash", []gateway.Option{gateway.WithRPCSuccessStatus(strings.TrimPrefix(createBook, "/"), 202)},

@@ -14,6 +14,7 @@ import (
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -36,7 +37,7 @@ func (catalogShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) 
 	case "dup":
 		return nil, bookshelfv1.ErrorBookAlreadyExists("book %q already exists", req.GetId())
 	case "foreign":
-		return nil, statusmap.ReasonErrorf(404, "other.example.com", bookshelfv1.ReasonBookNotFound, "not ours")
+		return nil, reason.Errorf(404, "other.example.com", bookshelfv1.ReasonBookNotFound, "not ours")
 	}
 	return &bookshelfv1.Book{Id: req.GetId()}, nil
 }

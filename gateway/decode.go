@@ -113,7 +113,7 @@ type dropped struct {
 }
 
 // Bounds on what one body adds to a status, so that a body of
-// DefaultMaxErrorBody bytes cannot make a status of many times that size
+// defaultMaxErrorBody bytes cannot make a status of many times that size
 // (the whole status is written again to the gateway's own clients). What
 // they leave out is counted in an ErrorInfo of reason
 // ReasonUpstreamTruncated.
@@ -200,7 +200,7 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 // ReasonUpstreamMethodNotAllowed), counting them as "droppedUpstreamInfo".
 // A fold is always answered with a 502, so a statusmap gateway's own fold
 // reads back as it went in; under any other status the entry is an
-// upstream's claim, and a caller testing HasReason would be steered by it.
+// upstream's claim, and a caller testing reason.Has would be steered by it.
 // ReasonUpstreamTruncated (which any status may carry, and which only
 // counts) and other reasons are kept.
 func (d *decoded) dropForgedFolds(httpStatus int) {

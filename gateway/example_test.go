@@ -129,7 +129,10 @@ func ExampleServeMuxOptions() {
 
 func ExampleWriteError() {
 	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gateway.WriteError(w, r, statusmap.Error(http.StatusConflict, "version mismatch"))
+		if err := gateway.WriteError(w, r, statusmap.Error(http.StatusConflict, "version mismatch")); err != nil {
+			// The client went away mid-answer: nothing more can be sent.
+			return
+		}
 	}))
 	defer web.Close()
 
@@ -200,4 +203,42 @@ func ExampleNew() {
 	// Output:
 	// gateway: WithFormat(Format(7)): not a format
 	// gateway: WithSuccessStatus("POST", 302): not a 2xx status
+}
+
+// WithStatusMapper gives the gateway another gRPC code -> HTTP status
+// table, for statuses that pin none: under statusmap.ProfileGoogle,
+// ResourceExhausted is 429 (the documented table says 503).
+func ExampleWithStatusMapper() {
+	google, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
+	if err != nil {
+		panic(err)
+	}
+	gw, err := gateway.New(gateway.WithStatusMapper(google))
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	if err := gw.WriteError(rec, nil, status.Error(codes.ResourceExhausted, "quota")); err != nil {
+		panic(err)
+	}
+	fmt.Println(rec.Code)
+	// Output:
+	// 429
+}
+
+// WithMaxErrorBody bounds how much of a body a Gateway's ErrorFromResponse
+// reads (1 MiB by default): the rest is quoted as cut.
+func ExampleWithMaxErrorBody() {
+	gw, err := gateway.New(gateway.WithMaxErrorBody(16))
+	if err != nil {
+		panic(err)
+	}
+	resp := &http.Response{
+		StatusCode: http.StatusBadGateway,
+		Header:     http.Header{"Content-Type": {"text/plain"}},
+		Body:       io.NopCloser(strings.NewReader("upstream connect error or disconnect/reset before headers")),
+	}
+	fmt.Println(status.Convert(gw.ErrorFromResponse(resp)).Message())
+	// Output:
+	// HTTP 502 Bad Gateway: upstream connect …
 }

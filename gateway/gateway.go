@@ -125,7 +125,8 @@ func (g *Gateway) WriteError(w http.ResponseWriter, r *http.Request, err error) 
 	return g.writeError(ctx, nil, defaultMarshaler, w, r, err)
 }
 
-// errNilError is what (*Gateway).WriteError returns for a nil error.
+// errNilError is what WriteError, the method and the function, returns
+// for a nil error.
 var errNilError = errors.New("statusmap/gateway: WriteError called with a nil error; nothing was written")
 
 // defaultMarshaler is grpc-gateway's default JSON marshaler, used where no
@@ -143,20 +144,22 @@ func ServeMuxOptions(opts ...Option) []runtime.ServeMuxOption {
 	return mustNew(opts).ServeMuxOptions()
 }
 
-// WriteError answers r with err from a plain net/http handler with the
-// default options. It keeps nothing from one call to the next (the package
+// WriteError is (*Gateway).WriteError with the default options: it answers
+// r with err from a plain net/http handler and returns the error of
+// writing the body, if any; a nil err writes nothing and returns an error
+// saying so. It keeps nothing from one call to the next (the package
 // holds no state), so a server that answers many errors should make one
 // Gateway and call its WriteError: its pooled buffers and rendered-detail
-// cache make each error several times cheaper. A nil err writes nothing.
-func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+// cache make each error several times cheaper.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) error {
 	if err == nil {
-		return
+		return errNilError
 	}
 	cfg, _ := newConfig(nil) // no option, no error
 	opts := cfg.bodyOptions()
 	opts.NoCache = true // it would die with the call
 	g := &Gateway{cfg: cfg, bodies: body.NewWriter(opts)}
-	_ = g.WriteError(w, r, err)
+	return g.WriteError(w, r, err)
 }
 
 // outgoingHeaderMatcher is grpc-gateway's default outgoing header matcher

@@ -23,6 +23,7 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -364,7 +365,7 @@ func icDefaultCases(t testing.TB) []icCase {
 		{"wrapped-status", fmt.Errorf("load shelf 7: %w", locked), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
 		{"twice-wrapped-status", fmt.Errorf("handler: %w", fmt.Errorf("load shelf 7: %w", locked)), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
 		{"pinned-status", fmt.Errorf("quota: %w", statusmap.Error(429, "slow down")), icWant{codes.ResourceExhausted, "slow down", 429, []proto.Message{icPin(429)}}},
-		{"catalog", fmt.Errorf("get book 7: %w", statusmap.ReasonErrorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), icWant{codes.NotFound, "book 7 is missing", 404, []proto.Message{icPin(404), icBookMissing}}},
+		{"catalog", fmt.Errorf("get book 7: %w", reason.Errorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), icWant{codes.NotFound, "book 7 is missing", 404, []proto.Message{icPin(404), icBookMissing}}},
 		{"canceled", context.Canceled, icWant{codes.Canceled, "context canceled", 408, nil}},
 		{"wrapped-canceled", fmt.Errorf("fetch cover: %w", context.Canceled), icWant{codes.Canceled, "context canceled", 408, nil}},
 		{"deadline", context.DeadlineExceeded, icWant{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
@@ -392,7 +393,7 @@ func icRuleOptions() []statusmap.Option {
 			}
 			return nil, false
 		}),
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithErrorAs(func(e *icValidationError) *status.Status {
 			st, err := status.New(codes.InvalidArgument, e.Error()).WithDetails(&errdetails.BadRequest{
 				FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: e.field, Description: e.reason}},
@@ -403,9 +404,9 @@ func icRuleOptions() []statusmap.Option {
 			return st
 		}),
 		// Two rules for the same error: the first wins.
-		statusmap.WithErrorCode(errICShared, codes.PermissionDenied),
-		statusmap.WithErrorCode(errICShared, codes.NotFound),
-		statusmap.WithErrorCode(errICSkip, codes.FailedPrecondition),
+		statusmap.WithErrorIs(errICShared, codes.PermissionDenied),
+		statusmap.WithErrorIs(errICShared, codes.NotFound),
+		statusmap.WithErrorIs(errICSkip, codes.FailedPrecondition),
 	}
 }
 
@@ -557,7 +558,7 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	}
 	reports := &icReports{}
 	env := icStart(t, errs,
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithUnknownMessage("internal error", reports.report))
 
 	for _, c := range cases {
@@ -585,7 +586,7 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 	}
 
 	t.Run("nil report", func(t *testing.T) {
-		err := statusmap.Translate(context.Background(), plain, statusmap.WithUnknownMessage("internal error", nil))
+		err := statusmap.Translator(statusmap.WithUnknownMessage("internal error", nil))(context.Background(), plain)
 		if got := status.Convert(err); got.Code() != codes.Unknown || got.Message() != "internal error" {
 			t.Errorf("got %v %q; want Unknown %q", got.Code(), got.Message(), "internal error")
 		}
@@ -655,7 +656,7 @@ func (e icOKStatusError) GRPCStatus() *status.Status { return status.New(codes.O
 func TestInterceptorUnknownMessageHidesOKStatusText(t *testing.T) {
 	reports := &icReports{}
 	orig := fmt.Errorf("query SELECT * FROM secrets failed: %w", icOKStatusError{"ok?"})
-	err := statusmap.Translate(context.Background(), orig, statusmap.WithUnknownMessage("internal error", reports.report))
+	err := statusmap.Translator(statusmap.WithUnknownMessage("internal error", reports.report))(context.Background(), orig)
 	st := status.Convert(err)
 	if st.Code() != codes.Unknown {
 		t.Errorf("code = %v; want Unknown", st.Code())
@@ -668,7 +669,7 @@ func TestInterceptorUnknownMessageHidesOKStatusText(t *testing.T) {
 	}
 }
 
-func TestInterceptorWithMapper(t *testing.T) {
+func TestInterceptorWithCodeMapper(t *testing.T) {
 	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
 	if err != nil {
 		t.Fatal(err)
@@ -679,7 +680,7 @@ func TestInterceptorWithMapper(t *testing.T) {
 		// The mapper does not touch a status made elsewhere.
 		{"aborted", status.Error(codes.Aborted, "conflict"), icWant{codes.Aborted, "conflict", 409, nil}},
 	}
-	env := icStart(t, icErrMap(cases), statusmap.WithMapper(m))
+	env := icStart(t, icErrMap(cases), statusmap.WithCodeMapper(m))
 	for _, c := range cases {
 		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
 	}
@@ -714,13 +715,13 @@ func icSameStatus(t *testing.T, what string, got, want error) {
 	}
 }
 
-func TestTranslate(t *testing.T) {
+func TestTranslator(t *testing.T) {
 	ctx := context.Background()
-	if err := statusmap.Translate(ctx, nil); err != nil {
-		t.Errorf("Translate(ctx, nil) = %v; want nil", err)
+	if err := statusmap.Translator()(ctx, nil); err != nil {
+		t.Errorf("Translator()(ctx, nil) = %v; want nil", err)
 	}
-	if err := statusmap.Translate(ctx, nil, icRuleOptions()...); err != nil {
-		t.Errorf("Translate(ctx, nil, rules...) = %v; want nil", err)
+	if err := statusmap.Translator(icRuleOptions()...)(ctx, nil); err != nil {
+		t.Errorf("Translator(rules...)(ctx, nil) = %v; want nil", err)
 	}
 	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
 	if err != nil {
@@ -733,27 +734,28 @@ func TestTranslate(t *testing.T) {
 	}{
 		{"default", icDefaultCases(t), nil},
 		{"rules", icRuleCases(t), icRuleOptions()},
-		{"mapper", icDefaultCases(t), []statusmap.Option{statusmap.WithMapper(m)}},
+		{"mapper", icDefaultCases(t), []statusmap.Option{statusmap.WithCodeMapper(m)}},
 		{"unknown message", icDefaultCases(t), []statusmap.Option{statusmap.WithUnknownMessage("internal error", func(context.Context, error) {})}},
 		{"error text", icDefaultCases(t), []statusmap.Option{statusmap.WithErrorText(true)}},
 	} {
 		unary := statusmap.UnaryServerInterceptor(set.opts...)
 		stream := statusmap.StreamServerInterceptor(set.opts...)
+		translate := statusmap.Translator(set.opts...)
 		for _, c := range set.cases {
 			t.Run(set.name+"/"+c.id, func(t *testing.T) {
-				got := statusmap.Translate(ctx, c.err, set.opts...)
+				got := translate(ctx, c.err)
 				_, fromUnary := unary(ctx, "req", &grpc.UnaryServerInfo{FullMethod: "/x/Y"}, func(context.Context, any) (any, error) { return nil, c.err })
 				fromStream := stream(nil, icFakeStream{ctx: ctx}, &grpc.StreamServerInfo{FullMethod: "/x/Z"}, func(any, grpc.ServerStream) error { return c.err })
-				icSameStatus(t, "Translate", got, fromUnary)
+				icSameStatus(t, "Translator", got, fromUnary)
 				icSameStatus(t, "stream interceptor", fromStream, fromUnary)
 				if set.name == "default" || set.name == "rules" {
-					// The table's expectations hold for Translate too.
+					// The table's expectations hold for Translator too.
 					st := status.Convert(got)
 					if st.Code() != c.want.code || st.Message() != c.want.msg {
-						t.Errorf("Translate = %v %q; want %v %q", st.Code(), st.Message(), c.want.code, c.want.msg)
+						t.Errorf("Translator = %v %q; want %v %q", st.Code(), st.Message(), c.want.code, c.want.msg)
 					}
 					if h := statusmap.HTTPStatusOf(got); h != c.want.http {
-						t.Errorf("HTTPStatusOf(Translate) = %d; want %d", h, c.want.http)
+						t.Errorf("HTTPStatusOf(Translator) = %d; want %d", h, c.want.http)
 					}
 				}
 			})

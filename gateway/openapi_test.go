@@ -145,12 +145,12 @@ func TestOpenAPIFollowsTheOptions(t *testing.T) {
 		t.Errorf("429 has no Retry-After header")
 	}
 
-	g, err = gateway.New(gateway.WithoutSuccessStatuses())
+	g, err = gateway.New(gateway.WithSuccessByMethod(false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := responseCodes(rewrite(t, g, gateway.WithErrorStatuses()), "/v1/books", "post"); got != "200 default" {
-		t.Errorf("WithoutSuccessStatuses, no error statuses: POST responses %q; want 200 default", got)
+		t.Errorf("WithSuccessByMethod(false), no error statuses: POST responses %q; want 200 default", got)
 	}
 }
 
@@ -199,8 +199,8 @@ func TestOpenAPIErrorStatuses(t *testing.T) {
 	}{
 		{"proxy challenge", []gateway.Option{gateway.WithProxyAuthChallenges(proxy)}, nil, "201 400 401 403 404 405 407 408 409 500 501 503 504 default"},
 		{"not acceptable", []gateway.Option{gateway.WithNotAcceptable(true)}, nil, "201 400 401 403 404 405 406 408 409 500 501 503 504 default"},
-		{"google profile", []gateway.Option{gateway.WithMapper(google)}, nil, "201 400 401 403 404 405 409 429 499 500 501 503 504 default"},
-		{"a custom row", []gateway.Option{gateway.WithMapper(gone)}, nil, "201 400 401 403 405 408 409 410 500 501 503 504 default"},
+		{"google profile", []gateway.Option{gateway.WithStatusMapper(google)}, nil, "201 400 401 403 404 405 409 429 499 500 501 503 504 default"},
+		{"a custom row", []gateway.Option{gateway.WithStatusMapper(gone)}, nil, "201 400 401 403 405 408 409 410 500 501 503 504 default"},
 		{"pinned", nil, []gateway.OpenAPIOption{gateway.WithPinnedStatuses(502, 404, 418)}, "201 400 401 403 404 405 408 409 418 500 501 502 503 504 default"},
 		{"exactly, and pinned", nil, []gateway.OpenAPIOption{gateway.WithErrorStatuses(404), gateway.WithPinnedStatuses(502)}, "201 404 502 default"},
 	} {
@@ -213,7 +213,7 @@ func TestOpenAPIErrorStatuses(t *testing.T) {
 		}
 	}
 
-	g, err := gateway.New(gateway.WithMapper(gone))
+	g, err := gateway.New(gateway.WithStatusMapper(gone))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,10 +83,11 @@ type config struct {
 	onWriteError      func(*http.Request, error)
 	upstream          upstreamConfig
 	validation        statusmap.ValidationDetails
-	// rules are WithRules' options; translate is what errorStatus passes
-	// statusmap.Translate: the mapper, then the rules.
+	// rules are WithRules' options; translate is statusmap.Translator of
+	// the mapper, then the rules, built once for every error errorStatus
+	// translates.
 	rules     []statusmap.Option
-	translate []statusmap.Option
+	translate func(ctx context.Context, err error) error
 }
 
 // The challenges of a 401 and a 407 whose status pins none, unless
@@ -127,7 +129,8 @@ func applyOptions[C any, O ~func(*C) error](c *C, opts []O, kind string) []error
 func newConfig(opts []Option) (config, error) {
 	cfg := defaultConfig()
 	errs := applyOptions(&cfg, opts, "option")
-	cfg.translate = append([]statusmap.Option{statusmap.WithMapper(cfg.mapper)}, cfg.rules...)
+	// WithRules checked its options (checkRules): Translator cannot panic.
+	cfg.translate = statusmap.Translator(append([]statusmap.Option{statusmap.WithCodeMapper(cfg.mapper)}, cfg.rules...)...)
 	cfg.success.compile()
 	return cfg, errors.Join(errs...)
 }
@@ -145,10 +148,14 @@ func WithFormat(f Format) Option {
 	}
 }
 
-// WithMapper sets the gRPC-to-HTTP table for statuses without a pinned
-// HTTP status. The default, and a nil Mapper, is the documented table
-// (statusmap.HTTPStatus).
-func WithMapper(m *statusmap.Mapper) Option {
+// WithStatusMapper sets the table the gateway reads in the direction
+// gRPC code -> HTTP status (Mapper.HTTPStatus), for statuses without a
+// pinned HTTP status; Gateway.ErrorFromResponse uses it the other way,
+// for the code of a body that states none. The default, and a nil
+// Mapper, is the documented table (statusmap.HTTPStatus). The
+// interceptors' option for the opposite direction is
+// statusmap.WithCodeMapper.
+func WithStatusMapper(m *statusmap.Mapper) Option {
 	return func(c *config) error {
 		c.mapper = m
 		return nil
@@ -219,7 +226,7 @@ func challengeComplete(ch *statusmapv1.AuthChallenge) bool {
 }
 
 // WithRules translates errors that are not gRPC statuses with the same
-// options as statusmap's interceptors (WithErrorCode, WithErrorAs, WithRule,
+// options as statusmap's interceptors (WithErrorIs, WithErrorAs, WithRule,
 // WithUnknownMessage, ...). Give it the options your interceptors get:
 // handlers registered in process (grpc-gateway's RegisterXHandlerServer)
 // skip gRPC interceptors, and their errors reach the gateway untranslated,
@@ -363,11 +370,14 @@ func WithRPCSuccessStatus(fullMethod string, httpStatus int) Option {
 	}
 }
 
-// WithoutSuccessStatuses answers every success with 200, as grpc-gateway
-// does, unless a handler calls statusmap.SetHTTPStatus.
-func WithoutSuccessStatuses() Option {
+// WithSuccessByMethod(false) answers every success with 200, as
+// grpc-gateway does, unless a handler calls statusmap.SetHTTPStatus: the
+// statuses by HTTP method (POST 201, DELETE 204, WithSuccessStatus) are
+// off, and so are WithRPCSuccessStatus's. The default, true, answers with
+// them.
+func WithSuccessByMethod(on bool) Option {
 	return func(c *config) error {
-		c.success.disabled = true
+		c.success.disabled = !on
 		return nil
 	}
 }

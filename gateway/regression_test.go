@@ -73,7 +73,7 @@ func TestMapperAppliesToContextErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ew := newGateway(gateway.WithMapper(m))
+	ew := newGateway(gateway.WithStatusMapper(m))
 	for _, e := range []error{status.Error(codes.Canceled, "x"), context.Canceled, fmt.Errorf("call: %w", context.Canceled)} {
 		rec := httptest.NewRecorder()
 		ew.WriteError(rec, nil, e)
@@ -226,7 +226,7 @@ func TestRoundTripUnrenderableWellKnownType(t *testing.T) {
 }
 
 func TestErrorFromResponseHugeLimit(t *testing.T) {
-	err := gateway.ErrorFromResponseLimit(fakeResponse(404, "application/json", `{"code":5,"message":"book 1 not found"}`), math.MaxInt64)
+	err := newGateway(gateway.WithMaxErrorBody(math.MaxInt64)).ErrorFromResponse(fakeResponse(404, "application/json", `{"code":5,"message":"book 1 not found"}`))
 	if status.Convert(err).Message() != "book 1 not found" {
 		t.Errorf("limit MaxInt64: %v", err)
 	}
@@ -324,7 +324,7 @@ func TestRoutingHandPathsAllow(t *testing.T) {
 // wrapper's text (server-side context, often internal) reaches neither.
 func TestWrappedStatusMessage(t *testing.T) {
 	err := fmt.Errorf("loading shelf: %w", statusmap.Error(404, "no book"))
-	fromInterceptor := status.Convert(statusmap.Translate(context.Background(), err))
+	fromInterceptor := status.Convert(statusmap.Translator()(context.Background(), err))
 	rec := httptest.NewRecorder()
 	if werr := newGateway().WriteError(rec, nil, err); werr != nil {
 		t.Fatal(werr)

@@ -24,8 +24,9 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// DefaultMaxErrorBody is how much of a body ErrorFromResponse reads: 1 MiB.
-const DefaultMaxErrorBody = 1 << 20
+// defaultMaxErrorBody is how much of a body ErrorFromResponse reads, 1
+// MiB, unless WithMaxErrorBody says otherwise.
+const defaultMaxErrorBody = 1 << 20
 
 // maxExcerpt is how much of an unrecognised body a message quotes.
 const maxExcerpt = 200
@@ -43,35 +44,38 @@ type upstreamConfig struct {
 }
 
 func defaultUpstreamConfig() upstreamConfig {
-	return upstreamConfig{maxBody: DefaultMaxErrorBody}
+	return upstreamConfig{maxBody: defaultMaxErrorBody}
 }
 
-// UpstreamDomain is the ErrorInfo domain of the reasons ErrorFromResponse
-// writes: ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired,
-// ReasonUpstreamMethodNotAllowed and ReasonUpstreamTruncated.
-const UpstreamDomain = wire.Domain
-
-// The ErrorInfo reasons of an upstream's 401, 407 and 405 that
-// ErrorFromResponse folded into a 502 (see ErrorFromResponse). Test for
-// them with statusmap.HasReason(err, gateway.UpstreamDomain, reason).
+// The google.rpc.ErrorInfo domain and reasons that ErrorFromResponse
+// writes. Test for them with reason.Has(err, gateway.UpstreamDomain,
+// gateway.ReasonUpstreamUnauthenticated) (package
+// github.com/statusmap/statusmap/statusmap/reason).
 const (
+	// UpstreamDomain is the domain of the four reasons below.
+	UpstreamDomain = wire.Domain
+
+	// ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired and
+	// ReasonUpstreamMethodNotAllowed are the reasons of an upstream's 401,
+	// 407 and 405 that ErrorFromResponse folded into a 502 (see
+	// ErrorFromResponse).
 	ReasonUpstreamUnauthenticated   = "UPSTREAM_UNAUTHENTICATED"
 	ReasonUpstreamProxyAuthRequired = "UPSTREAM_PROXY_AUTHENTICATION_REQUIRED"
 	ReasonUpstreamMethodNotAllowed  = "UPSTREAM_METHOD_NOT_ALLOWED"
-)
 
-// ReasonUpstreamTruncated is the ErrorInfo reason (of domain
-// UpstreamDomain) that ErrorFromResponse adds when a body held more than it
-// keeps: its metadata count what was left out, "droppedDetails",
-// "droppedFieldViolations" and "droppedMetadata", and give the length in
-// bytes of a message that was cut, "messageBytes". See ErrorFromResponse
-// for the bounds. "droppedUpstreamInfo" counts the fold ErrorInfos a body
-// claimed under a status other than 502, which are not kept.
-const ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
+	// ReasonUpstreamTruncated is the reason ErrorFromResponse adds when a
+	// body held more than it keeps: its metadata count what was left out,
+	// "droppedDetails", "droppedFieldViolations" and "droppedMetadata", and
+	// give the length in bytes of a message that was cut, "messageBytes".
+	// See ErrorFromResponse for the bounds. "droppedUpstreamInfo" counts
+	// the fold ErrorInfos a body claimed under a status other than 502,
+	// which are not kept.
+	ReasonUpstreamTruncated = "UPSTREAM_TRUNCATED"
+)
 
 // ErrorFromResponse is the package-level ErrorFromResponse with this
 // Gateway's options: WithMaxErrorBody, WithUpstreamPassThrough, and
-// WithMapper's table for the code of a body that states none.
+// WithStatusMapper's table for the code of a body that states none.
 //
 // With WithRedaction(true), a status that the gateway answers with a 5xx
 // (an upstream's 5xx, a folded 401, 405 or 407, a status that is not an
@@ -152,7 +156,7 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // Only a fold writes an ErrorInfo of those three reasons, and a fold is
 // answered with a 502: one in the body of a response of any other status
 // is an upstream's claim, and is dropped (counted as "droppedUpstreamInfo",
-// see ReasonUpstreamTruncated), so that statusmap.HasReason is not steered
+// see ReasonUpstreamTruncated), so that reason.Has is not steered
 // by it. Under a 502 it is kept, so that a statusmap gateway's fold reads
 // back as it went in; it then says what the upstream reports of its own
 // upstream, and proves nothing about this hop.
@@ -166,9 +170,10 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // with the response's status, its challenges kept only for a 401 or 407
 // and its methods only for a 405.
 //
-// Reading is bounded in size and in cost: at most DefaultMaxErrorBody
-// bytes are read (the rest is quoted as cut; an encoded body is read, and
-// expanded, to that many bytes at most), and what a body adds to the
+// Reading is bounded in size and in cost: at most 1 MiB of the body is
+// read (the rest is quoted as cut; an encoded body is read, and expanded,
+// to that many bytes at most; for another bound, call the ErrorFromResponse
+// of a Gateway made with WithMaxErrorBody), and what a body adds to the
 // status is bounded, so that reading any body allocates a few times its
 // size at most and the status stays small enough to be written again: a
 // message of 4 KiB (then cut, ending in "…"), 64 details, 100 field
@@ -183,16 +188,6 @@ func (g *Gateway) ErrorFromResponse(resp *http.Response) error {
 // by then is read as a body cut short. It does not close the body.
 func ErrorFromResponse(resp *http.Response) error {
 	return readError(resp, defaultUpstreamConfig(), nil)
-}
-
-// ErrorFromResponseLimit is ErrorFromResponse reading at most maxBytes of
-// the body (DefaultMaxErrorBody when maxBytes is not positive).
-func ErrorFromResponseLimit(resp *http.Response, maxBytes int64) error {
-	cfg := defaultUpstreamConfig()
-	if maxBytes > 0 {
-		cfg.maxBody = maxBytes
-	}
-	return readError(resp, cfg, nil)
 }
 
 func readError(resp *http.Response, cfg upstreamConfig, mapper *statusmap.Mapper) error {

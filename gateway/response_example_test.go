@@ -13,6 +13,7 @@ import (
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -111,7 +112,7 @@ func ExampleGateway_ErrorFromResponse() {
 	resp := get()
 	err := gateway.ErrorFromResponse(resp)
 	resp.Body.Close()
-	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err), statusmap.HasReason(err, gateway.UpstreamDomain, gateway.ReasonUpstreamUnauthenticated))
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err), reason.Has(err, gateway.UpstreamDomain, gateway.ReasonUpstreamUnauthenticated))
 
 	relay, err := gateway.New(gateway.WithUpstreamPassThrough(true))
 	if err != nil {

@@ -71,6 +71,7 @@ func FuzzErrorFromResponse(f *testing.F) {
 	// html.UnescapeString builds its table of entities (110 KB) on first
 	// use, once per process: not a cost of any one body.
 	gateway.ErrorFromResponse(fakeResponse(502, "text/html", "<title>&amp;</title>"))
+	limited := newGateway(gateway.WithMaxErrorBody(4096))
 	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, header string) {
 		resp := &http.Response{
 			StatusCode: code,
@@ -85,7 +86,7 @@ func FuzzErrorFromResponse(f *testing.F) {
 			encoded = true
 		}
 		var err error
-		allocated := allocatedOnce(func() { err = gateway.ErrorFromResponseLimit(resp, 4096) })
+		allocated := allocatedOnce(func() { err = limited.ErrorFromResponse(resp) })
 		// The cost of a body is linear in its size: a fixed part and a
 		// small factor (see TestErrorFromResponseCostIsLinear for bodies
 		// of a megabyte).

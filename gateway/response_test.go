@@ -13,6 +13,7 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -216,7 +217,7 @@ func (c *counting) Read(p []byte) (int, error) {
 
 func TestErrorFromResponseBounded(t *testing.T) {
 	body := &counting{r: endless{}}
-	err := gateway.ErrorFromResponseLimit(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(body)}, 64<<10)
+	err := newGateway(gateway.WithMaxErrorBody(64 << 10)).ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{}, Body: io.NopCloser(body)})
 	if status.Code(err) != codes.Internal || len(status.Convert(err).Message()) > 300 || !strings.HasSuffix(status.Convert(err).Message(), "…") {
 		t.Errorf("endless body: %v", err)
 	}
@@ -312,7 +313,7 @@ func TestErrorFromResponseFoldsUpstreamAuth(t *testing.T) {
 		if st.Code() != codes.Unavailable || st.Message() != tc.message || statusmap.HTTPStatusOf(err) != 502 {
 			t.Errorf("%s: %v %q, HTTP %d; want Unavailable %q, 502", tc.path, st.Code(), st.Message(), statusmap.HTTPStatusOf(err), tc.message)
 		}
-		if !statusmap.HasReason(err, gateway.UpstreamDomain, tc.reason) {
+		if !reason.Has(err, gateway.UpstreamDomain, tc.reason) {
 			t.Errorf("%s: no ErrorInfo %s: %v", tc.path, tc.reason, st.Details())
 		}
 		for _, d := range st.Details() {
@@ -437,12 +438,12 @@ func TestUpstreamOptions(t *testing.T) {
 	if body.n > 17 || !strings.HasSuffix(status.Convert(err).Message(), "…") {
 		t.Errorf("read %d bytes with WithMaxErrorBody(16): %v", body.n, err)
 	}
-	// WithMapper decides the code of a body that states none.
+	// WithStatusMapper decides the code of a body that states none.
 	m, err := statusmap.NewMapper(statusmap.WithCode(400, codes.FailedPrecondition))
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = newGateway(gateway.WithMapper(m)).ErrorFromResponse(fakeResponse(400, "application/json", `{"message":"not yet"}`))
+	err = newGateway(gateway.WithStatusMapper(m)).ErrorFromResponse(fakeResponse(400, "application/json", `{"message":"not yet"}`))
 	if status.Code(err) != codes.FailedPrecondition || statusmap.HTTPStatusOf(err) != 400 {
 		t.Errorf("with a mapper: %v, HTTP %d", err, statusmap.HTTPStatusOf(err))
 	}

@@ -33,7 +33,7 @@ func (inProcessShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest
 // TestWithRulesInProcess: the interceptors' rules given to WithRules make
 // an in-process handler's sentinel error the same 404 it is over gRPC.
 func TestWithRulesInProcess(t *testing.T) {
-	rules := []statusmap.Option{statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound)}
+	rules := []statusmap.Option{statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound)}
 	for _, tc := range []struct {
 		name string
 		opts []gateway.Option
@@ -56,7 +56,7 @@ func TestWithRulesInProcess(t *testing.T) {
 		})
 	}
 	// Over gRPC, the interceptor with the same rules gives the same status.
-	err := statusmap.Translate(context.Background(), fmt.Errorf("x: %w", sql.ErrNoRows), rules...)
+	err := statusmap.Translator(rules...)(context.Background(), fmt.Errorf("x: %w", sql.ErrNoRows))
 	if got := statusmap.HTTPStatusOf(err); got != 404 {
 		t.Errorf("interceptor side: %d; want 404", got)
 	}

@@ -12,7 +12,6 @@ import (
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
-	"github.com/statusmap/statusmap/statusmap"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 )
@@ -53,7 +52,7 @@ func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int,
 		// StatusCode method pinned, the user's rules, else Unknown. Unless
 		// WithRules(statusmap.WithErrorText(true)), the text of an error
 		// not made for a client is withheld and handed to the rules' hook.
-		sp = errchain.Status(statusmap.Translate(ctx, err, g.cfg.translate...)).Proto()
+		sp = errchain.Status(g.cfg.translate(ctx, err)).Proto()
 		if text := http.StatusText(override); text != "" && sp.GetCode() == int32(codes.Unknown) &&
 			sp.GetMessage() != err.Error() && sp.GetMessage() == http.StatusText(g.cfg.mapper.HTTPStatus(codes.Unknown)) {
 			// The withheld text names Unknown's HTTP status, but the answer

@@ -161,7 +161,7 @@ func TestErrorFromResponseEncodedBodies(t *testing.T) {
 	// one cut short.
 	bomb := encode(t, "gzip", []byte(`{"message":"`+strings.Repeat("a", 8<<20)+`"}`))
 	body := &counting{r: bytes.NewReader(bomb)}
-	err := gateway.ErrorFromResponseLimit(&http.Response{StatusCode: 500, Header: http.Header{"Content-Encoding": {"gzip"}}, Body: io.NopCloser(body)}, 64<<10)
+	err := newGateway(gateway.WithMaxErrorBody(64 << 10)).ErrorFromResponse(&http.Response{StatusCode: 500, Header: http.Header{"Content-Encoding": {"gzip"}}, Body: io.NopCloser(body)})
 	if msg := status.Convert(err).Message(); !strings.HasPrefix(msg, `HTTP 500 Internal Server Error: {"message":"aaa`) || !strings.HasSuffix(msg, "…") || len(msg) > 300 {
 		t.Errorf("gzip bomb: %q", msg)
 	}

@@ -18,7 +18,13 @@ func WithUpstreamPassThrough(pass bool) Option {
 }
 
 // WithMaxErrorBody sets how many bytes of a body Gateway.ErrorFromResponse
-// reads, DefaultMaxErrorBody by default. It must be positive.
+// reads: 1 MiB by default, as the package-level ErrorFromResponse. n must
+// be positive: zero or less is a bad option, an error from New. To read
+// one response with another bound, make a Gateway for it:
+//
+//	g, err := gateway.New(gateway.WithMaxErrorBody(64 << 10))
+//	...
+//	err = g.ErrorFromResponse(resp)
 func WithMaxErrorBody(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {

@@ -1,8 +1,11 @@
 package statusmap_test
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -64,4 +67,36 @@ func BenchmarkHTTPStatusOf(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkTranslator translates a plain error with two rules, a hook and
+// a mapper: with the function made once (Translator, as the gateway keeps
+// it), and with the options applied for every error, as the former
+// Translate(ctx, err, opts...) did.
+func BenchmarkTranslator(b *testing.B) {
+	m, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := []statusmap.Option{
+		statusmap.WithCodeMapper(m),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorAs(func(*net.OpError) *status.Status { return status.New(codes.Unavailable, "network") }),
+		statusmap.WithErrorHook(func(context.Context, error) {}),
+	}
+	plain := errors.New("db: connection reset")
+	ctx := context.Background()
+	b.Run("made=once", func(b *testing.B) {
+		translate := statusmap.Translator(opts...)
+		b.ReportAllocs()
+		for range b.N {
+			sinkErr = translate(ctx, plain)
+		}
+	})
+	b.Run("made=per-error", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			sinkErr = statusmap.Translator(opts...)(ctx, plain)
+		}
+	})
 }

@@ -14,7 +14,7 @@
 //     HTTPStatusOf returns it unchanged on the far side of any number of gRPC
 //     hops.
 //   - Server interceptors (UnaryServerInterceptor, StreamServerInterceptor,
-//     and Translate for other paths) that turn ordinary Go errors into
+//     and Translator for other paths) that turn ordinary Go errors into
 //     statuses at the edge, and SetHTTPStatus for a success's status. They
 //     are secure by default: a status made on purpose keeps its message,
 //     but the text of any other error that no rule translates (which may
@@ -24,9 +24,11 @@
 //     gRPC status counts as made on purpose even when the service relays
 //     one it did not make (a downstream call's transport error): its
 //     message is sent as it is.
-//   - The runtime of error catalogs (NewReason, ReasonErrorf, NewReasonCode,
-//     ReasonCodeErrorf, HasReason),
-//     which protoc-gen-go-statusmap's generated code calls.
+//
+// Errors of a catalog (an enum with the statusmap.v1.domain option, from
+// which protoc-gen-go-statusmap generates Error<Reason> and Is<Reason>
+// functions) are made and recognised by the subpackage reason, which the
+// generated code calls.
 //
 // The two mapping directions are deliberately not inverses of each other.
 // gRPC has 17 codes and HTTP has many more statuses: HTTPStatus(Code(405)) is

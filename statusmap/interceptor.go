@@ -50,11 +50,13 @@ func WithRule(rule Rule) Option {
 	}
 }
 
-// WithErrorCode adds a rule: an error for which errors.Is(err, target)
-// holds becomes a status with code and the error's text, as
-// WithErrorCode(sql.ErrNoRows, codes.NotFound) would want. The chain is
-// walked with a bound, so an error that wraps itself cannot hang it.
-func WithErrorCode(target error, code codes.Code) Option {
+// WithErrorIs adds a rule with errors.Is semantics, the pair of
+// WithErrorAs: an error for which errors.Is(err, target) holds becomes a
+// status with code and the error's text, as WithErrorIs(sql.ErrNoRows,
+// codes.NotFound) would want. The chain is walked with a bound, so an
+// error that wraps itself cannot hang it. (WithCode, an option of
+// NewMapper, changes a row of the HTTP status -> gRPC code table instead.)
+func WithErrorIs(target error, code codes.Code) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
 		if errchain.Is(err, target) {
 			return status.New(code, err.Error()), true
@@ -64,7 +66,7 @@ func WithErrorCode(target error, code codes.Code) Option {
 }
 
 // WithErrorAs adds a rule with errors.As semantics (bounded, as
-// WithErrorCode): the first error in the chain of type T is given to
+// WithErrorIs): the first error in the chain of type T is given to
 // translate; a nil result means the rule does not apply.
 func WithErrorAs[T error](translate func(T) *status.Status) Option {
 	return WithRule(func(err error) (*status.Status, bool) {
@@ -86,9 +88,12 @@ func WithErrorAs[T error](translate func(T) *status.Status) Option {
 	})
 }
 
-// WithMapper sets the table that turns an error's HTTPStatus() or
-// StatusCode() into a gRPC code. The default is Code.
-func WithMapper(m *Mapper) Option {
+// WithCodeMapper sets the table the interceptors read in the direction
+// HTTP status -> gRPC code (Mapper.Code): it turns an error's HTTPStatus()
+// or StatusCode() into a gRPC code. The default, and a nil Mapper, is
+// Code. The gateway's option for the opposite direction is
+// gateway.WithStatusMapper.
+func WithCodeMapper(m *Mapper) Option {
 	return func(c *interceptorConfig) { c.mapper = m }
 }
 
@@ -137,14 +142,14 @@ func WithUnknownMessage(msg string, report func(ctx context.Context, err error))
 //
 //   - nil stays nil (and costs no allocation);
 //   - a gRPC status, also wrapped, keeps its code, message and details: it
-//     was made on purpose (status.Error, a catalog's ReasonErrorf, a pin's
+//     was made on purpose (status.Error, a catalog's error, a pin's
 //     Error), and a wrapped one speaks with its own message, not with the
 //     wrapper's text (fmt.Errorf("load: %w", st) sends st's message);
 //     WithValidationDetails adds a google.rpc.BadRequest to a
 //     protovalidate error's;
 //   - the rules added with options are tried in order; a rule maps an
 //     error on purpose, so its status is sent as the rule made it (and
-//     WithErrorCode's carries the error's text: use WithErrorAs or WithRule
+//     WithErrorIs's carries the error's text: use WithErrorAs or WithRule
 //     to choose the words);
 //   - context.Canceled and context.DeadlineExceeded become Canceled and
 //     DeadlineExceeded, with the context's own text ("context canceled"),
@@ -210,14 +215,26 @@ func newInterceptorConfig(opts []Option) *interceptorConfig {
 	return cfg
 }
 
-// Translate is what the interceptors do to a handler's error, for code
-// that returns errors to gRPC some other way. It returns nil for nil, and
-// panics on a bad option as the interceptors do.
-func Translate(ctx context.Context, err error, opts ...Option) error {
-	if err == nil {
-		return nil
+// Translator returns what the interceptors do to a handler's error, for
+// code that returns errors to gRPC some other way (a connect handler, a
+// bridge of its own, a queue worker): the same translation, rules and hook
+// as UnaryServerInterceptor(opts...). The options are applied once, here,
+// as the interceptors apply theirs; make the function once and keep it:
+//
+//	translate := statusmap.Translator(statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound))
+//	...
+//	return translate(ctx, err)
+//
+// The function returns nil for nil and is safe for concurrent use.
+// Translator panics on a bad option, naming it, as the interceptors do.
+func Translator(opts ...Option) func(ctx context.Context, err error) error {
+	cfg := newInterceptorConfig(opts)
+	return func(ctx context.Context, err error) error {
+		if err == nil {
+			return nil
+		}
+		return cfg.translate(ctx, err)
 	}
-	return newInterceptorConfig(opts).translate(ctx, err)
 }
 
 func (c *interceptorConfig) translate(ctx context.Context, err error) error {

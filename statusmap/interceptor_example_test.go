@@ -44,7 +44,7 @@ func (exampleShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) 
 
 func ExampleUnaryServerInterceptor() {
 	opts := []statusmap.Option{
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		// Errors whose text the client does not get come here, to be logged.
 		statusmap.WithErrorHook(func(_ context.Context, err error) {
 			fmt.Println("reported:", err)
@@ -82,18 +82,20 @@ func ExampleUnaryServerInterceptor() {
 	// broken: Unknown 500 "Internal Server Error"
 }
 
-// Translate does what the interceptors do, for errors that reach gRPC
+// Translator does what the interceptors do, for errors that reach gRPC
 // some other way: a status keeps its message; the text of other errors is
-// withheld (set WithErrorHook to log them).
-func ExampleTranslate() {
+// withheld (set WithErrorHook to log them). The function is made once, with
+// its options applied once, and called for every error.
+func ExampleTranslator() {
 	ctx := context.Background()
+	translate := statusmap.Translator()
 	for _, err := range []error{
 		nil,
 		fmt.Errorf("call inventory: %w", &inventoryError{status: 502}),
 		fmt.Errorf("load: %w", context.DeadlineExceeded),
 		fmt.Errorf("load: %w", status.Error(codes.PermissionDenied, "not your shelf")),
 	} {
-		translated := statusmap.Translate(ctx, err)
+		translated := translate(ctx, err)
 		fmt.Printf("%v %d %q\n", status.Code(translated), statusmap.HTTPStatusOf(translated), status.Convert(translated).Message())
 	}
 	// Output:
@@ -134,4 +136,30 @@ func ExampleWithErrorHook() {
 	// level=ERROR msg="rpc failed" err="load shelf: db: connection reset by peer 10.0.0.7:5432"
 	// client reads: Unknown "Internal Server Error"
 	// client reads: NotFound "no book 7"
+}
+
+// WithErrorIs maps a sentinel error, wherever it is in the chain, to a
+// code, as errors.Is finds it; WithErrorAs is its pair for error types.
+func ExampleWithErrorIs() {
+	translate := statusmap.Translator(statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound))
+	err := translate(context.Background(), fmt.Errorf("get book 7: %w", sql.ErrNoRows))
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err))
+	// Output:
+	// NotFound 404
+}
+
+// WithCodeMapper gives the interceptors another HTTP status -> gRPC code
+// table, for errors that carry an HTTP status (an HTTPStatus() or
+// StatusCode() method): here an upstream's 409 means AlreadyExists. The
+// exact status stays pinned beside the code.
+func ExampleWithCodeMapper() {
+	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
+	if err != nil {
+		panic(err)
+	}
+	translate := statusmap.Translator(statusmap.WithCodeMapper(m))
+	err = translate(context.Background(), fmt.Errorf("reserve book: %w", &inventoryError{status: 409}))
+	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err), status.Convert(err).Message())
+	// Output:
+	// AlreadyExists 409 Conflict
 }

@@ -22,7 +22,7 @@ import (
 // costs nothing with rules installed.
 func ruleOptions() []statusmap.Option {
 	return []statusmap.Option{
-		statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound),
+		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithErrorAs(func(e *validationError) *status.Status { return status.New(codes.InvalidArgument, e.Error()) }),
 		statusmap.WithRule(func(err error) (*status.Status, bool) { return nil, false }),
 	}
@@ -91,7 +91,7 @@ func TestStreamInterceptorSuccessDoesNotAllocate(t *testing.T) {
 
 // TestTranslateRuleOnCyclicChain: the package walks error chains with a
 // bound because errors.Is never returns on a chain that wraps itself; the
-// rules of WithErrorCode and WithErrorAs must not hang on one either. The
+// rules of WithErrorIs and WithErrorAs must not hang on one either. The
 // walk runs in a child process so that a hang cannot spin on in this one.
 func TestTranslateRuleOnCyclicChain(t *testing.T) {
 	if which := os.Getenv("STATUSMAP_IC_CYCLIC_CHILD"); which != "" {
@@ -99,16 +99,16 @@ func TestTranslateRuleOnCyclicChain(t *testing.T) {
 		// answered, not a stand-in.
 		opts := []statusmap.Option{statusmap.WithErrorText(true)}
 		switch which {
-		case "WithErrorCode":
-			opts = append(opts, statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound))
+		case "WithErrorIs":
+			opts = append(opts, statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound))
 		case "WithErrorAs":
 			opts = append(opts, statusmap.WithErrorAs(func(*validationError) *status.Status { return status.New(codes.InvalidArgument, "x") }))
 		}
-		err := statusmap.Translate(context.Background(), &cyclicError{}, opts...)
+		err := statusmap.Translator(opts...)(context.Background(), &cyclicError{})
 		fmt.Printf("result: %v %q\n", status.Code(err), status.Convert(err).Message())
 		return
 	}
-	for _, which := range []string{"none", "WithErrorCode", "WithErrorAs"} {
+	for _, which := range []string{"none", "WithErrorIs", "WithErrorAs"} {
 		t.Run(which, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -117,7 +117,7 @@ func TestTranslateRuleOnCyclicChain(t *testing.T) {
 			cmd.Env = append(os.Environ(), "STATUSMAP_IC_CYCLIC_CHILD="+which)
 			out, err := cmd.CombinedOutput()
 			if ctx.Err() != nil {
-				t.Fatalf("Translate(cyclic error) with %s did not return within 10s; want Unknown %q", which, "cyclic")
+				t.Fatalf("Translator(cyclic error) with %s did not return within 10s; want Unknown %q", which, "cyclic")
 			}
 			if err != nil {
 				t.Fatalf("child: %v\n%s", err, out)
@@ -192,9 +192,9 @@ func TestUnknownMessageCoversContextErrors(t *testing.T) {
 	} {
 		wrapped := fmt.Errorf("Get %q: %w", "http://10.0.3.7/internal", tc.base)
 		var reported []error
-		err := statusmap.Translate(context.Background(), wrapped, statusmap.WithUnknownMessage("internal error", func(_ context.Context, err error) {
+		err := statusmap.Translator(statusmap.WithUnknownMessage("internal error", func(_ context.Context, err error) {
 			reported = append(reported, err)
-		}))
+		}))(context.Background(), wrapped)
 		st := status.Convert(err)
 		if st.Code() != tc.code || st.Message() != tc.base.Error() {
 			t.Errorf("%v: got %v %q; want %v %q", tc.base, st.Code(), st.Message(), tc.code, tc.base.Error())
@@ -206,14 +206,14 @@ func TestUnknownMessageCoversContextErrors(t *testing.T) {
 		// original.
 		reported = nil
 		hook := statusmap.WithErrorHook(func(_ context.Context, err error) { reported = append(reported, err) })
-		if got := status.Convert(statusmap.Translate(context.Background(), wrapped, hook)).Message(); got != tc.base.Error() {
+		if got := status.Convert(statusmap.Translator(hook)(context.Background(), wrapped)).Message(); got != tc.base.Error() {
 			t.Errorf("%v by default: message %q; want %q", tc.base, got, tc.base.Error())
 		}
 		if len(reported) != 1 || reported[0] != wrapped {
 			t.Errorf("%v by default: hook got %v; want the wrapped error", tc.base, reported)
 		}
 		// WithErrorText(true) sends the wrapper's text, as grpc-go would.
-		if got := status.Convert(statusmap.Translate(context.Background(), wrapped, statusmap.WithErrorText(true))).Message(); got != wrapped.Error() {
+		if got := status.Convert(statusmap.Translator(statusmap.WithErrorText(true))(context.Background(), wrapped)).Message(); got != wrapped.Error() {
 			t.Errorf("%v with WithErrorText(true): message %q; want %q", tc.base, got, wrapped.Error())
 		}
 	}
@@ -223,9 +223,9 @@ func TestUnknownMessageCoversContextErrors(t *testing.T) {
 // the constructors name, never an option silently dropped.
 func TestBadOptionsPanic(t *testing.T) {
 	for name, build := range map[string]func(){
-		"unary WithRule(nil)":     func() { statusmap.UnaryServerInterceptor(statusmap.WithRule(nil)) },
-		"stream nil option":       func() { statusmap.StreamServerInterceptor(nil) },
-		"Translate WithRule(nil)": func() { _ = statusmap.Translate(context.Background(), errors.New("x"), statusmap.WithRule(nil)) },
+		"unary WithRule(nil)":      func() { statusmap.UnaryServerInterceptor(statusmap.WithRule(nil)) },
+		"stream nil option":        func() { statusmap.StreamServerInterceptor(nil) },
+		"Translator WithRule(nil)": func() { _ = statusmap.Translator(statusmap.WithRule(nil))(context.Background(), errors.New("x")) },
 		// One shows the errors' text, the other hides it: which was meant?
 		"WithErrorText(true) and WithUnknownMessage": func() {
 			statusmap.UnaryServerInterceptor(statusmap.WithErrorText(true), statusmap.WithUnknownMessage("x", nil))

@@ -15,6 +15,7 @@ import (
 
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -238,7 +239,7 @@ func secCases() []secCase {
 		{"status", status.Error(codes.NotFound, "no book 7"), secWant{codes.NotFound, "no book 7", 404, nil}},
 		// The wrapped-status rule: a wrapped status speaks with its own message.
 		{"wrapped-status", fmt.Errorf("load 10.0.0.7: %w", status.Error(codes.NotFound, "no book 7")), secWant{codes.NotFound, "no book 7", 404, nil}},
-		{"catalog", statusmap.ReasonErrorf(404, "bookshelf.example", "BOOK_MISSING", "book %s is missing", "7"), secWant{codes.NotFound, "book 7 is missing", 404, nil}},
+		{"catalog", reason.Errorf(404, "bookshelf.example", "BOOK_MISSING", "book %s is missing", "7"), secWant{codes.NotFound, "book 7 is missing", 404, nil}},
 		{"pinned", statusmap.Errorf(429, "slow down, %d per minute", 10), secWant{codes.ResourceExhausted, "slow down, 10 per minute", 429, nil}},
 		{"wrapped-pinned", fmt.Errorf("quota: %w", statusmap.Error(405, "read only")), secWant{codes.Unimplemented, "read only", 405, nil}},
 		// A rule maps an error on purpose: its status is sent as made.
@@ -261,7 +262,7 @@ func secErrs(cases []secCase) map[string]error {
 	return m
 }
 
-var secRule = statusmap.WithErrorCode(sql.ErrNoRows, codes.NotFound)
+var secRule = statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound)
 
 // TestSecureDefault: with no option but the hook, no text the service did
 // not make for a client reaches it; the hook gets each such error once per
@@ -304,7 +305,7 @@ func TestErrorTextRestores(t *testing.T) {
 		t.Run(c.id, func(t *testing.T) { secCheck(t, client, h, c.id, want) })
 	}
 	// WithErrorText(false) is the default.
-	err := statusmap.Translate(context.Background(), errors.New("secret"), statusmap.WithErrorText(true), statusmap.WithErrorText(false))
+	err := statusmap.Translator(statusmap.WithErrorText(true), statusmap.WithErrorText(false))(context.Background(), errors.New("secret"))
 	if got := status.Convert(err).Message(); got != "Internal Server Error" {
 		t.Errorf("WithErrorText(false) after true: message %q; want %q", got, "Internal Server Error")
 	}
@@ -348,7 +349,7 @@ func TestUnknownMessageAndHook(t *testing.T) {
 	} {
 		var a, b int
 		opts := tc.opts(func(context.Context, error) { a++ }, func(context.Context, error) { b++ })
-		err := statusmap.Translate(context.Background(), plain, opts...)
+		err := statusmap.Translator(opts...)(context.Background(), plain)
 		if got := status.Convert(err).Message(); got != "x" {
 			t.Errorf("%s: message %q; want %q", name, got, "x")
 		}

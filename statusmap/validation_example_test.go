@@ -35,7 +35,7 @@ func ExampleWithValidationDetails() {
 	violations.SetViolations([]*validate.Violation{violation})
 	st, _ := status.New(codes.InvalidArgument, "validation error").WithDetails(violations)
 
-	err := statusmap.Translate(context.Background(), st.Err(), statusmap.WithValidationDetails(statusmap.ValidationReplace))
+	err := statusmap.Translator(statusmap.WithValidationDetails(statusmap.ValidationReplace))(context.Background(), st.Err())
 	for _, d := range status.Convert(err).Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, fv := range br.GetFieldViolations() {

@@ -7,8 +7,9 @@ import (
 	"google.golang.org/protobuf/compiler/protogen"
 )
 
-// statusmapPackage is the runtime the generated code calls.
-const statusmapPackage = protogen.GoImportPath("github.com/statusmap/statusmap/statusmap")
+// reasonPackage is the runtime the generated code calls: statusmap's
+// package of errors identified by a reason and a domain.
+const reasonPackage = protogen.GoImportPath("github.com/statusmap/statusmap/statusmap/reason")
 
 // codesPackage is grpc-go's package of codes, for the errors whose catalog
 // value chooses its code.
@@ -42,8 +43,8 @@ func generateFile(gen *protogen.Plugin, f *protogen.File, catalogs []*catalog) {
 }
 
 // generateCatalog writes the constants and the two functions of each error.
-// The functions are one call each into package statusmap: what an error of
-// a catalog is lives there, once.
+// The functions are one call each into package reason: what an error of a
+// catalog is lives there, once.
 //
 // Text from the .proto reaches the source only as a string literal
 // (strconv.Quote) or through comment and protoComment; identifiers are
@@ -52,8 +53,8 @@ func generateFile(gen *protogen.Plugin, f *protogen.File, catalogs []*catalog) {
 func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 	enum := c.enum.GoIdent.GoName
 	domainConst := c.domainConst()
-	newReasonErrorf := g.QualifiedGoIdent(statusmapPackage.Ident("ReasonErrorf"))
-	hasReason := g.QualifiedGoIdent(statusmapPackage.Ident("HasReason"))
+	errorf := g.QualifiedGoIdent(reasonPackage.Ident("Errorf"))
+	has := g.QualifiedGoIdent(reasonPackage.Ident("Has"))
 
 	g.P()
 	comment(g, domainConst, " is the error domain of the ", enum, " catalog, the")
@@ -93,10 +94,10 @@ func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 		}
 		g.P("func ", e.constructor(), "(format string, args ...any) error {")
 		if e.code != 0 {
-			g.P("return ", g.QualifiedGoIdent(statusmapPackage.Ident("ReasonCodeErrorf")), "(",
+			g.P("return ", g.QualifiedGoIdent(reasonPackage.Ident("CodeErrorf")), "(",
 				g.QualifiedGoIdent(codesPackage.Ident(e.code.goName())), ", ", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
 		} else {
-			g.P("return ", newReasonErrorf, "(", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
+			g.P("return ", errorf, "(", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
 		}
 		g.P("}")
 		g.P()
@@ -108,7 +109,7 @@ func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 			comment(g, "Deprecated: ", e.value.GoIdent.GoName, " is deprecated.")
 		}
 		g.P("func ", e.test(), "(err error) bool {")
-		g.P("return ", hasReason, "(err, ", domainConst, ", ", e.reasonConst(), ")")
+		g.P("return ", has, "(err, ", domainConst, ", ", e.reasonConst(), ")")
 		g.P("}")
 	}
 }

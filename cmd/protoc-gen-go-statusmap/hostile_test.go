@@ -179,9 +179,9 @@ func generateHostile(t testing.TB, h hostileCatalog) (src, pluginErr string, wan
 var safeComment = regexp.MustCompile(`^//([ \t][^\x00-\x08\x0a-\x1f\x7f-\x{9f}\x{200b}-\x{200f}\x{2028}-\x{202e}\x{2060}-\x{206f}\x{feff}]*)?$`)
 
 // checkGenerated parses the generated source and fails unless it is exactly
-// what a catalog generates: one import (statusmap), constants whose values
+// what a catalog generates: one import (reason), constants whose values
 // are string literals, functions of one return statement calling
-// statusmap.ReasonErrorf or statusmap.HasReason, with the names in want and
+// reason.Errorf, reason.CodeErrorf or reason.Has, with the names in want and
 // no others (no init, no var, no type, no method); every comment a plain
 // line comment that no tool reads as a directive; and outside comments
 // only the identifiers and literals the plugin writes.
@@ -198,10 +198,10 @@ func checkGenerated(src string, want []string) error {
 		case *ast.GenDecl:
 			switch d.Tok {
 			case token.IMPORT:
-				// statusmap, and grpc-go's codes for a grpc_code.
+				// reason, and grpc-go's codes for a grpc_code.
 				for _, spec := range d.Specs {
 					path, _ := strconv.Unquote(spec.(*ast.ImportSpec).Path.Value)
-					if path != string(statusmapPackage) && path != string(codesPackage) {
+					if path != string(reasonPackage) && path != string(codesPackage) {
 						return fmt.Errorf("imports %s", path)
 					}
 					strs[path] = true
@@ -236,15 +236,15 @@ func checkGenerated(src string, want []string) error {
 			}
 			call, ok := ret.Results[0].(*ast.CallExpr)
 			sel, _ := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel == nil || fmt.Sprint(sel.X) != "statusmap" ||
-				(sel.Sel.Name != "ReasonErrorf" && sel.Sel.Name != "ReasonCodeErrorf" && sel.Sel.Name != "HasReason") {
-				return fmt.Errorf("func %s does not return a call of statusmap", d.Name.Name)
+			if !ok || sel == nil || fmt.Sprint(sel.X) != "reason" ||
+				(sel.Sel.Name != "Errorf" && sel.Sel.Name != "CodeErrorf" && sel.Sel.Name != "Has") {
+				return fmt.Errorf("func %s does not return a call of reason", d.Name.Name)
 			}
-			if sel.Sel.Name == "ReasonCodeErrorf" {
+			if sel.Sel.Name == "CodeErrorf" {
 				// Its first argument is a constant of package codes.
 				code, _ := call.Args[0].(*ast.SelectorExpr)
 				if code == nil || fmt.Sprint(code.X) != "codes" {
-					return fmt.Errorf("func %s: ReasonCodeErrorf without a codes constant", d.Name.Name)
+					return fmt.Errorf("func %s: CodeErrorf without a codes constant", d.Name.Name)
 				}
 			}
 			got = append(got, d.Name.Name)
@@ -289,7 +289,7 @@ func checkGenerated(src string, want []string) error {
 
 	// Outside comments, every identifier and literal is one the plugin
 	// writes: nothing from the .proto is code.
-	idents := map[string]bool{f.Name.Name: true, "statusmap": true, "ReasonErrorf": true, "ReasonCodeErrorf": true, "HasReason": true, "codes": true,
+	idents := map[string]bool{f.Name.Name: true, "reason": true, "Errorf": true, "CodeErrorf": true, "Has": true, "codes": true,
 		"format": true, "args": true, "string": true, "any": true, "err": true, "error": true, "bool": true}
 	for _, n := range got {
 		idents[n] = true

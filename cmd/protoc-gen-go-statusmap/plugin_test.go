@@ -133,9 +133,9 @@ func TestGoodCatalogsMatchGolden(t *testing.T) {
 	for _, s := range []string{
 		`const LibraryErrorDomain = "library.example.com"`,
 		`ReasonShelfNotFound = "SHELF_NOT_FOUND"`,
-		`statusmap.ReasonErrorf(404, LibraryErrorDomain, ReasonShelfNotFound, format, args...)`,
-		`statusmap.ReasonErrorf(400, LibraryErrorDomain, ReasonTitleTooLong, format, args...)`, // the default
-		`statusmap.HasReason(err, LibraryErrorDomain, ReasonShelfNotFound)`,
+		`reason.Errorf(404, LibraryErrorDomain, ReasonShelfNotFound, format, args...)`,
+		`reason.Errorf(400, LibraryErrorDomain, ReasonTitleTooLong, format, args...)`, // the default
+		`reason.Has(err, LibraryErrorDomain, ReasonShelfNotFound)`,
 		`ReasonHttp2Reset = "HTTP2_RESET"`,
 		`ReasonQuotaExceeded = "QUOTA_EXCEEDED"`,
 		"// Deprecated: LibraryError_LIBRARY_ERROR_NO_SHELF is deprecated.",
@@ -145,9 +145,9 @@ func TestGoodCatalogsMatchGolden(t *testing.T) {
 		"func IsAlreadyLent(err error) bool {",
 		`const EmptyErrorDomain = "empty.example.com"`,
 		// grpc_code: the code chosen, the status pinned.
-		`statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, Loan_LoanErrorDomain, ReasonLoanExists, format, args...)`,
-		`statusmap.ReasonCodeErrorf(codes.FailedPrecondition, 400, LibraryErrorDomain, ReasonShelfFull, format, args...)`,
-		`statusmap.ReasonErrorf(409, Loan_LoanErrorDomain, ReasonAlreadyLent, format, args...)`,
+		`reason.CodeErrorf(codes.AlreadyExists, 409, Loan_LoanErrorDomain, ReasonLoanExists, format, args...)`,
+		`reason.CodeErrorf(codes.FailedPrecondition, 400, LibraryErrorDomain, ReasonShelfFull, format, args...)`,
+		`reason.Errorf(409, Loan_LoanErrorDomain, ReasonAlreadyLent, format, args...)`,
 		`codes "google.golang.org/grpc/codes"`,
 	} {
 		if !bytes.Contains(got, []byte(s)) {

@@ -37,7 +37,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.format, "format", "status", "error body format: status, google or problem")
 	fs.BoolVar(&o.noSuccess, "no-success-statuses", false, "answer every success with 200")
 	fs.StringVar(&o.errorList, "errors", "", "comma-separated error statuses every operation lists (default: those the options can answer)")
-	fs.StringVar(&o.profile, "profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithMapper): documented or google")
+	fs.StringVar(&o.profile, "profile", "documented", "the gRPC-to-HTTP table of statuses no error pins (gateway.WithStatusMapper): documented or google")
 	fs.StringVar(&o.pinnedList, "pinned", "", "comma-separated error statuses the services pin, listed beside the others")
 	fs.Var(&o.success, "success", "METHOD=STATUS: the success status of an HTTP method (repeatable)")
 	fs.Var(&o.rpcSuccess, "rpc-success", "/pkg.Service/Method=STATUS: the success status of an RPC (repeatable)")
@@ -64,7 +64,7 @@ func (o *options) gatewayOptions() ([]gateway.Option, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("-profile %q: %v", o.profile, err)
 		}
-		opts = append(opts, gateway.WithMapper(m))
+		opts = append(opts, gateway.WithStatusMapper(m))
 	default:
 		return nil, nil, fmt.Errorf("-profile %q: want documented or google", o.profile)
 	}
@@ -84,7 +84,7 @@ func (o *options) gatewayOptions() ([]gateway.Option, []string, error) {
 		rpcs = append(rpcs, rpc)
 	}
 	if o.noSuccess {
-		opts = append(opts, gateway.WithoutSuccessStatuses())
+		opts = append(opts, gateway.WithSuccessByMethod(false))
 	}
 	if len(o.wwwAuth) > 0 {
 		challenges, err := parseChallenges(o.wwwAuth)

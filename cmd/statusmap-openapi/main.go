@@ -25,10 +25,10 @@
 //	-format status|google|problem   gateway.WithFormat
 //	-success METHOD=STATUS          gateway.WithSuccessStatus (repeatable)
 //	-rpc-success /pkg.Svc/Rpc=STATUS gateway.WithRPCSuccessStatus (repeatable)
-//	-no-success-statuses            gateway.WithoutSuccessStatuses
+//	-no-success-statuses            gateway.WithSuccessByMethod(false)
 //	-www-authenticate CHALLENGE     gateway.WithAuthChallenges (repeatable)
 //	-proxy-authenticate CHALLENGE   gateway.WithProxyAuthChallenges (repeatable)
-//	-profile documented|google      gateway.WithMapper (statusmap.WithProfile)
+//	-profile documented|google      gateway.WithStatusMapper (statusmap.WithProfile)
 //	-errors 400,404,...             gateway.WithErrorStatuses
 //	-pinned 406,502,...             gateway.WithPinnedStatuses
 //	-describe STATUS=TEXT           gateway.WithErrorDescription (repeatable)

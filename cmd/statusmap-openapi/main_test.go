@@ -284,7 +284,7 @@ func TestFlags(t *testing.T) {
 
 // TestProfileFlag: -profile google lists the statuses Google's table gives
 // the codes (429 for ResourceExhausted, 499 for Canceled), as
-// gateway.WithMapper does at run time.
+// gateway.WithStatusMapper does at run time.
 func TestProfileFlag(t *testing.T) {
 	input, err := os.ReadFile(generated)
 	if err != nil {

@@ -4,7 +4,7 @@
 package bookshelfv1
 
 import (
-	statusmap "github.com/statusmap/statusmap/statusmap"
+	reason "github.com/statusmap/statusmap/statusmap/reason"
 	codes "google.golang.org/grpc/codes"
 )
 
@@ -31,14 +31,14 @@ const (
 //
 // No book has the requested id.
 func ErrorBookNotFound(format string, args ...any) error {
-	return statusmap.ReasonErrorf(404, BookshelfErrorDomain, ReasonBookNotFound, format, args...)
+	return reason.Errorf(404, BookshelfErrorDomain, ReasonBookNotFound, format, args...)
 }
 
 // IsBookNotFound reports whether a gRPC status in err's chain is a
 // BOOK_NOT_FOUND error of bookshelf.example.com. It holds after gRPC hops, and
 // after an HTTP hop once the response is read with gateway.ErrorFromResponse.
 func IsBookNotFound(err error) bool {
-	return statusmap.HasReason(err, BookshelfErrorDomain, ReasonBookNotFound)
+	return reason.Has(err, BookshelfErrorDomain, ReasonBookNotFound)
 }
 
 // ErrorBookAlreadyExists returns a BOOK_ALREADY_EXISTS error of bookshelf.example.com:
@@ -48,14 +48,14 @@ func IsBookNotFound(err error) bool {
 // A book with the id to create is already on the shelf. 409's default
 // code is ABORTED ("retry the transaction"); retrying cannot help here.
 func ErrorBookAlreadyExists(format string, args ...any) error {
-	return statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, BookshelfErrorDomain, ReasonBookAlreadyExists, format, args...)
+	return reason.CodeErrorf(codes.AlreadyExists, 409, BookshelfErrorDomain, ReasonBookAlreadyExists, format, args...)
 }
 
 // IsBookAlreadyExists reports whether a gRPC status in err's chain is a
 // BOOK_ALREADY_EXISTS error of bookshelf.example.com. It holds after gRPC hops, and
 // after an HTTP hop once the response is read with gateway.ErrorFromResponse.
 func IsBookAlreadyExists(err error) bool {
-	return statusmap.HasReason(err, BookshelfErrorDomain, ReasonBookAlreadyExists)
+	return reason.Has(err, BookshelfErrorDomain, ReasonBookAlreadyExists)
 }
 
 // ErrorInvalidBookId returns a INVALID_BOOK_ID error of bookshelf.example.com:
@@ -65,14 +65,14 @@ func IsBookAlreadyExists(err error) bool {
 // The book id is not 1 to 40 lower-case letters, digits or dashes
 // (the catalog's default status, 400).
 func ErrorInvalidBookId(format string, args ...any) error {
-	return statusmap.ReasonErrorf(400, BookshelfErrorDomain, ReasonInvalidBookId, format, args...)
+	return reason.Errorf(400, BookshelfErrorDomain, ReasonInvalidBookId, format, args...)
 }
 
 // IsInvalidBookId reports whether a gRPC status in err's chain is a
 // INVALID_BOOK_ID error of bookshelf.example.com. It holds after gRPC hops, and
 // after an HTTP hop once the response is read with gateway.ErrorFromResponse.
 func IsInvalidBookId(err error) bool {
-	return statusmap.HasReason(err, BookshelfErrorDomain, ReasonInvalidBookId)
+	return reason.Has(err, BookshelfErrorDomain, ReasonInvalidBookId)
 }
 
 // ErrorShelfNotFound returns a SHELF_NOT_FOUND error of bookshelf.example.com:
@@ -81,12 +81,12 @@ func IsInvalidBookId(err error) bool {
 //
 // No shelf has the requested id.
 func ErrorShelfNotFound(format string, args ...any) error {
-	return statusmap.ReasonErrorf(404, BookshelfErrorDomain, ReasonShelfNotFound, format, args...)
+	return reason.Errorf(404, BookshelfErrorDomain, ReasonShelfNotFound, format, args...)
 }
 
 // IsShelfNotFound reports whether a gRPC status in err's chain is a
 // SHELF_NOT_FOUND error of bookshelf.example.com. It holds after gRPC hops, and
 // after an HTTP hop once the response is read with gateway.ErrorFromResponse.
 func IsShelfNotFound(err error) bool {
-	return statusmap.HasReason(err, BookshelfErrorDomain, ReasonShelfNotFound)
+	return reason.Has(err, BookshelfErrorDomain, ReasonShelfNotFound)
 }

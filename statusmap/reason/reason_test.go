@@ -1,4 +1,4 @@
-package statusmap_test
+package reason_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
+	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -20,7 +21,7 @@ const (
 	testReason = "SHELF_NOT_FOUND"
 )
 
-func TestNewReason(t *testing.T) {
+func TestNew(t *testing.T) {
 	testCases := []struct {
 		httpStatus int
 		wantCode   codes.Code
@@ -39,16 +40,16 @@ func TestNewReason(t *testing.T) {
 		{1 << 40, codes.Unknown, 500, false},
 	}
 	for _, tc := range testCases {
-		st := statusmap.NewReason(tc.httpStatus, testDomain, testReason, "no shelf 7")
+		st := reason.New(tc.httpStatus, testDomain, testReason, "no shelf 7")
 		if st.Code() != tc.wantCode || st.Message() != "no shelf 7" {
-			t.Errorf("NewReason(%d): code %v, message %q; want %v, %q", tc.httpStatus, st.Code(), st.Message(), tc.wantCode, "no shelf 7")
+			t.Errorf("New(%d): code %v, message %q; want %v, %q", tc.httpStatus, st.Code(), st.Message(), tc.wantCode, "no shelf 7")
 		}
 		err := st.Err()
 		if err == nil {
-			t.Fatalf("NewReason(%d).Err() = nil", tc.httpStatus)
+			t.Fatalf("New(%d).Err() = nil", tc.httpStatus)
 		}
 		if got := statusmap.HTTPStatusOf(err); got != tc.wantHTTP {
-			t.Errorf("HTTPStatusOf(NewReason(%d)) = %d; want %d", tc.httpStatus, got, tc.wantHTTP)
+			t.Errorf("HTTPStatusOf(New(%d)) = %d; want %d", tc.httpStatus, got, tc.wantHTTP)
 		}
 		var infos, pins int
 		for _, d := range st.Details() {
@@ -56,25 +57,25 @@ func TestNewReason(t *testing.T) {
 			case *errdetails.ErrorInfo:
 				infos++
 				if d.GetReason() != testReason || d.GetDomain() != testDomain || len(d.GetMetadata()) != 0 {
-					t.Errorf("NewReason(%d): ErrorInfo %v", tc.httpStatus, d)
+					t.Errorf("New(%d): ErrorInfo %v", tc.httpStatus, d)
 				}
 			case *statusmapv1.HttpStatus:
 				pins++
 			default:
-				t.Errorf("NewReason(%d): unexpected detail %T", tc.httpStatus, d)
+				t.Errorf("New(%d): unexpected detail %T", tc.httpStatus, d)
 			}
 		}
 		if infos != 1 || (pins == 1) != tc.wantPin || pins > 1 {
-			t.Errorf("NewReason(%d): %d ErrorInfo, %d pins; want 1, pinned %v", tc.httpStatus, infos, pins, tc.wantPin)
+			t.Errorf("New(%d): %d ErrorInfo, %d pins; want 1, pinned %v", tc.httpStatus, infos, pins, tc.wantPin)
 		}
-		if !statusmap.HasReason(err, testDomain, testReason) {
-			t.Errorf("HasReason(NewReason(%d)) = false", tc.httpStatus)
+		if !reason.Has(err, testDomain, testReason) {
+			t.Errorf("Has(New(%d)) = false", tc.httpStatus)
 		}
 	}
 }
 
-func TestReasonErrorfFormats(t *testing.T) {
-	err := statusmap.ReasonErrorf(404, testDomain, testReason, "no shelf %q of %d", "fiction", 3)
+func TestErrorfFormats(t *testing.T) {
+	err := reason.Errorf(404, testDomain, testReason, "no shelf %q of %d", "fiction", 3)
 	if got, want := status.Convert(err).Message(), `no shelf "fiction" of 3`; got != want {
 		t.Errorf("message %q; want %q", got, want)
 	}
@@ -86,8 +87,8 @@ type catalogLoop struct{}
 func (e *catalogLoop) Error() string { return "loop" }
 func (e *catalogLoop) Unwrap() error { return e }
 
-func TestHasReason(t *testing.T) {
-	catalogErr := statusmap.ReasonErrorf(404, testDomain, testReason, "no shelf")
+func TestHas(t *testing.T) {
+	catalogErr := reason.Errorf(404, testDomain, testReason, "no shelf")
 	// A gRPC hop: the status is rebuilt from its wire form.
 	wire, err := proto.Marshal(status.Convert(catalogErr).Proto())
 	if err != nil {
@@ -127,15 +128,15 @@ func TestHasReason(t *testing.T) {
 		{"nil", nil, false},
 		{"plain error", errors.New(testReason), false},
 		{"status without details", status.Error(codes.NotFound, testReason), false},
-		{"other domain", statusmap.ReasonErrorf(404, "other.example.com", testReason, "x"), false},
-		{"other reason", statusmap.ReasonErrorf(404, testDomain, "BOOK_NOT_FOUND", "x"), false},
+		{"other domain", reason.Errorf(404, "other.example.com", testReason, "x"), false},
+		{"other reason", reason.Errorf(404, testDomain, "BOOK_NOT_FOUND", "x"), false},
 		{"pinned, no ErrorInfo", statusmap.Error(404, testReason), false},
 		{"corrupt ErrorInfo", corrupt, false},
 		{"chain that wraps itself", &catalogLoop{}, false},
 	}
 	for _, tc := range testCases {
-		if got := statusmap.HasReason(tc.err, testDomain, testReason); got != tc.want {
-			t.Errorf("%s: HasReason = %v; want %v", tc.name, got, tc.want)
+		if got := reason.Has(tc.err, testDomain, testReason); got != tc.want {
+			t.Errorf("%s: Has = %v; want %v", tc.name, got, tc.want)
 		}
 	}
 }
@@ -149,22 +150,22 @@ func mustAny(t *testing.T, m proto.Message) *anypb.Any {
 	return a
 }
 
-// ExampleReasonErrorf shows what the code generated for an error catalog
+// ExampleErrorf shows what the code generated for an error catalog
 // does: ErrorShelfNotFound and IsShelfNotFound are these two calls.
-func ExampleReasonErrorf() {
-	err := statusmap.ReasonErrorf(404, "library.example.com", "SHELF_NOT_FOUND", "no shelf %q", "fiction")
+func ExampleErrorf() {
+	err := reason.Errorf(404, "library.example.com", "SHELF_NOT_FOUND", "no shelf %q", "fiction")
 	err = fmt.Errorf("lend book: %w", err)
 
 	fmt.Println(status.Code(errors.Unwrap(err)), statusmap.HTTPStatusOf(err))
-	fmt.Println(statusmap.HasReason(err, "library.example.com", "SHELF_NOT_FOUND"))
-	fmt.Println(statusmap.HasReason(err, "library.example.com", "BOOK_NOT_FOUND"))
+	fmt.Println(reason.Has(err, "library.example.com", "SHELF_NOT_FOUND"))
+	fmt.Println(reason.Has(err, "library.example.com", "BOOK_NOT_FOUND"))
 	// Output:
 	// NotFound 404
 	// true
 	// false
 }
 
-func TestNewReasonCode(t *testing.T) {
+func TestNewCode(t *testing.T) {
 	testCases := []struct {
 		code       codes.Code
 		httpStatus int
@@ -180,44 +181,44 @@ func TestNewReasonCode(t *testing.T) {
 		{codes.Unimplemented, 405, codes.Unimplemented, 405, true},
 		// OK would make a nil error: the status's own code instead.
 		{codes.OK, 409, codes.Aborted, 409, true},
-		// Not an error status: Unknown, unpinned, as NewReason.
+		// Not an error status: Unknown, unpinned, as New.
 		{codes.AlreadyExists, 200, codes.Unknown, 500, false},
 		{codes.AlreadyExists, 302, codes.Unknown, 500, false},
 		{codes.OK, 204, codes.Unknown, 500, false},
 	}
 	for _, tc := range testCases {
-		st := statusmap.NewReasonCode(tc.code, tc.httpStatus, testDomain, testReason, "exists")
+		st := reason.NewCode(tc.code, tc.httpStatus, testDomain, testReason, "exists")
 		if st.Code() != tc.wantCode || st.Message() != "exists" {
-			t.Errorf("NewReasonCode(%v, %d): code %v, message %q; want %v", tc.code, tc.httpStatus, st.Code(), st.Message(), tc.wantCode)
+			t.Errorf("NewCode(%v, %d): code %v, message %q; want %v", tc.code, tc.httpStatus, st.Code(), st.Message(), tc.wantCode)
 		}
 		err := st.Err()
 		if err == nil {
-			t.Fatalf("NewReasonCode(%v, %d).Err() = nil", tc.code, tc.httpStatus)
+			t.Fatalf("NewCode(%v, %d).Err() = nil", tc.code, tc.httpStatus)
 		}
 		if got := statusmap.HTTPStatusOf(err); got != tc.wantHTTP {
-			t.Errorf("HTTPStatusOf(NewReasonCode(%v, %d)) = %d; want %d", tc.code, tc.httpStatus, got, tc.wantHTTP)
+			t.Errorf("HTTPStatusOf(NewCode(%v, %d)) = %d; want %d", tc.code, tc.httpStatus, got, tc.wantHTTP)
 		}
 		if got := statusmap.PinOf(err) != nil; got != tc.wantPin {
-			t.Errorf("NewReasonCode(%v, %d): pinned %v; want %v", tc.code, tc.httpStatus, got, tc.wantPin)
+			t.Errorf("NewCode(%v, %d): pinned %v; want %v", tc.code, tc.httpStatus, got, tc.wantPin)
 		}
-		if !statusmap.HasReason(err, testDomain, testReason) {
-			t.Errorf("HasReason(NewReasonCode(%v, %d)) = false", tc.code, tc.httpStatus)
+		if !reason.Has(err, testDomain, testReason) {
+			t.Errorf("Has(NewCode(%v, %d)) = false", tc.code, tc.httpStatus)
 		}
 	}
-	err := statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, testDomain, testReason, "book %q exists", "dune")
+	err := reason.CodeErrorf(codes.AlreadyExists, 409, testDomain, testReason, "book %q exists", "dune")
 	if st := status.Convert(err); st.Code() != codes.AlreadyExists || st.Message() != `book "dune" exists` {
-		t.Errorf("ReasonCodeErrorf: %v %q", st.Code(), st.Message())
+		t.Errorf("CodeErrorf: %v %q", st.Code(), st.Message())
 	}
 }
 
-// ExampleReasonCodeErrorf shows the code generated for a catalog value with
+// ExampleCodeErrorf shows the code generated for a catalog value with
 // (statusmap.v1.grpc_code) = ALREADY_EXISTS: a 409 whose code says
 // "already exists" instead of Aborted's "retry the transaction".
-func ExampleReasonCodeErrorf() {
-	err := statusmap.ReasonCodeErrorf(codes.AlreadyExists, 409, "library.example.com", "BOOK_EXISTS", "book %q exists", "dune")
+func ExampleCodeErrorf() {
+	err := reason.CodeErrorf(codes.AlreadyExists, 409, "library.example.com", "BOOK_EXISTS", "book %q exists", "dune")
 
 	fmt.Println(status.Code(err), statusmap.HTTPStatusOf(err))
-	fmt.Println(statusmap.HasReason(err, "library.example.com", "BOOK_EXISTS"))
+	fmt.Println(reason.Has(err, "library.example.com", "BOOK_EXISTS"))
 	// Output:
 	// AlreadyExists 409
 	// true
