@@ -381,3 +381,49 @@ func TestAllowBoundedUnderFlood(t *testing.T) {
 	}
 	t.Logf("%d entries kept", len(b.allow.entries))
 }
+
+// BenchmarkAllowNewPath is what a routing 405 on a path not answered
+// before pays for its Allow, beyond the mux's own routing: matching the
+// compiled patterns (how=match), or probing the mux once per method it has
+// routes for (how=probe: a path the mux matches in its raw, escaped form,
+// or patterns that could not be read), at 10, 100 and 1,000 routes: n/4
+// resources /v1/res<i>/{id}, each with GET, PUT, PATCH and DELETE, the
+// path matching the last pattern of each method (the worst case; one
+// route more, GET /binding, reaches the binding).
+//
+//	go test -run '^$' -bench AllowNewPath -benchmem ./gateway
+func BenchmarkAllowNewPath(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		g, err := New()
+		if err != nil {
+			b.Fatal(err)
+		}
+		mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+		ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+		methods := []string{"GET", "PUT", "PATCH", "DELETE"}
+		for i := range n {
+			if err := mux.HandlePath(methods[i%4], fmt.Sprintf("/v1/res%d/{id}", i/4), ok); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bd := bindingOf(b, mux)
+		routes := bd.routeSet(bd.generation())
+		r := httptest.NewRequest(http.MethodPost, "/v1/res0/u7:x", nil)
+		for _, how := range []string{"match", "probe"} {
+			b.Run(fmt.Sprintf("routes=%d/how=%s", n, how), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					var allowed []string
+					if how == "match" {
+						allowed, _ = routes.match(r, g.learnedMethods())
+					} else {
+						allowed = g.probeAllowed(mux, r, routes.methods)
+					}
+					if len(allowed) != 4 {
+						b.Fatalf("Allow %q", allowed)
+					}
+				}
+			})
+		}
+	}
+}
