@@ -28,10 +28,11 @@ import (
 //   - were the patterns unreadable, the methods still spare the probes of
 //     methods with no route: those route nothing, and grpc-gateway, finding
 //     none, would scan the routes of every other method before giving up;
-//   - the binding keeps the Allow list of the last paths it answered, so
-//     that a client repeating a wrong method costs one look-up; and it keys
-//     them by the path's shape (pathShape), so that /v1/books/7 and
-//     /v1/books/8 share one entry.
+//   - past maxUncachedPatterns distinct patterns, the binding keeps the
+//     Allow list of the last paths it answered, so that a client repeating
+//     a wrong method costs one look-up; and it keys them by the path's
+//     shape (pathShape), so that /v1/books/7 and /v1/books/8 share one
+//     entry.
 //
 // All are dropped whenever a route is added to the mux or a method is
 // learned (the generation changes), so Allow lists exactly what probing
@@ -45,6 +46,12 @@ const (
 	maxAllowEntries = 256
 	maxAllowPath    = 512
 )
+
+// maxUncachedPatterns is the number of distinct patterns up to which a
+// 405's Allow is matched every time rather than kept: matching a few
+// patterns costs less than finding the path's shape and looking it up,
+// and far less than keeping it.
+const maxUncachedPatterns = 8
 
 // allowKey is what a routing 405's Allow depends on: the request's method
 // (left out of the list) and its path, as the mux routes it, or the path's
@@ -114,6 +121,11 @@ func (b *binding) generation() uint64 {
 func (b *binding) allowedMethods(r *http.Request) []string {
 	gen := b.generation()
 	routes := b.routeSet(gen)
+	if routes.patterns != nil && len(routes.patterns) <= maxUncachedPatterns {
+		if methods, ok := routes.match(r, b.g.learnedMethods()); ok {
+			return methods
+		}
+	}
 	k := allowKey{method: r.Method, path: r.URL.Path, rawPath: r.URL.RawPath}
 	shaped := false
 	if shape, ok := pathShape(r.URL, routes.literals); ok {

@@ -52,8 +52,19 @@ func TestAllowCacheBounded(t *testing.T) {
 	}
 }
 
+// addFillerRoutes adds maxUncachedPatterns routes (/filler<i>, which no
+// test's path matches) to a mux, so that its Allow lists are kept.
+func addFillerRoutes(t testing.TB, mux *runtime.ServeMux) {
+	t.Helper()
+	for i := range maxUncachedPatterns {
+		if err := mux.HandlePath("GET", fmt.Sprintf("/filler%d", i), func(http.ResponseWriter, *http.Request, map[string]string) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestAllowNotCachedForLongPaths: a path longer than maxAllowPath is
-// answered (probed) but not kept.
+// answered but not kept.
 func TestAllowNotCachedForLongPaths(t *testing.T) {
 	g, err := New()
 	if err != nil {
@@ -64,6 +75,7 @@ func TestAllowNotCachedForLongPaths(t *testing.T) {
 	if err := mux.HandlePath("GET", "/v1/x/{id}", ok); err != nil {
 		t.Fatal(err)
 	}
+	addFillerRoutes(t, mux)
 	var b *binding
 	mux.HandlePath("GET", "/v1/probe-binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
 		b = writerOf(w).binding
@@ -113,6 +125,7 @@ func TestAllowByShapeIsProbing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	addFillerRoutes(t, mux)
 	var b *binding
 	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
 		b = writerOf(w).binding
@@ -425,5 +438,49 @@ func BenchmarkAllowNewPath(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestAllowFewPatternsKeepNothing: on a mux with at most
+// maxUncachedPatterns distinct patterns, every 405 is matched and nothing
+// is kept; one route more, and the lists are kept.
+func TestAllowFewPatternsKeepNothing(t *testing.T) {
+	g, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+	b := bindingOf(t, mux) // GET /binding: one pattern
+	ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+	for i := range maxUncachedPatterns - 1 {
+		for _, m := range []string{"GET", "DELETE"} {
+			if err := mux.HandlePath(m, fmt.Sprintf("/v1/r%d/{id}", i), ok); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	answer := func() {
+		t.Helper()
+		for i := range 20 {
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, httptest.NewRequest("POST", fmt.Sprintf("/v1/r0/%d", i), nil))
+			if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, DELETE" {
+				t.Fatalf("POST /v1/r0/%d: %d, Allow %q", i, rec.Code, rec.Header().Get("Allow"))
+			}
+		}
+	}
+	answer()
+	if n := len(b.routeSet(b.generation()).patterns); n != maxUncachedPatterns {
+		t.Fatalf("%d patterns; want %d", n, maxUncachedPatterns)
+	}
+	if n := len(b.allow.entries); n != 0 {
+		t.Errorf("%d patterns: %d lists kept; want none", maxUncachedPatterns, n)
+	}
+	if err := mux.HandlePath("GET", "/one/more", ok); err != nil {
+		t.Fatal(err)
+	}
+	answer()
+	if n := len(b.allow.entries); n != 1 {
+		t.Errorf("%d patterns: %d lists kept; want 1 (the paths' one shape)", maxUncachedPatterns+1, n)
 	}
 }
