@@ -1,32 +1,43 @@
 package gateway
 
 import (
+	"fmt"
+	"math/bits"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 )
 
-// A routing 405 lists in Allow the methods the mux routes for the path,
-// found by probing the mux (probe.go): each probe is a pass through the
-// mux's routing, as long as a 404's. Two things make most 405s cost less
-// than that:
+// A routing 405 lists in Allow the methods the mux routes for the path:
+// those probing the mux (probe.go) would find, each probe a pass through
+// the mux's routing, as long as a 404's. Three things spare the probes:
 //
-//   - the binding knows which methods the mux has routes for at all (read
-//     once per set of routes), and probes no other: a method with no route
-//     routes nothing, and grpc-gateway, finding none, would scan the
-//     routes of every other method before giving up;
-//   - the binding keeps the Allow list of the last paths it answered, so
-//     that a client repeating a wrong method costs one look-up; and it keys
-//     them by the path's shape (pathShape), so that /v1/books/7 and
-//     /v1/books/8 share one entry.
+//   - the binding reads the mux's routes once per set of routes (routeSet):
+//     the methods they are for, and their patterns, compiled as grpc-gateway
+//     matches them and kept once each with the methods routed to them; a
+//     new path is then matched against the patterns, without a request,
+//     a context or an allocation (routeSet.match), and is probed only when
+//     the patterns could not be read or the mux would match the path's raw,
+//     escaped form;
+//   - were the patterns unreadable, the methods still spare the probes of
+//     methods with no route: those route nothing, and grpc-gateway, finding
+//     none, would scan the routes of every other method before giving up;
+//   - past maxUncachedPatterns distinct patterns, the binding keeps the
+//     Allow list of the last paths it answered, so that a client repeating
+//     a wrong method costs one look-up; and it keys them by the path's
+//     shape (pathShape), so that /v1/books/7 and /v1/books/8 share one
+//     entry.
 //
-// Both are dropped whenever a route is added to the mux or a method is
+// All are dropped whenever a route is added to the mux or a method is
 // learned (the generation changes), so Allow lists exactly what probing
-// would.
+// would: TestAllowMatchIsProbing and FuzzAllowMatchIsProbing hold the
+// patterns' answers to the probes', TestAllowByShapeIsProbing the kept ones.
 
 // maxAllowEntries bounds a binding's cache of Allow lists, and
 // maxAllowPath the path of a request whose list is kept: the paths are the
@@ -35,6 +46,12 @@ const (
 	maxAllowEntries = 256
 	maxAllowPath    = 512
 )
+
+// maxUncachedPatterns is the number of distinct patterns up to which a
+// 405's Allow is matched every time rather than kept: matching a few
+// patterns costs less than finding the path's shape and looking it up,
+// and far less than keeping it.
+const maxUncachedPatterns = 8
 
 // allowKey is what a routing 405's Allow depends on: the request's method
 // (left out of the list) and its path, as the mux routes it, or the path's
@@ -96,13 +113,23 @@ func (b *binding) generation() uint64 {
 	return b.routes.Load()<<8 | uint64(len(b.g.learnedMethods()))
 }
 
-// allowedMethods is Gateway.allowedMethods for the binding's mux.
+// allowedMethods is Gateway.allowedMethods for the binding's mux. A path
+// seen before (or its shape) is a look-up; a new one is matched against
+// the mux's patterns, compiled once per set of routes (routeSet.match),
+// and probed only when they could not be read or the path is one they
+// cannot judge alone.
 func (b *binding) allowedMethods(r *http.Request) []string {
 	gen := b.generation()
 	routes := b.routeSet(gen)
+	if routes.patterns != nil && len(routes.patterns) <= maxUncachedPatterns {
+		if methods, ok := routes.match(r, b.g.learnedMethods()); ok {
+			return methods
+		}
+	}
 	k := allowKey{method: r.Method, path: r.URL.Path, rawPath: r.URL.RawPath}
+	shaped := false
 	if shape, ok := pathShape(r.URL, routes.literals); ok {
-		k.path, k.shaped = shape, true
+		k.path, k.shaped, shaped = shape, true, true
 	}
 	cacheable := len(k.method)+len(k.path)+len(k.rawPath) <= maxAllowPath
 	if cacheable {
@@ -110,7 +137,15 @@ func (b *binding) allowedMethods(r *http.Request) []string {
 			return methods
 		}
 	}
-	methods := b.g.probeAllowed(b.mux, r, routes.methods)
+	methods, matched := routes.match(r, b.g.learnedMethods())
+	if !matched {
+		methods = b.g.probeAllowed(b.mux, r, routes.methods)
+	} else if !shaped {
+		// Matching a path of no shape costs less than keeping it would: a
+		// flood of such paths, each its own key, would only push the
+		// shapes out of the cache.
+		cacheable = false
+	}
 	if cacheable {
 		b.allow.put(k, gen, methods)
 	}
@@ -118,8 +153,8 @@ func (b *binding) allowedMethods(r *http.Request) []string {
 }
 
 // routeSet is what a binding knows of its mux's routes, as of a
-// generation: the methods they are for, and every string of their
-// patterns.
+// generation: the methods they are for, every string of their patterns,
+// and the patterns themselves.
 type routeSet struct {
 	gen uint64
 	// methods is nil when unknown: every method is probed.
@@ -127,6 +162,10 @@ type routeSet struct {
 	// literals holds the strings of the patterns (their literal segments,
 	// and their variables' names); nil when unknown: no path has a shape.
 	literals map[string]struct{}
+	// patterns are the mux's distinct patterns, each with the methods
+	// (bits, by index in methods) it is routed for; nil when unknown, or
+	// when the mux has more than 64 methods: every 405 probes then.
+	patterns []routePattern
 }
 
 // routeSet returns what the binding knows of the mux's routes, read again
@@ -136,42 +175,170 @@ func (b *binding) routeSet(gen uint64) *routeSet {
 		return s
 	}
 	s := &routeSet{gen: gen}
-	s.methods, s.literals = muxRoutes(b.mux)
+	s.methods, s.literals, s.patterns = muxRoutes(b.mux)
 	b.registered.Store(s)
 	return s
 }
 
-// muxRoutes reads the methods and the pattern strings of a grpc-gateway
-// mux's routes from its unexported map of handlers by method, which no
-// exported API lists. The map is read, never written, as ServeHTTP reads
-// it. Should a later grpc-gateway keep its routes otherwise, muxRoutes
-// returns nils: every method is probed and no path has a shape, as
-// before; Allow stays right, at the probes' cost.
-func muxRoutes(mux *runtime.ServeMux) (methods []string, literals map[string]struct{}) {
-	v := reflect.ValueOf(mux).Elem().FieldByName("handlers")
+// match answers a routing 405's Allow for r from the compiled patterns:
+// the methods of probeMethods, then those learned, but r's own, with a
+// pattern that matches r's path, as probing each would find. ok is false
+// when the patterns cannot tell: they are unknown, or the path has an
+// escape the mux would route on its raw form (RawPath), where grpc-gateway
+// unescapes (and may refuse) what it matches; r is probed then.
+func (s *routeSet) match(r *http.Request, learned []string) (allowed []string, ok bool) {
+	path := r.URL.Path
+	if s.patterns == nil || r.URL.RawPath != "" || !strings.HasPrefix(path, "/") {
+		return nil, false
+	}
+	// The methods whose answer matters: listed in Allow, if routed.
+	var want uint64
+	for i, m := range s.methods {
+		if m != r.Method && (isProbeMethod(m) || slices.Contains(learned, m)) {
+			want |= 1 << i
+		}
+	}
+	var found uint64
+	if want != 0 {
+		path = path[1:]
+		n := strings.Count(path, "/") + 1
+		for i := range s.patterns {
+			p := &s.patterns[i]
+			if p.methods&want&^found != 0 && p.matches(path, n) {
+				if found |= p.methods & want; found == want {
+					break
+				}
+			}
+		}
+	}
+	allowed = []string{}
+	if found != 0 {
+		allowed = make([]string, 0, bits.OnesCount64(found))
+		for _, methods := range [2][]string{probeMethods[:], learned} {
+			for _, m := range methods {
+				if i := slices.Index(s.methods, m); i >= 0 && found&(1<<i) != 0 && !slices.Contains(allowed, m) {
+					allowed = append(allowed, m)
+				}
+			}
+		}
+	}
+	return allowed, true
+}
+
+// routePattern is a grpc-gateway pattern (runtime.Pattern, whose fields
+// are unexported), compiled from its operations as the mux matches it,
+// and the methods it is routed for.
+type routePattern struct {
+	ops     []patternOp
+	pool    []string
+	tailLen int
+	verb    string
+	// strict is grpc-gateway's strict deep wildcard, the pattern's or the
+	// mux's: ** matches no empty run of segments after the first.
+	strict  bool
+	methods uint64
+}
+
+type patternOp struct {
+	code    utilities.OpCode
+	operand int
+}
+
+// matches reports whether grpc-gateway's ServeMux would route path (the
+// request's, without its leading '/', of n segments, and with no escape
+// the mux would unescape) to this pattern: ServeHTTP's split of a custom
+// verb off the last segment, then Pattern.matchAndEscape's walk of the
+// operations, which in that mode (UnescapingModeLegacy: the mux matches
+// the unescaped Path as it is) cannot fail but by not matching. What the
+// walk pushes and captures makes no difference to whether it matches, and
+// is not made.
+func (p *routePattern) matches(path string, n int) bool {
+	if p.verb != "" {
+		// grpc-gateway matches a pattern with a verb only against a last
+		// segment ending in ':' and the verb, with something before.
+		last := path[strings.LastIndexByte(path, '/')+1:]
+		if len(last) <= len(p.verb)+1 || last[len(last)-len(p.verb)-1] != ':' || !strings.HasSuffix(last, p.verb) {
+			return false
+		}
+		path = path[:len(path)-len(p.verb)-1]
+	}
+	pos, off := 0, 0
+	for _, op := range p.ops {
+		switch op.code {
+		case utilities.OpPush, utilities.OpLitPush:
+			if pos >= n {
+				return false
+			}
+			seg := path[off:]
+			if i := strings.IndexByte(seg, '/'); i >= 0 {
+				seg = seg[:i]
+			}
+			if op.code == utilities.OpLitPush && seg != p.pool[op.operand] {
+				return false
+			}
+			pos, off = pos+1, off+len(seg)+1
+		case utilities.OpPushM:
+			end := n - p.tailLen
+			if end < pos || p.strict && pos > 0 && pos == end {
+				return false
+			}
+			for ; pos < end; pos++ {
+				if i := strings.IndexByte(path[off:], '/'); i >= 0 {
+					off += i + 1
+				} else {
+					off = len(path) + 1
+				}
+			}
+		}
+	}
+	return pos == n
+}
+
+// muxRoutes reads the methods, the pattern strings and the patterns of a
+// grpc-gateway mux's routes from its unexported map of handlers by method,
+// which no exported API lists. The map is read, never written, as
+// ServeHTTP reads it. Should a later grpc-gateway keep its routes
+// otherwise, muxRoutes returns nils for what it cannot read: every method
+// is probed, no path has a shape, every new path is probed, as before;
+// Allow stays right, at the probes' cost.
+func muxRoutes(mux *runtime.ServeMux) (methods []string, literals map[string]struct{}, patterns []routePattern) {
+	muxValue := reflect.ValueOf(mux).Elem()
+	v := muxValue.FieldByName("handlers")
 	if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String || v.Type().Elem().Kind() != reflect.Slice {
-		return nil, nil
+		return nil, nil, nil
+	}
+	strict := false
+	if f := muxValue.FieldByName("strictDeepWildcard"); f.Kind() == reflect.Bool {
+		strict = f.Bool()
 	}
 	methods = make([]string, 0, v.Len())
 	literals = make(map[string]struct{})
+	index := make(map[string]int) // a pattern's key (patternKey) to its index in patterns
+	compiled := true
 	for it := v.MapRange(); it.Next(); {
 		handlers := it.Value()
 		if handlers.Len() == 0 {
 			continue
 		}
+		bit := uint64(0)
+		if len(methods) < 64 {
+			bit = 1 << len(methods)
+		} else {
+			compiled = false
+		}
 		methods = append(methods, it.Key().String())
 		for i := range handlers.Len() {
 			h := handlers.Index(i)
-			if h.Kind() != reflect.Struct {
-				literals = nil
-				continue
+			var pat reflect.Value
+			if h.Kind() == reflect.Struct {
+				pat = h.FieldByName("pat")
 			}
-			pool := h.FieldByName("pat")
+			pool := pat
 			if pool.Kind() == reflect.Struct {
 				pool = pool.FieldByName("pool")
 			}
 			if pool.Kind() != reflect.Slice || pool.Type().Elem().Kind() != reflect.String {
-				literals = nil
+				literals, compiled = nil, false
 				continue
 			}
 			for j := range pool.Len() {
@@ -179,14 +346,90 @@ func muxRoutes(mux *runtime.ServeMux) (methods []string, literals map[string]str
 					literals[pool.Index(j).String()] = struct{}{}
 				}
 			}
+			if !compiled {
+				continue
+			}
+			p, ok := readPattern(pat, pool)
+			if !ok {
+				compiled = false
+				continue
+			}
+			p.strict = p.strict || strict
+			key := patternKey(&p)
+			if j, seen := index[key]; seen {
+				patterns[j].methods |= bit
+				continue
+			}
+			p.methods = bit
+			index[key] = len(patterns)
+			patterns = append(patterns, p)
 		}
 	}
-	return methods, literals
+	if !compiled {
+		patterns = nil
+	} else if patterns == nil {
+		patterns = []routePattern{}
+	}
+	return methods, literals, patterns
+}
+
+// readPattern reads a runtime.Pattern's operations, literal pool, tail
+// length, verb and strictness; ok is false when any is not where, or not
+// what, grpc-gateway v2 keeps it.
+func readPattern(pat, pool reflect.Value) (p routePattern, ok bool) {
+	ops, tail, verb, strict := pat.FieldByName("ops"), pat.FieldByName("tailLen"), pat.FieldByName("verb"), pat.FieldByName("strictDeepWildcard")
+	if ops.Kind() != reflect.Slice || ops.Type().Elem().Kind() != reflect.Struct || ops.Type().Elem().NumField() != 2 ||
+		tail.Kind() != reflect.Int || verb.Kind() != reflect.String || strict.IsValid() && strict.Kind() != reflect.Bool {
+		return p, false
+	}
+	p.pool = make([]string, pool.Len())
+	for i := range p.pool {
+		p.pool[i] = pool.Index(i).String()
+	}
+	p.ops = make([]patternOp, 0, ops.Len())
+	for i := range ops.Len() {
+		op := ops.Index(i)
+		code, operand := op.Field(0), op.Field(1)
+		if code.Kind() != reflect.Int || operand.Kind() != reflect.Int {
+			return p, false
+		}
+		o := patternOp{code: utilities.OpCode(code.Int()), operand: int(operand.Int())}
+		switch o.code {
+		case utilities.OpNop, utilities.OpPush, utilities.OpPushM, utilities.OpConcatN, utilities.OpCapture:
+		case utilities.OpLitPush:
+			if o.operand < 0 || o.operand >= len(p.pool) {
+				return p, false
+			}
+		default:
+			return p, false // an operation this reading does not know
+		}
+		p.ops = append(p.ops, o)
+	}
+	p.tailLen, p.verb = int(tail.Int()), verb.String()
+	p.strict = strict.IsValid() && strict.Bool()
+	return p, true
+}
+
+// patternKey is what matching a pattern depends on: two patterns with the
+// same key (say /v1/books/{id} for GET and for DELETE) match the same
+// paths, and are matched once.
+func patternKey(p *routePattern) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%q %t %d", p.verb, p.strict, p.tailLen)
+	for _, op := range p.ops {
+		switch op.code {
+		case utilities.OpPush, utilities.OpPushM:
+			fmt.Fprintf(&sb, " %d", op.code)
+		case utilities.OpLitPush:
+			fmt.Fprintf(&sb, " %q", p.pool[op.operand])
+		}
+	}
+	return sb.String()
 }
 
 // muxMethods is muxRoutes' methods.
 func muxMethods(mux *runtime.ServeMux) []string {
-	methods, _ := muxRoutes(mux)
+	methods, _, _ := muxRoutes(mux)
 	return methods
 }
 

@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -51,8 +52,19 @@ func TestAllowCacheBounded(t *testing.T) {
 	}
 }
 
+// addFillerRoutes adds maxUncachedPatterns routes (/filler<i>, which no
+// test's path matches) to a mux, so that its Allow lists are kept.
+func addFillerRoutes(t testing.TB, mux *runtime.ServeMux) {
+	t.Helper()
+	for i := range maxUncachedPatterns {
+		if err := mux.HandlePath("GET", fmt.Sprintf("/filler%d", i), func(http.ResponseWriter, *http.Request, map[string]string) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestAllowNotCachedForLongPaths: a path longer than maxAllowPath is
-// answered (probed) but not kept.
+// answered but not kept.
 func TestAllowNotCachedForLongPaths(t *testing.T) {
 	g, err := New()
 	if err != nil {
@@ -63,6 +75,7 @@ func TestAllowNotCachedForLongPaths(t *testing.T) {
 	if err := mux.HandlePath("GET", "/v1/x/{id}", ok); err != nil {
 		t.Fatal(err)
 	}
+	addFillerRoutes(t, mux)
 	var b *binding
 	mux.HandlePath("GET", "/v1/probe-binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
 		b = writerOf(w).binding
@@ -112,6 +125,7 @@ func TestAllowByShapeIsProbing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	addFillerRoutes(t, mux)
 	var b *binding
 	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
 		b = writerOf(w).binding
@@ -160,4 +174,313 @@ func TestAllowByShapeIsProbing(t *testing.T) {
 		t.Error("no path had a shape")
 	}
 	t.Logf("%d paths × 4 methods, %d with a shape", len(paths), shaped)
+}
+
+// TestMuxPatterns guards the read of grpc-gateway's patterns, as
+// TestMuxMethods the read of its methods: should a new version keep them
+// otherwise, muxRoutes returns no patterns (a new path's 405 probes the
+// mux again, correct but slower) and this test says so. A pattern routed
+// for several methods is kept once, with each method's bit.
+func TestMuxPatterns(t *testing.T) {
+	mux := runtime.NewServeMux()
+	ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+	for _, route := range []struct{ method, path string }{
+		{"GET", "/v1/x/{id}"}, {"PUT", "/v1/x/{name}"}, {"GET", "/v1/x"}, {"POST", "/v1/x/{id}:run"},
+	} {
+		if err := mux.HandlePath(route.method, route.path, ok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	methods, _, patterns := muxRoutes(mux)
+	if len(patterns) != 3 {
+		t.Fatalf("%d patterns %+v; want 3 (grpc-gateway's patterns are no longer readable: new paths' 405s probe the mux)", len(patterns), patterns)
+	}
+	var routed []string
+	for _, p := range patterns {
+		var names []string
+		for i, m := range methods {
+			if p.methods&(1<<i) != 0 {
+				names = append(names, m)
+			}
+		}
+		slices.Sort(names)
+		routed = append(routed, fmt.Sprintf("%s %s", p.verb, strings.Join(names, ",")))
+	}
+	slices.Sort(routed)
+	if want := " GET, GET,PUT,run POST"; strings.Join(routed, ",") != want {
+		t.Errorf("patterns by verb and methods %q; want %q", strings.Join(routed, ","), want)
+	}
+}
+
+// allowMuxes are muxes with every kind of pattern grpc-gateway routes:
+// literals, variables, nested variables, deep wildcards with and without
+// a tail, custom verbs (one with a colon in it, one after a literal with a
+// colon), a root route, and methods outside probeMethods; with the
+// default options, with strict deep wildcards (the mux's option and the
+// pattern's), and unescaping all characters.
+func allowMuxes(t testing.TB) map[string]*runtime.ServeMux {
+	t.Helper()
+	ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+	muxes := map[string]*runtime.ServeMux{}
+	for name, opts := range map[string][]runtime.ServeMuxOption{
+		"default":      nil,
+		"strict":       {runtime.WithStrictDeepWildcardMatching()},
+		"unescape-all": {runtime.WithUnescapingMode(runtime.UnescapingModeAllCharacters)},
+	} {
+		g, err := New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := runtime.NewServeMux(append(g.ServeMuxOptions(), opts...)...)
+		for _, route := range []struct{ method, path string }{
+			{"GET", "/v1/books/{id}"},
+			{"DELETE", "/v1/books/{id}"},
+			{"GET", "/v1/books"},
+			{"POST", "/v1/books"},
+			{"POST", "/v1/books/{id}:archive"},
+			{"POST", "/v1/{name=books/*}:do:it"},
+			{"PUT", "/v1/x:a:b"},
+			{"GET", "/v1/{name=shelves/*/books/*}"},
+			{"PATCH", "/v1/{name=shelves/*}"},
+			{"GET", "/files/{path=**}"},
+			{"PUT", "/files/{path=**}/meta"},
+			{"HEAD", "/{all=**}:v"},
+			{"OPTIONS", "/v1/books/7"},
+			{"PURGE", "/cache/{key}"},
+			{"PURGE", "/"},
+			{"LINK", "/v1/books/{id}"},
+		} {
+			if err := mux.HandlePath(route.method, route.path, ok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A pattern strict on its own.
+		mux.Handle("DELETE", runtime.MustPattern(runtime.NewPatternWithOptions(1,
+			[]int{2, 0, 3, 0, 4, 1, 5, 1, 2, 2}, []string{"deep", "rest", "end"}, "", runtime.WithStrictDeepWildcard())), ok)
+		// PURGE is learned; LINK never is, and is never probed.
+		learn := httptest.NewRequest("PURGE", "/cache/k", nil)
+		mux.ServeHTTP(httptest.NewRecorder(), learn)
+		muxes[name] = mux
+	}
+	return muxes
+}
+
+// bindingOf returns mux's binding, reached through a route it adds.
+func bindingOf(t testing.TB, mux *runtime.ServeMux) *binding {
+	t.Helper()
+	var b *binding
+	if err := mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
+		b = writerOf(w).binding
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mux.ServeHTTP(discardWriter{h: http.Header{}}, httptest.NewRequest("GET", "/binding", nil))
+	if b == nil {
+		t.Fatal("no binding")
+	}
+	return b
+}
+
+// allowMatchesProbing checks, for one path, that the compiled patterns
+// answer (for a path with no RawPath) and answer what probing the mux
+// finds, for each method.
+func allowMatchesProbing(t *testing.T, b *binding, target string) {
+	t.Helper()
+	for _, method := range []string{"POST", "GET", "PUT", "PURGE", "LINK", "HEAD"} {
+		r, err := http.NewRequest(method, "http://h"+target, nil)
+		if err != nil || r.URL.Path == "" {
+			return
+		}
+		want := b.g.probeAllowed(b.mux, r, nil)
+		got, ok := b.routeSet(b.generation()).match(r, b.g.learnedMethods())
+		if !ok {
+			if r.URL.RawPath == "" && strings.HasPrefix(r.URL.Path, "/") {
+				t.Fatalf("%s %q: the patterns did not answer", method, target)
+			}
+			continue
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s %q: the patterns allow %q; probing finds %q", method, target, got, want)
+		}
+	}
+}
+
+// TestAllowMatchIsProbing: the Allow list the compiled patterns answer
+// for a new path is the one probing the mux finds, for every path of up
+// to four segments drawn from the patterns' strings, verbs, colons,
+// escapes and empty segments, on each of allowMuxes.
+func TestAllowMatchIsProbing(t *testing.T) {
+	segs := []string{"v1", "books", "7", "shelves", "files", "meta", "cache", "deep", "end", "", "7:archive", ":archive",
+		"books:do:it", "x:a:b", "x:a", "a:v", ":v", "%3A", "a%2Fb"}
+	var paths []string
+	var grow func(prefix string, depth int)
+	grow = func(prefix string, depth int) {
+		paths = append(paths, prefix)
+		if depth == 3 {
+			return
+		}
+		for _, s := range segs {
+			grow(prefix+"/"+s, depth+1)
+		}
+	}
+	grow("", 0)
+	paths[0] = "/"
+	for name, mux := range allowMuxes(t) {
+		b := bindingOf(t, mux)
+		if b.routeSet(b.generation()).patterns == nil {
+			t.Fatalf("%s: no patterns read", name)
+		}
+		for _, path := range paths {
+			allowMatchesProbing(t, b, path)
+		}
+	}
+	t.Logf("%d paths, 3 muxes", len(paths))
+}
+
+// FuzzAllowMatchIsProbing is TestAllowMatchIsProbing for any path.
+func FuzzAllowMatchIsProbing(f *testing.F) {
+	for _, s := range []string{"/v1/books/7", "/v1/books/7:archive", "/v1/books/x:do:it", "/files/a/b/meta", "/files",
+		"/deep/end", "/deep/x/end", "/x:v", "/:v", "/", "//", "/v1/x:a:b", "/v1/shelves/1/books/2", "/cache/k/"} {
+		f.Add(s)
+	}
+	muxes := allowMuxes(f)
+	bindings := map[string]*binding{}
+	for name, mux := range muxes {
+		bindings[name] = bindingOf(f, mux)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		for _, b := range bindings {
+			allowMatchesProbing(t, b, path)
+		}
+	})
+}
+
+// TestAllowBoundedUnderFlood: 405s on thousands of paths of new shapes,
+// and of paths with no shape, leave the binding's cache within
+// maxAllowEntries, the paths with no shape (answered from the patterns)
+// not kept at all, and each Allow right.
+func TestAllowBoundedUnderFlood(t *testing.T) {
+	mux := allowMuxes(t)["default"]
+	b := bindingOf(t, mux)
+	lits := []string{"v1", "books", "7", "meta", "cache"}
+	for i := range 4000 {
+		// /files/ then six segments of the patterns' strings, the digits
+		// of i in base 5: a new shape each time.
+		path := "/files"
+		for n, d := i, 0; d < 6; n, d = n/len(lits), d+1 {
+			path += "/" + lits[n%len(lits)]
+		}
+		for _, target := range []string{path, fmt.Sprintf("/v1/books/%d:x", i)} {
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, httptest.NewRequest("POST", target, nil))
+			want := "GET"
+			if strings.HasSuffix(target, "/meta") {
+				want = "GET, PUT"
+			} else if strings.HasPrefix(target, "/v1/") {
+				want = "GET, DELETE"
+			}
+			if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != want {
+				t.Fatalf("POST %s: %d, Allow %q; want 405, %q", target, rec.Code, rec.Header().Get("Allow"), want)
+			}
+		}
+		if n := len(b.allow.entries); n > maxAllowEntries {
+			t.Fatalf("after %d paths: %d entries kept", i, n)
+		}
+	}
+	for k := range b.allow.entries {
+		if !k.shaped {
+			t.Fatalf("a path with no shape was kept: %q", k.path)
+		}
+	}
+	t.Logf("%d entries kept", len(b.allow.entries))
+}
+
+// BenchmarkAllowNewPath is what a routing 405 on a path not answered
+// before pays for its Allow, beyond the mux's own routing: matching the
+// compiled patterns (how=match), or probing the mux once per method it has
+// routes for (how=probe: a path the mux matches in its raw, escaped form,
+// or patterns that could not be read), at 10, 100 and 1,000 routes: n/4
+// resources /v1/res<i>/{id}, each with GET, PUT, PATCH and DELETE, the
+// path matching the last pattern of each method (the worst case; one
+// route more, GET /binding, reaches the binding).
+//
+//	go test -run '^$' -bench AllowNewPath -benchmem ./gateway
+func BenchmarkAllowNewPath(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		g, err := New()
+		if err != nil {
+			b.Fatal(err)
+		}
+		mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+		ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+		methods := []string{"GET", "PUT", "PATCH", "DELETE"}
+		for i := range n {
+			if err := mux.HandlePath(methods[i%4], fmt.Sprintf("/v1/res%d/{id}", i/4), ok); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bd := bindingOf(b, mux)
+		routes := bd.routeSet(bd.generation())
+		r := httptest.NewRequest(http.MethodPost, "/v1/res0/u7:x", nil)
+		for _, how := range []string{"match", "probe"} {
+			b.Run(fmt.Sprintf("routes=%d/how=%s", n, how), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					var allowed []string
+					if how == "match" {
+						allowed, _ = routes.match(r, g.learnedMethods())
+					} else {
+						allowed = g.probeAllowed(mux, r, routes.methods)
+					}
+					if len(allowed) != 4 {
+						b.Fatalf("Allow %q", allowed)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestAllowFewPatternsKeepNothing: on a mux with at most
+// maxUncachedPatterns distinct patterns, every 405 is matched and nothing
+// is kept; one route more, and the lists are kept.
+func TestAllowFewPatternsKeepNothing(t *testing.T) {
+	g, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := runtime.NewServeMux(g.ServeMuxOptions()...)
+	b := bindingOf(t, mux) // GET /binding: one pattern
+	ok := func(http.ResponseWriter, *http.Request, map[string]string) {}
+	for i := range maxUncachedPatterns - 1 {
+		for _, m := range []string{"GET", "DELETE"} {
+			if err := mux.HandlePath(m, fmt.Sprintf("/v1/r%d/{id}", i), ok); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	answer := func() {
+		t.Helper()
+		for i := range 20 {
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, httptest.NewRequest("POST", fmt.Sprintf("/v1/r0/%d", i), nil))
+			if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, DELETE" {
+				t.Fatalf("POST /v1/r0/%d: %d, Allow %q", i, rec.Code, rec.Header().Get("Allow"))
+			}
+		}
+	}
+	answer()
+	if n := len(b.routeSet(b.generation()).patterns); n != maxUncachedPatterns {
+		t.Fatalf("%d patterns; want %d", n, maxUncachedPatterns)
+	}
+	if n := len(b.allow.entries); n != 0 {
+		t.Errorf("%d patterns: %d lists kept; want none", maxUncachedPatterns, n)
+	}
+	if err := mux.HandlePath("GET", "/one/more", ok); err != nil {
+		t.Fatal(err)
+	}
+	answer()
+	if n := len(b.allow.entries); n != 1 {
+		t.Errorf("%d patterns: %d lists kept; want 1 (the paths' one shape)", maxUncachedPatterns+1, n)
+	}
 }

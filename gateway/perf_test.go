@@ -89,24 +89,34 @@ func routingRequests() (notFound, notAllowed *http.Request) {
 //     records sends;
 //
 //   - uncached: a new id with a colon every time (/v1/res0/u<n>:x), whose
-//     Allow statusmap never keeps nor shares (see pathShape): the worst
-//     case, every 405 probes the mux.
+//     Allow statusmap never keeps nor shares (see pathShape): every 405
+//     is answered afresh (before the patterns were compiled, by probing
+//     the mux: the worst case);
+//
+//   - shapes: a new path shape every time, on a mux with one more route,
+//     GET /v1/deep/{path=**}: /v1/deep/ and six segments, each one of the
+//     patterns' strings or not, in a new combination (4,096 of 15,625),
+//     so that no Allow kept for one path serves another.
 //
 //     go test -run '^$' -bench RoutingRatio -count 6 ./gateway
 func BenchmarkRoutingRatio(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
-		for _, paths := range []string{"same", "ids", "uncached"} {
+		for _, paths := range []string{"same", "ids", "uncached", "shapes"} {
 			b.Run(fmt.Sprintf("routes=%d/paths=%s", n, paths), func(b *testing.B) {
 				mux := routesMux(b, n, gateway.ServeMuxOptions()...)
 				nf, na := routingRequests()
 				w := &statusWriter{h: http.Header{}}
 				reqs := []*http.Request{na}
-				if paths != "same" {
+				allow := "GET, PUT, PATCH, DELETE"
+				switch paths {
+				case "ids", "uncached":
 					suffix := map[string]string{"ids": "", "uncached": ":x"}[paths]
 					reqs = make([]*http.Request, 4096)
 					for i := range reqs {
 						reqs[i] = httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/res0/u%d%s", i, suffix), nil)
 					}
+				case "shapes":
+					reqs, allow = newShapes(b, mux), "GET"
 				}
 				// Allocations of each side alone, outside the timed loop,
 				// the 405s on paths the timed loop starts from the other end
@@ -130,7 +140,7 @@ func BenchmarkRoutingRatio(b *testing.B) {
 						b.Fatalf("404 answered %d", code)
 					}
 					mid := time.Now()
-					if code := serveBench(mux, w, r405); code != 405 || w.h.Get("Allow") != "GET, PUT, PATCH, DELETE" {
+					if code := serveBench(mux, w, r405); code != 405 || w.h.Get("Allow") != allow {
 						b.Fatalf("405 answered %d, Allow %q", code, w.h.Get("Allow"))
 					}
 					took405.add(time.Since(mid))
@@ -142,6 +152,27 @@ func BenchmarkRoutingRatio(b *testing.B) {
 			})
 		}
 	}
+}
+
+// newShapes adds GET /v1/deep/{path=**} to mux and returns 4,096 POSTs
+// to paths of as many shapes under it: six segments after /v1/deep, each
+// one of v1, res0, id, deep or x (strings of the patterns but the last),
+// the digits of the request's index in base 5.
+func newShapes(tb testing.TB, mux *gwruntime.ServeMux) []*http.Request {
+	tb.Helper()
+	if err := mux.HandlePath("GET", "/v1/deep/{path=**}", func(http.ResponseWriter, *http.Request, map[string]string) {}); err != nil {
+		tb.Fatal(err)
+	}
+	segs := []string{"v1", "res0", "id", "deep", "x"}
+	reqs := make([]*http.Request, 4096)
+	for i := range reqs {
+		path := "/v1/deep"
+		for n, d := i, 0; d < 6; n, d = n/len(segs), d+1 {
+			path += "/" + segs[n%len(segs)]
+		}
+		reqs[i] = httptest.NewRequest(http.MethodPost, path, nil)
+	}
+	return reqs
 }
 
 // BenchmarkRouting404And405 is each side of BenchmarkRoutingRatio alone,
@@ -166,9 +197,10 @@ func BenchmarkRouting404And405(b *testing.B) {
 }
 
 // TestRouting405CostsNearA404 pins the allocation side of
-// BenchmarkRoutingRatio for a path seen before and for a new id on a route
-// seen before: a routing 405 allocates at most 1.5 times what a 404 does
-// through the same mux.
+// BenchmarkRoutingRatio: a routing 405 allocates at most 1.5 times what a
+// 404 does through the same mux, for a path seen before, a new id on a
+// route seen before, a new path with no shape (a colon), and a path of a
+// new shape.
 func TestRouting405CostsNearA404(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts differ under the race detector")
@@ -184,17 +216,37 @@ func TestRouting405CostsNearA404(t *testing.T) {
 		a404 := testing.AllocsPerRun(50, func() { serveBench(mux, w, nf) })
 		a405 := testing.AllocsPerRun(50, func() { serveBench(mux, w, na) })
 		ids := make([]*http.Request, 64)
+		uncached := make([]*http.Request, 64)
 		for i := range ids {
 			ids[i] = httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/res0/id%d", i), nil)
+			uncached[i] = httptest.NewRequest(http.MethodPost, fmt.Sprintf("/v1/res0/id%d:x", i), nil)
 		}
-		i := 0
-		a405ids := testing.AllocsPerRun(50, func() {
-			serveBench(mux, w, ids[i])
-			i++
-		})
-		t.Logf("routes=%d: 404 %v allocations, 405 %v, 405 on a new id %v", n, a404, a405, a405ids)
-		if a405 > 1.5*a404 || a405ids > 1.5*a404 {
-			t.Errorf("routes=%d: a 405 allocates %v times (%v on a new id), a 404 %v; want at most 1.5 times", n, a405, a405ids, a404)
+		each := func(reqs []*http.Request, allow string) float64 {
+			i := 0
+			return testing.AllocsPerRun(50, func() {
+				serveBench(mux, w, reqs[i])
+				if got := w.h.Get("Allow"); got != allow {
+					t.Fatalf("routes=%d: POST %s: Allow %q; want %q", n, reqs[i].URL.Path, got, allow)
+				}
+				i++
+			})
+		}
+		a405ids := each(ids, "GET, PUT, PATCH, DELETE")
+		a405uncached := each(uncached, "GET, PUT, PATCH, DELETE")
+		// Last, as it adds a route: the 404 is measured again on the same
+		// mux.
+		shapes := newShapes(t, mux)
+		a404shapes := testing.AllocsPerRun(50, func() { serveBench(mux, w, nf) })
+		a405shapes := each(shapes, "GET")
+		t.Logf("routes=%d: 404 %v allocations, 405 %v, 405 on a new id %v, on a path of no shape %v; one route more: 404 %v, 405 on a new shape %v",
+			n, a404, a405, a405ids, a405uncached, a404shapes, a405shapes)
+		for _, c := range []struct {
+			name       string
+			a405, a404 float64
+		}{{"a path seen before", a405, a404}, {"a new id", a405ids, a404}, {"a path of no shape", a405uncached, a404}, {"a new shape", a405shapes, a404shapes}} {
+			if c.a405 > 1.5*c.a404 {
+				t.Errorf("routes=%d: a 405 on %s allocates %v times, a 404 %v; want at most 1.5 times", n, c.name, c.a405, c.a404)
+			}
 		}
 	}
 }

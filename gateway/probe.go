@@ -51,8 +51,7 @@ func isProbeMethod(method string) bool {
 // allowedMethods asks the mux which methods it routes for r's path: the
 // probe methods and the other methods learned, in that order. b, when not
 // nil, is mux's binding: its cache answers for a path seen before, and its
-// list of the methods the mux has routes for spares the probes of the
-// others.
+// compiled patterns for a new one (allow.go), sparing the probes.
 func (g *Gateway) allowedMethods(mux *runtime.ServeMux, r *http.Request, b *binding) []string {
 	if b == nil || b.mux != mux {
 		return g.probeAllowed(mux, r, nil)
