@@ -15,9 +15,8 @@ import (
 // handleStreamError answers a server stream's error. grpc-gateway calls it
 // with the stream's context and nothing else, then writes the status line
 // itself, from its own table, when the stream fails before its first
-// message. The middleware's writer is found from that context (the
-// forward-response option registered it when the stream began) and
-// substitutes the status a unary error would get, with its headers; a
+// message. The request's exchange is found from that context (the
+// forward-response option opened the stream under it) and substitutes the status a unary error would get, with its headers; a
 // request that prefers application/problem+json gets the problem body in
 // place of grpc-gateway's error chunk. After the first message the status
 // is already sent, and the error goes into the stream as grpc-gateway
@@ -27,27 +26,26 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 		return probeStatus()
 	}
 	g := b.g
+	ex := exchangeOf(ctx, nil, b)
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
-	b.withStreamValidationDetails(ctx, sp)
+	b.withStreamValidationDetails(ctx, ex, sp)
 	g.redactStatus(sp, httpStatus)
-	if v, ok := g.streams.Load(ctx); ok {
-		if rw := v.(*responseWriter); !rw.wroteHeader {
-			rw.errorStatus = httpStatus
-			h := rw.Header()
-			pin = g.withAllowedMethods(pin, httpStatus, b.mux, rw.req, b)
-			g.setErrorHeaders(h, sp, httpStatus, pin)
-			accept := rw.req.Header["Accept"]
-			if prefersProblem(accept) || g.cfg.format != FormatStatus {
-				// The stream has sent nothing: answer as a unary call would.
-				format := g.cfg.format
-				if prefersProblem(accept) {
-					format = FormatProblem
-				}
-				contentType, body := g.errorBody(format, defaultMarshaler, sp, httpStatus)
-				rw.errorBody = append([]byte(nil), *body...)
-				g.putBuffer(body)
-				rw.errorContentType = contentType
+	if ex != nil && !ex.wroteHeader {
+		ex.errorStatus = httpStatus
+		h := ex.Header()
+		pin = g.withAllowedMethods(pin, httpStatus, b.mux, ex.req, b)
+		g.setErrorHeaders(h, sp, httpStatus, pin)
+		accept := ex.req.Header["Accept"]
+		if prefersProblem(accept) || g.cfg.format != FormatStatus {
+			// The stream has sent nothing: answer as a unary call would.
+			format := g.cfg.format
+			if prefersProblem(accept) {
+				format = FormatProblem
 			}
+			contentType, body := g.errorBody(format, defaultMarshaler, sp, httpStatus)
+			ex.errorBody = append([]byte(nil), *body...)
+			g.putBuffer(body)
+			ex.errorContentType = contentType
 		}
 	}
 	if !g.cfg.pinInBody {
