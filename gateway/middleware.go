@@ -53,6 +53,15 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
+		if outer := exchangeOf(nil, w, nil); outer != nil && outer.b.mux == b.mux {
+			// statusmap is installed in this mux more than once (one slice
+			// of options given twice): the outer installation made the
+			// exchange, and this one, the last, whose handlers the mux
+			// calls, takes it over, so that one binding answers for it.
+			outer.b = b
+			next(w, r, params)
+			return
+		}
 		b.checkMux()
 		if b.g.cfg.notAcceptable && b.refuseUnacceptable(w, r) {
 			return

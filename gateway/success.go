@@ -46,8 +46,10 @@ func defaultSuccessConfig() successConfig {
 // before the first one.
 func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, msg proto.Message) error {
 	ex := exchangeOf(ctx, w, b)
-	if ex == nil {
-		return nil // not routed through our middleware: grpc-gateway's own answer
+	if ex == nil || ex.b != b {
+		// Not routed through our middleware (grpc-gateway's own answer),
+		// or through another statusmap installation of the mux.
+		return nil
 	}
 	if msg == nil {
 		if !ex.streaming {
