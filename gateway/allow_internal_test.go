@@ -65,7 +65,7 @@ func TestAllowNotCachedForLongPaths(t *testing.T) {
 	}
 	var b *binding
 	mux.HandlePath("GET", "/v1/probe-binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
-		b = exchangeOf(nil, w, nil).b
+		b = exchangeOf(r.Context(), w, nil).b
 	})
 	req, _ := http.NewRequest("GET", "/v1/probe-binding", nil)
 	mux.ServeHTTP(discardWriter{h: http.Header{}}, req)
@@ -113,8 +113,8 @@ func TestAllowByShapeIsProbing(t *testing.T) {
 		}
 	}
 	var b *binding
-	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-		b = exchangeOf(nil, w, nil).b
+	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		b = exchangeOf(r.Context(), w, nil).b
 	})
 	req, _ := http.NewRequest("GET", "/binding", nil)
 	mux.ServeHTTP(discardWriter{h: http.Header{}}, req)

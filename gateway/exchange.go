@@ -69,15 +69,16 @@ type exchange struct {
 
 // exchangeOf finds the exchange a hook is called for, or nil for a
 // request that statusmap's middleware did not route (a probe, an error
-// grpc-gateway answers before routing, WriteError's). A hook given the
-// response writer passes it as w (ctx and b unused): the exchange is under
-// it, maybe wrapped by a user's middleware with an Unwrap method, as
-// http.ResponseController expects. The stream error handler, which
-// grpc-gateway gives only the stream's context, passes that context, a nil
-// w and its binding, among whose open streams the exchange is.
+// grpc-gateway answers before routing, WriteError's). Every hook passes
+// the context it was given. A hook given the response writer passes it as
+// w (b unused): the exchange is under it, maybe wrapped by a user's
+// middleware with an Unwrap method, as http.ResponseController expects.
+// The stream error handler, which grpc-gateway gives only the stream's
+// context, passes a nil w and its binding, among whose open streams the
+// exchange is.
 func exchangeOf(ctx context.Context, w http.ResponseWriter, b *binding) *exchange {
 	if w == nil {
-		if b == nil || ctx == nil {
+		if b == nil {
 			return nil
 		}
 		ex, _ := b.streams.Load(ctx)

@@ -53,7 +53,7 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
-		if outer := exchangeOf(nil, w, nil); outer != nil && outer.b.mux == b.mux {
+		if outer := exchangeOf(r.Context(), w, nil); outer != nil && outer.b.mux == b.mux {
 			// statusmap is installed in this mux more than once (one slice
 			// of options given twice): the outer installation made the
 			// exchange, and this one, the last, whose handlers the mux
