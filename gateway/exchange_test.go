@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -95,5 +96,29 @@ func TestStreamContextSharedByTwoRequests(t *testing.T) {
 	}
 	if s := <-bStatus; s != http.StatusTooManyRequests {
 		t.Errorf("b: %d; want 429 (403 is a's)", s)
+	}
+}
+
+// TestRequestThroughTheSameMuxAgain: a handler that sends another request
+// through its own mux (an alias) gets that request answered as its own: a
+// POST behind a GET route is created, 201, not answered as the GET.
+func TestRequestThroughTheSameMuxAgain(t *testing.T) {
+	for _, opts := range [][]runtime.ServeMuxOption{
+		gateway.ServeMuxOptions(),
+		append(gateway.ServeMuxOptions(), gateway.ServeMuxOptions()...),
+	} {
+		mux := generatedMux(t, opts...)
+		if err := mux.HandlePath("GET", "/v1/alias", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+			inner := httptest.NewRequest(http.MethodPost, "/v1/books", strings.NewReader(`{"title":"t"}`))
+			inner.Header.Set("Content-Type", "application/json")
+			mux.ServeHTTP(w, inner.WithContext(r.Context()))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/alias", nil))
+		if rec.Code != http.StatusCreated {
+			t.Errorf("%d options: POST through a GET alias: %d; want 201 (%s)", len(opts), rec.Code, rec.Body)
+		}
 	}
 }

@@ -53,11 +53,14 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
-		if outer := exchangeOf(r.Context(), w, nil); outer != nil && outer.b.mux == b.mux {
+		if outer := exchangeOf(r.Context(), w, nil); outer != nil && outer.req == r && outer.b.mux == b.mux {
 			// statusmap is installed in this mux more than once (one slice
 			// of options given twice): the outer installation made the
-			// exchange, and this one, the last, whose handlers the mux
-			// calls, takes it over, so that one binding answers for it.
+			// exchange for this very request, and this one, the last, whose
+			// handlers the mux calls, takes it over, so that one binding
+			// answers for it. (A handler that sends another request through
+			// the mux gets a request of grpc-gateway's making, and an
+			// exchange of its own.)
 			outer.b = b
 			next(w, r, params)
 			return
