@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"google.golang.org/grpc/metadata"
 )
@@ -32,8 +33,7 @@ type exchange struct {
 	// streaming is set when grpc-gateway began forwarding a server stream
 	// (forwardResponse with a nil message); stream is the context it
 	// forwards it with, under which the stream error handler finds the
-	// exchange among b's open streams (nil if another open stream already
-	// holds that context: see openStream).
+	// exchange among b's open streams (openStreams) until end.
 	streaming bool
 	stream    context.Context
 
@@ -81,9 +81,7 @@ func exchangeOf(ctx context.Context, w http.ResponseWriter, b *binding) *exchang
 		if b == nil {
 			return nil
 		}
-		ex, _ := b.streams.Load(ctx)
-		e, _ := ex.(*exchange)
-		return e
+		return b.streams.find(ctx)
 	}
 	for range 16 {
 		switch v := w.(type) {
@@ -98,33 +96,64 @@ func exchangeOf(ctx context.Context, w http.ResponseWriter, b *binding) *exchang
 	return nil
 }
 
+// openStreams are the exchanges of the server streams open in a binding's
+// mux, by the context grpc-gateway forwards each with. A context that more
+// than one open stream was forwarded with (a handler of the user's own that
+// reuses one) finds none of them, rather than the wrong one, until all have
+// ended.
+type openStreams struct {
+	mu sync.Mutex
+	m  map[context.Context]openStream
+}
+
+// openStream is the exchange of the one stream open with a context, or
+// nil when open counts more than one.
+type openStream struct {
+	ex   *exchange
+	open int
+}
+
+func (s *openStreams) find(ctx context.Context) *exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[ctx].ex
+}
+
 // openStream records that grpc-gateway forwards a server stream with ctx:
-// the stream error handler is given nothing else. A context another open
-// stream of the binding was forwarded with (a handler of the user's own
-// that reuses one) finds neither, rather than the wrong one.
+// the stream error handler is given nothing else.
 func (ex *exchange) openStream(ctx context.Context) {
-	ex.streaming = true
-	if other, loaded := ex.b.streams.LoadOrStore(ctx, ex); loaded {
-		if other != nil {
-			ex.b.streams.Store(ctx, nil)
-		}
-		return
+	ex.streaming, ex.stream = true, ctx
+	s := &ex.b.streams
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = make(map[context.Context]openStream)
 	}
-	ex.stream = ctx
+	e := s.m[ctx]
+	e.open++
+	e.ex = nil
+	if e.open == 1 {
+		e.ex = ex
+	}
+	s.m[ctx] = e
 }
 
 // end ends the exchange once its handler has returned or panicked: it
 // leaves its binding's open streams. The creator then pools it
 // (putExchange), unless the handler panicked.
 func (ex *exchange) end() {
-	if ex.stream != nil {
-		if !ex.b.streams.CompareAndDelete(ex.stream, ex) {
-			// Another stream came with the same context: the entry now
-			// finds neither, and goes when no stream holds it.
-			ex.b.streams.CompareAndDelete(ex.stream, nil)
-		}
-		ex.stream = nil
+	if ex.stream == nil {
+		return
 	}
+	s := &ex.b.streams
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.m[ex.stream]; e.open > 1 {
+		s.m[ex.stream] = openStream{open: e.open - 1}
+	} else {
+		delete(s.m, ex.stream)
+	}
+	ex.stream = nil
 }
 
 // getExchange and putExchange pool the exchanges of a Gateway's bindings.

@@ -26,7 +26,7 @@ type binding struct {
 	// the context grpc-gateway forwards each with: its stream error handler
 	// is given nothing else (see exchangeOf). An exchange enters when its
 	// stream begins and leaves when its request ends.
-	streams sync.Map
+	streams openStreams
 	// once, checked and foreignHandlers are checkMux's: the mux is
 	// verified on its first request (see foreign.go), and foreignHandlers
 	// is set, before checked, when some error handler is not statusmap's.
