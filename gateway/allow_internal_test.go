@@ -78,7 +78,7 @@ func TestAllowNotCachedForLongPaths(t *testing.T) {
 	addFillerRoutes(t, mux)
 	var b *binding
 	mux.HandlePath("GET", "/v1/probe-binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
-		b = writerOf(w).binding
+		b = exchangeOf(r.Context(), w, nil).b
 	})
 	req, _ := http.NewRequest("GET", "/v1/probe-binding", nil)
 	mux.ServeHTTP(discardWriter{h: http.Header{}}, req)
@@ -127,8 +127,8 @@ func TestAllowByShapeIsProbing(t *testing.T) {
 	}
 	addFillerRoutes(t, mux)
 	var b *binding
-	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-		b = writerOf(w).binding
+	mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		b = exchangeOf(r.Context(), w, nil).b
 	})
 	req, _ := http.NewRequest("GET", "/binding", nil)
 	mux.ServeHTTP(discardWriter{h: http.Header{}}, req)
@@ -269,8 +269,8 @@ func allowMuxes(t testing.TB) map[string]*runtime.ServeMux {
 func bindingOf(t testing.TB, mux *runtime.ServeMux) *binding {
 	t.Helper()
 	var b *binding
-	if err := mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-		b = writerOf(w).binding
+	if err := mux.HandlePath("GET", "/binding", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		b = exchangeOf(r.Context(), w, nil).b
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -157,7 +157,7 @@ func (b *binding) checkMux() {
 }
 
 // statusmap's answer to a foreign handler's body, when the mux failed the
-// check: the responseWriter hands each write that names the pin's type to
+// check: the exchange (writer.go) hands each write that names the pin's type to
 // stripForeignPins. That covers the bodies grpc-gateway's own handlers
 // write with its own marshalers (a google.rpc.Status, or a stream's
 // {"error": status} chunk, in JSON or binary protobuf); a body in another

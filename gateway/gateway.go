@@ -26,17 +26,13 @@ type Gateway struct {
 	// bodies writes error bodies, with the Gateway's own buffer pool and
 	// rendered-detail cache (package body).
 	bodies *body.Writer
-	// writers pools the middleware's response writers, probers the probes
-	// of the mux (probe.go).
-	writers sync.Pool
-	probers sync.Pool
+	// exchanges pools the middleware's exchanges (exchange.go), probers
+	// the probes of the mux (probe.go).
+	exchanges sync.Pool
+	probers   sync.Pool
 	// methods are the methods outside probeMethods that routed requests
 	// used (see noteMethod).
 	methods atomic.Pointer[[]string]
-	// streams finds a stream's response writer from the context grpc-gateway
-	// passes its stream error handler, which is given nothing else (see
-	// stream.go). An entry lives as long as its request.
-	streams sync.Map
 }
 
 // New returns a Gateway configured by opts, or an error that names every
@@ -122,7 +118,7 @@ func (g *Gateway) WriteError(w http.ResponseWriter, r *http.Request, err error) 
 	if r != nil {
 		ctx = r.Context()
 	}
-	return g.writeError(ctx, nil, defaultMarshaler, w, r, err)
+	return g.writeError(ctx, nil, nil, defaultMarshaler, w, r, err)
 }
 
 // errNilError is what WriteError, the method and the function, returns

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"mime"
 	"net/http"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"sync/atomic"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
@@ -23,6 +23,11 @@ import (
 type binding struct {
 	g   *Gateway
 	mux *runtime.ServeMux
+	// streams are the exchanges of the server streams open in the mux, by
+	// the context grpc-gateway forwards each with: its stream error handler
+	// is given nothing else (see exchangeOf). An exchange enters when its
+	// stream begins and leaves when its request ends.
+	streams openStreams
 	// once, checked and foreignHandlers are checkMux's: the mux is
 	// verified on its first request (see foreign.go), and foreignHandlers
 	// is set, before checked, when some error handler is not statusmap's.
@@ -37,8 +42,9 @@ type binding struct {
 	allow      allowCache
 }
 
-// middleware runs for every request the mux routes to a handler. On the
-// success path it allocates nothing once warm: the writer comes from a
+// middleware runs for every request the mux routes to a handler, and
+// creates, owns and ends the request's exchange (exchange.go). On the
+// success path it allocates nothing once warm: the exchange comes from a
 // pool, and no context or copy of the request is made.
 func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 	// grpc-gateway wraps each route's handler as the route is added.
@@ -48,6 +54,18 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 			p.matched = true
 			return
 		}
+		if outer := exchangeOf(r.Context(), w, nil); outer != nil && outer.req == r && outer.b.mux == b.mux {
+			// statusmap is installed in this mux more than once (one slice
+			// of options given twice): the outer installation made the
+			// exchange for this very request, and this one, the last, whose
+			// handlers the mux calls, takes it over, so that one binding
+			// answers for it. (A handler that sends another request through
+			// the mux gets a request of grpc-gateway's making, and an
+			// exchange of its own.)
+			outer.b = b
+			next(w, r, params)
+			return
+		}
 		b.checkMux()
 		if b.g.cfg.notAcceptable && b.refuseUnacceptable(w, r) {
 			return
@@ -55,35 +73,33 @@ func (b *binding) middleware(next runtime.HandlerFunc) runtime.HandlerFunc {
 		if !isProbeMethod(r.Method) {
 			b.g.noteMethod(r.Method)
 		}
-		// A pooled writer is zero (putWriter): setting four fields costs
-		// less than assigning a whole one.
-		rw := b.g.getWriter()
-		rw.ResponseWriter, rw.method, rw.req, rw.binding = w, r.Method, r, b
+		// A pooled exchange is zero (putExchange): setting four fields
+		// costs less than assigning a whole one.
+		ex := b.g.getExchange()
+		ex.ResponseWriter, ex.method, ex.req, ex.b = w, r.Method, r, b
 		if b.foreignHandlers && !b.g.cfg.pinInBody {
-			rw.stripPins = true
+			ex.stripPins = true
 		}
 		if r.Method == http.MethodPost && isFormPost(r) && !b.routesPost(r) {
 			// grpc-gateway routed this form POST to a GET binding (its
 			// path-length fallback): it is a read, and answers as one.
-			rw.method = http.MethodGet
+			ex.method = http.MethodGet
 		}
 		returned := false
 		defer func() {
-			// A handler that panics must not leave its stream's entry
-			// behind; its writer is not pooled again.
-			if !returned && rw.streamKey != nil {
-				b.g.streams.Delete(rw.streamKey)
+			// A handler that panics must not leave its stream open; its
+			// exchange is not pooled again.
+			if !returned {
+				ex.end()
 			}
 		}()
-		next(rw, r, params)
+		next(ex, r, params)
 		returned = true
-		if rw.streamKey != nil {
-			b.g.streams.Delete(rw.streamKey)
+		ex.end()
+		if ex.trailerMD != nil {
+			ex.b.fixTrailers(ex)
 		}
-		if rw.trailerMD != nil {
-			b.fixTrailers(rw)
-		}
-		b.g.putWriter(rw)
+		b.g.putExchange(ex)
 	}
 }
 
@@ -100,7 +116,7 @@ func (b *binding) refuseUnacceptable(w http.ResponseWriter, r *http.Request) boo
 		Message: "none of the media types in Accept can be produced; available: " + strings.Join(available, ", "),
 	}
 	_, marshaler := runtime.MarshalerForRequest(mux, r)
-	b.g.reportWriteError(r, b.g.writeStatus(r.Context(), mux, marshaler, w, r, sp, http.StatusNotAcceptable, nil))
+	b.g.reportWriteError(r, b.g.writeStatus(r.Context(), b, mux, marshaler, w, r, sp, http.StatusNotAcceptable, nil))
 	return true
 }
 
@@ -128,10 +144,10 @@ func (b *binding) handleError(ctx context.Context, mux *runtime.ServeMux, marsha
 	if probeError(err) || probeOf(r) != nil || isStopForwarding(err) {
 		return
 	}
-	if rw := writerOf(w); rw != nil {
-		rw.ownError = true
+	if ex := exchangeOf(ctx, w, b); ex != nil {
+		ex.ownError = true
 	}
-	b.g.reportWriteError(r, b.g.writeError(ctx, mux, marshaler, w, r, err))
+	b.g.reportWriteError(r, b.g.writeError(ctx, b, mux, marshaler, w, r, err))
 }
 
 // handleRoutingError is the mux's routing error handler: an unknown path
@@ -155,7 +171,7 @@ func (b *binding) handleRoutingError(ctx context.Context, mux *runtime.ServeMux,
 	if httpStatus == http.StatusMethodNotAllowed && mux == b.mux {
 		pin = b.g.withAllowedMethods(nil, httpStatus, mux, r, b)
 	}
-	b.g.reportWriteError(r, b.g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, pin))
+	b.g.reportWriteError(r, b.g.writeStatus(ctx, b, mux, marshaler, w, r, sp, httpStatus, pin))
 }
 
 // reportWriteError tells WithWriteErrorHandler's function of a failed write.
@@ -168,14 +184,14 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 // fixForwardedMetadata repairs what grpc-gateway forwarded from metadata
 // into a success's (or a stream's) headers through the mux's matchers,
 // which may be the user's own: binary ("-bin") values are rewritten in
-// base64, as an error carries them (see httpwire.FieldValue); statusmap's own key is
+// base64, as an error carries them (see fieldValue); statusmap's own key is
 // removed, whatever name a matcher gave it; and the writer is told to check
 // every value when some metadata value could not be a header value.
 // Trailers, which grpc-gateway writes after the body, are repaired by
 // fixTrailers when the handler has returned.
-func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMetadata, rw *responseWriter) {
-	if len(md.TrailerMD) > 0 && acceptsTrailers(rw.req) {
-		rw.trailerMD, rw.ctx = md.TrailerMD, ctx
+func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMetadata, ex *exchange) {
+	if len(md.TrailerMD) > 0 && acceptsTrailers(ex.req) {
+		ex.trailerMD, ex.ctx = md.TrailerMD, ctx
 	}
 	if len(md.HeaderMD) == 0 {
 		return
@@ -189,13 +205,13 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 			fix[key] = values
 		}
 		if !httpwire.AllFieldValuesSafe(values) {
-			rw.checkHeaders = true
+			ex.checkHeaders = true
 		}
 	}
 	if fix == nil {
 		return
 	}
-	h := rw.Header()
+	h := ex.Header()
 	for key, name := range askMux(ctx, b.mux, defaultMarshaler, nil, fix, nil) {
 		replaceValues(h, name, md.HeaderMD[key], forwardedValues(key, md.HeaderMD[key]))
 	}
@@ -203,13 +219,13 @@ func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMet
 
 // fixTrailers is fixForwardedMetadata for the trailers of a success,
 // once grpc-gateway has written them and before net/http sends them.
-func (b *binding) fixTrailers(rw *responseWriter) {
-	h := rw.Header()
-	for key, values := range rw.trailerMD {
+func (b *binding) fixTrailers(ex *exchange) {
+	h := ex.Header()
+	for key, values := range ex.trailerMD {
 		if !rewritten(key) && httpwire.AllFieldValuesSafe(values) {
 			continue
 		}
-		for _, name := range askMux(rw.ctx, b.mux, defaultMarshaler, rw.req, nil, metadata.MD{key: nil}) {
+		for _, name := range askMux(ex.ctx, b.mux, defaultMarshaler, ex.req, nil, metadata.MD{key: nil}) {
 			replaceValues(h, name, values, forwardedValues(key, values))
 		}
 	}

@@ -104,17 +104,18 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 
 // writeError writes a whole error response: status, the headers HTTP
 // requires, forwarded metadata, the body, and trailers. mux is nil outside
-// a grpc-gateway mux. It returns the error of writing the body.
-func (g *Gateway) writeError(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) error {
+// a grpc-gateway mux, and b the binding whose handler answers (nil then).
+// It returns the error of writing the body.
+func (g *Gateway) writeError(ctx context.Context, b *binding, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) error {
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
 	if clean, cleanStatus, ok := reqerr.Recognize(ctx, r, sp); ok {
 		sp, httpStatus, pin = clean, cleanStatus, nil
 	}
-	return g.writeStatus(ctx, mux, marshaler, w, r, sp, httpStatus, pin)
+	return g.writeStatus(ctx, b, mux, marshaler, w, r, sp, httpStatus, pin)
 }
 
 // writeStatus is writeError once the status is chosen.
-func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, sp *spb.Status, httpStatus int, pin *statusmapv1.HttpStatus) error {
+func (g *Gateway) writeStatus(ctx context.Context, b *binding, mux *runtime.ServeMux, marshaler runtime.Marshaler, w http.ResponseWriter, r *http.Request, sp *spb.Status, httpStatus int, pin *statusmapv1.HttpStatus) error {
 	g.withValidationDetails(ctx, marshaler, sp)
 	g.redactStatus(sp, httpStatus)
 
@@ -130,10 +131,6 @@ func (g *Gateway) writeStatus(ctx context.Context, mux *runtime.ServeMux, marsha
 	delete(h, "Trailer")
 	delete(h, "Transfer-Encoding")
 	h["Content-Type"] = []string{contentType}
-	var b *binding
-	if rw := writerOf(w); rw != nil {
-		b = rw.binding
-	}
 	pin = g.withAllowedMethods(pin, httpStatus, mux, r, b)
 	g.setErrorHeaders(h, sp, httpStatus, pin)
 	trailers := forwardMetadata(ctx, mux, marshaler, r, h)

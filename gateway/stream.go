@@ -3,11 +3,10 @@ package gateway
 import (
 	"context"
 	"encoding/base64"
+	"github.com/statusmap/statusmap/internal/httpwire"
+	"github.com/statusmap/statusmap/internal/validutf8"
 	"unicode/utf8"
 
-	"github.com/statusmap/statusmap/internal/httpwire"
-	pins "github.com/statusmap/statusmap/internal/pin"
-	"github.com/statusmap/statusmap/internal/validutf8"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
@@ -18,9 +17,8 @@ import (
 // handleStreamError answers a server stream's error. grpc-gateway calls it
 // with the stream's context and nothing else, then writes the status line
 // itself, from its own table, when the stream fails before its first
-// message. The middleware's writer is found from that context (the
-// forward-response option registered it when the stream began) and
-// substitutes the status a unary error would get, with its headers; a
+// message. The request's exchange is found from that context (the
+// forward-response option opened the stream under it) and substitutes the status a unary error would get, with its headers; a
 // request that prefers application/problem+json gets the problem body in
 // place of grpc-gateway's error chunk. After the first message the status
 // is already sent, and the error goes into the stream as grpc-gateway
@@ -30,31 +28,30 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 		return probeStatus()
 	}
 	g := b.g
+	ex := exchangeOf(ctx, nil, b)
 	sp, httpStatus, pin := g.errorStatus(ctx, err)
-	b.withStreamValidationDetails(ctx, sp)
+	b.withStreamValidationDetails(ctx, ex, sp)
 	g.redactStatus(sp, httpStatus)
-	if v, ok := g.streams.Load(ctx); ok {
-		if rw := v.(*responseWriter); !rw.wroteHeader {
-			rw.errorStatus = httpStatus
-			h := rw.Header()
-			pin = g.withAllowedMethods(pin, httpStatus, b.mux, rw.req, b)
-			g.setErrorHeaders(h, sp, httpStatus, pin)
-			accept := rw.req.Header["Accept"]
-			if httpwire.PrefersProblem(accept) || g.cfg.format != FormatStatus {
-				// The stream has sent nothing: answer as a unary call would.
-				format := g.cfg.format
-				if httpwire.PrefersProblem(accept) {
-					format = FormatProblem
-				}
-				contentType, body := g.bodies.Render(format.body(), defaultMarshaler, sp, httpStatus)
-				rw.errorBody = append([]byte(nil), *body...)
-				g.bodies.Release(body)
-				rw.errorContentType = contentType
+	if ex != nil && !ex.wroteHeader {
+		ex.errorStatus = httpStatus
+		h := ex.Header()
+		pin = g.withAllowedMethods(pin, httpStatus, b.mux, ex.req, b)
+		g.setErrorHeaders(h, sp, httpStatus, pin)
+		accept := ex.req.Header["Accept"]
+		if httpwire.PrefersProblem(accept) || g.cfg.format != FormatStatus {
+			// The stream has sent nothing: answer as a unary call would.
+			format := g.cfg.format
+			if httpwire.PrefersProblem(accept) {
+				format = FormatProblem
 			}
+			contentType, body := g.bodies.Render(format.body(), defaultMarshaler, sp, httpStatus)
+			ex.errorBody = append([]byte(nil), *body...)
+			g.bodies.Release(body)
+			ex.errorContentType = contentType
 		}
 	}
 	if !g.cfg.pinInBody {
-		sp.Details = pins.Without(sp.Details)
+		sp.Details = withoutPins(sp.Details)
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
@@ -63,11 +60,22 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	return status.FromProto(sp)
 }
 
+// withoutPins drops statusmap's pins from details, in place.
+func withoutPins(details []*anypb.Any) []*anypb.Any {
+	kept := details[:0]
+	for _, d := range details {
+		if !wire.IsPin(d) {
+			kept = append(kept, d)
+		}
+	}
+	return kept
+}
+
 // undecodableReason marks an ErrorInfo that stands in for a detail protojson
 // could not write; ErrorFromResponse turns it back into the original detail.
 const (
 	undecodableReason = "UNDECODABLE_DETAIL"
-	undecodableDomain = wire.Domain
+	undecodableDomain = UpstreamDomain // one domain for all statusmap writes
 )
 
 // keepMarshalable replaces, in place, each detail protojson cannot write

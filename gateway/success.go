@@ -45,34 +45,35 @@ func defaultSuccessConfig() successConfig {
 // before it writes the body; for a server stream, once with a nil message
 // before the first one.
 func (b *binding) forwardResponse(ctx context.Context, w http.ResponseWriter, msg proto.Message) error {
-	rw := writerOf(w)
-	if rw == nil {
-		return nil // not routed through our middleware: grpc-gateway's own answer
+	ex := exchangeOf(ctx, w, b)
+	if ex == nil || ex.b != b {
+		// Not routed through our middleware (grpc-gateway's own answer),
+		// or through another statusmap installation of the mux.
+		return nil
 	}
 	if msg == nil {
-		if rw.streamKey == nil {
-			rw.streamKey = ctx
-			b.g.streams.Store(ctx, rw)
+		if !ex.streaming {
+			ex.openStream(ctx)
 			md, _ := runtime.ServerMetadataFromContext(ctx)
-			b.fixForwardedMetadata(ctx, md, rw)
+			b.fixForwardedMetadata(ctx, md, ex)
 		}
 		return nil
 	}
-	if rw.streamKey != nil || rw.wroteHeader {
+	if ex.streaming || ex.wroteHeader {
 		return nil
 	}
 	// One look-up of the metadata serves both uses: a context walk is most
 	// of what statusmap adds to a success.
 	md, _ := runtime.ServerMetadataFromContext(ctx)
-	b.fixForwardedMetadata(ctx, md, rw)
-	httpStatus := b.g.successStatus(ctx, md, rw.method)
+	b.fixForwardedMetadata(ctx, md, ex)
+	httpStatus := b.g.successStatus(ctx, md, ex.method)
 	if !wire.BodyAllowed(httpStatus) && !isEmptyMessage(msg) {
 		// A message with content keeps it, with 200: nothing is thrown
 		// away.
 		httpStatus = http.StatusOK
 	}
 	if httpStatus != http.StatusOK {
-		rw.successStatus = httpStatus
+		ex.successStatus = httpStatus
 	}
 	return nil
 }

@@ -57,17 +57,15 @@ func (g *Gateway) withValidationDetails(ctx context.Context, marshaler runtime.M
 
 // withStreamValidationDetails is withValidationDetails for a server
 // stream's error, which grpc-gateway writes with the request's outbound
-// marshaler (found from the stream's writer; the default one if the stream
-// is not the middleware's).
-func (b *binding) withStreamValidationDetails(ctx context.Context, sp *spb.Status) {
+// marshaler (found from the stream's exchange ex; the default one if the
+// stream has none).
+func (b *binding) withStreamValidationDetails(ctx context.Context, ex *exchange, sp *spb.Status) {
 	if b.g.cfg.validation == statusmap.ValidationOff || !validation.HasViolations(sp.GetDetails()) {
 		return
 	}
 	marshaler := defaultMarshaler
-	if v, ok := b.g.streams.Load(ctx); ok {
-		if rw := v.(*responseWriter); rw.req != nil && b.mux != nil {
-			_, marshaler = runtime.MarshalerForRequest(b.mux, rw.req)
-		}
+	if ex != nil && ex.req != nil && b.mux != nil {
+		_, marshaler = runtime.MarshalerForRequest(b.mux, ex.req)
 	}
 	b.g.withValidationDetails(ctx, marshaler, sp)
 }
