@@ -13,9 +13,9 @@
 package validation
 
 import (
+	"github.com/statusmap/statusmap/internal/jsontext"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	validate "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/statusmap/statusmap/internal/validutf8"
@@ -184,7 +184,8 @@ func FieldPath(p *validate.FieldPath, names Names) string {
 			b.WriteByte(']')
 		case validate.FieldPathElement_StringKey_case:
 			b.WriteByte('[')
-			writeJSONString(&b, e.GetStringKey())
+			var scratch [64]byte
+			b.Write(jsontext.AppendString(scratch[:0], e.GetStringKey()))
 			b.WriteByte(']')
 		}
 	}
@@ -249,46 +250,6 @@ func rulePath(p *validate.FieldPath) string {
 		b.WriteString(e.GetFieldName())
 	}
 	return b.String()
-}
-
-const hexDigits = "0123456789abcdef"
-
-// writeJSONString writes s as a JSON string: `"` and `\` escaped, control
-// characters and DEL as \n, \r, \t or \u00XX, invalid UTF-8 as U+FFFD.
-func writeJSONString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case c == '\n':
-				b.WriteString(`\n`)
-			case c == '\r':
-				b.WriteString(`\r`)
-			case c == '\t':
-				b.WriteString(`\t`)
-			case c < 0x20 || c == 0x7f:
-				b.WriteString(`\u00`)
-				b.WriteByte(hexDigits[c>>4])
-				b.WriteByte(hexDigits[c&0xf])
-			default:
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteString("\ufffd")
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	b.WriteByte('"')
 }
 
 // RequestDescriptor is the request message's descriptor of a method named

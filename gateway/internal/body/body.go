@@ -14,6 +14,7 @@
 package body
 
 import (
+	"github.com/statusmap/statusmap/internal/jsontext"
 	"net/http"
 	"strconv"
 	"sync"
@@ -187,7 +188,7 @@ func (w *Writer) appendStatusBody(buf []byte, sp *spb.Status, opts protojson.Mar
 	buf = strconv.AppendInt(buf, int64(sp.GetCode()), 10)
 	if sp.GetMessage() != "" || emitAll {
 		buf = append(buf, `,"message":`...)
-		buf = appendJSONString(buf, sp.GetMessage())
+		buf = jsontext.AppendString(buf, sp.GetMessage())
 	}
 	if hasDetails(sp.GetDetails(), !w.options().PinInBody) || emitAll {
 		buf = append(buf, `,"details":`...)
@@ -201,7 +202,7 @@ func (w *Writer) appendGoogleBody(buf []byte, sp *spb.Status, httpStatus int, op
 	buf = append(buf, `{"error":{"code":`...)
 	buf = strconv.AppendInt(buf, int64(httpStatus), 10)
 	buf = append(buf, `,"message":`...)
-	buf = appendJSONString(buf, sp.GetMessage())
+	buf = jsontext.AppendString(buf, sp.GetMessage())
 	buf = append(buf, `,"status":`...)
 	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
 	buf = append(buf, `,"details":`...)
@@ -215,17 +216,17 @@ func (w *Writer) appendProblemBody(buf []byte, sp *spb.Status, httpStatus int, t
 		typeURI = "about:blank"
 	}
 	buf = append(buf, `{"type":`...)
-	buf = appendJSONString(buf, typeURI)
+	buf = jsontext.AppendString(buf, typeURI)
 	buf = append(buf, `,"title":`...)
 	title := http.StatusText(httpStatus)
 	if title == "" {
 		title = "Error " + strconv.Itoa(httpStatus)
 	}
-	buf = appendJSONString(buf, title)
+	buf = jsontext.AppendString(buf, title)
 	buf = append(buf, `,"status":`...)
 	buf = strconv.AppendInt(buf, int64(httpStatus), 10)
 	buf = append(buf, `,"detail":`...)
-	buf = appendJSONString(buf, sp.GetMessage())
+	buf = jsontext.AppendString(buf, sp.GetMessage())
 	buf = append(buf, `,"grpcCode":`...)
 	buf = appendCodeName(buf, codes.Code(sp.GetCode()))
 	buf = append(buf, `,"details":`...)

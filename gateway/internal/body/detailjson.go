@@ -2,6 +2,7 @@ package body
 
 import (
 	"bytes"
+	"github.com/statusmap/statusmap/internal/jsontext"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -275,6 +276,8 @@ func appendDuration(buf []byte, b []byte, num protowire.Number) ([]byte, bool) {
 // only (\b, \f, \n, \r and \t by name, the others as \u00XX in lower
 // case); DEL, U+2028, U+2029 and HTML's <, > and & as they are. Bytes of
 // valid UTF-8 beyond ASCII are never escaped, so it works byte by byte.
+// It differs from jsontext.AppendString (which also escapes DEL and
+// repairs invalid UTF-8) on purpose: its output must equal protojson's.
 func appendEscaped[S ~string | ~[]byte](buf []byte, s S) []byte {
 	buf = append(buf, '"')
 	start := 0
@@ -299,7 +302,7 @@ func appendEscaped[S ~string | ~[]byte](buf []byte, s S) []byte {
 		case '\t':
 			buf = append(buf, '\\', 't')
 		default:
-			buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			buf = append(buf, '\\', 'u', '0', '0', jsontext.HexDigits[c>>4], jsontext.HexDigits[c&0xf])
 		}
 	}
 	buf = append(buf, s[start:]...)

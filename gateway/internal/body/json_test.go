@@ -1,6 +1,7 @@
 package body
 
 import (
+	"github.com/statusmap/statusmap/internal/jsontext"
 	"testing"
 
 	"github.com/statusmap/statusmap/internal/validutf8"
@@ -10,8 +11,8 @@ import (
 // body replace invalid bytes the same way, one U+FFFD per bad byte.
 func TestValidUTF8MatchesJSONString(t *testing.T) {
 	for _, s := range []string{"ok", "a\xff\xfeb", "\xc3", "é\x80\x80x", ""} {
-		want := string(appendJSONString(nil, s))
-		got := string(appendJSONString(nil, validutf8.String(s)))
+		want := string(jsontext.AppendString(nil, s))
+		got := string(jsontext.AppendString(nil, validutf8.String(s)))
 		if got != want {
 			t.Errorf("%q: validutf8.String then JSON %s; JSON directly %s", s, got, want)
 		}
