@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/statusmap/statusmap/gateway/internal/upstream"
 	"github.com/statusmap/statusmap/internal/errchain"
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/wire"
@@ -89,7 +90,7 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 		switch {
 		case wire.HasFullName(d.GetTypeUrl(), wire.DebugInfoFullName):
 		case wire.HasFullName(d.GetTypeUrl(), wire.ErrorInfoFullName):
-			if clean, ok := redactedUpstreamInfo(d); ok {
+			if clean, ok := upstream.RedactedInfo(d); ok {
 				d = clean
 			}
 			kept = append(kept, d)

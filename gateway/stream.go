@@ -61,13 +61,6 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	return status.FromProto(sp)
 }
 
-// undecodableReason marks an ErrorInfo that stands in for a detail protojson
-// could not write; ErrorFromResponse turns it back into the original detail.
-const (
-	undecodableReason = "UNDECODABLE_DETAIL"
-	undecodableDomain = wire.Domain
-)
-
 // keepMarshalable replaces, in place, each detail protojson cannot write
 // (an unknown type, invalid UTF-8) with an ErrorInfo holding its type URL
 // and bytes in base64. grpc-gateway marshals a stream's error chunk itself
@@ -82,8 +75,8 @@ func keepMarshalable(details []*anypb.Any) {
 			continue
 		}
 		stand, err := anypb.New(&errdetails.ErrorInfo{
-			Reason: undecodableReason,
-			Domain: undecodableDomain,
+			Reason: wire.UndecodableReason, // ErrorFromResponse turns it back
+			Domain: wire.Domain,
 			Metadata: map[string]string{
 				"type_url": base64.StdEncoding.EncodeToString([]byte(detail.GetTypeUrl())),
 				"value":    base64.StdEncoding.EncodeToString(detail.GetValue()),

@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 )
 
@@ -57,7 +58,7 @@ func decodeKubernetes(r *reading) (decoded, bool) {
 			d.addViolation(violation(text(c, "field"), text(c, "message"), text(c, "reason")))
 		}
 		if seconds, ok := integer(details, "retryAfterSeconds"); ok && seconds > 0 {
-			d.retryDelay, d.hasRetry = durationFromSeconds(seconds), true
+			d.retryDelay, d.hasRetry = httpwire.SecondsDelay(seconds), true
 		}
 	}
 	return d, true

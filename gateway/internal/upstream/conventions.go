@@ -1,15 +1,16 @@
-package gateway
+package upstream
 
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/statusmap/statusmap/internal/httpwire"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/statusmap/statusmap/internal/httpwire"
 
 	"github.com/statusmap/statusmap/internal/wire"
 	"github.com/statusmap/statusmap/statusmap"
@@ -102,7 +103,7 @@ type decoded struct {
 }
 
 // dropped counts what a body held beyond the bounds on what it adds to a
-// status: build says it in an ErrorInfo (ReasonUpstreamTruncated).
+// status: build says it in an ErrorInfo (ReasonTruncated).
 type dropped struct {
 	details, violations, metadata int
 	// messageBytes is the length of a message that was cut.
@@ -116,7 +117,7 @@ type dropped struct {
 // DefaultMaxErrorBody bytes cannot make a status of many times that size
 // (the whole status is written again to the gateway's own clients). What
 // they leave out is counted in an ErrorInfo of reason
-// ReasonUpstreamTruncated.
+// ReasonTruncated.
 const (
 	maxViolations = 100
 	maxText       = 1024 // one reason, field, description, metadata value or id
@@ -189,19 +190,19 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 				meta[key] = strconv.Itoa(n)
 			}
 		}
-		appendDetail(sp, &errdetails.ErrorInfo{Reason: ReasonUpstreamTruncated, Domain: UpstreamDomain, Metadata: meta})
+		appendDetail(sp, &errdetails.ErrorInfo{Reason: ReasonTruncated, Domain: wire.Domain, Metadata: meta})
 	}
 	return sp
 }
 
 // dropForgedFolds drops, from a body whose status line is not 502, the
-// ErrorInfos that only a fold writes (domain UpstreamDomain, reason
-// ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired or
-// ReasonUpstreamMethodNotAllowed), counting them as "droppedUpstreamInfo".
+// ErrorInfos that only a fold writes (domain wire.Domain, reason
+// ReasonUnauthenticated, ReasonProxyAuthRequired or
+// ReasonMethodNotAllowed), counting them as "droppedUpstreamInfo".
 // A fold is always answered with a 502, so a statusmap gateway's own fold
 // reads back as it went in; under any other status the entry is an
 // upstream's claim, and a caller testing HasReason would be steered by it.
-// ReasonUpstreamTruncated (which any status may carry, and which only
+// ReasonTruncated (which any status may carry, and which only
 // counts) and other reasons are kept.
 func (d *decoded) dropForgedFolds(httpStatus int) {
 	if httpStatus == http.StatusBadGateway {
@@ -216,7 +217,7 @@ func (d *decoded) dropForgedFolds(httpStatus int) {
 		kept = append(kept, a)
 	}
 	d.details = kept
-	if d.domain == UpstreamDomain && isFoldReasonName(d.reason) {
+	if d.domain == wire.Domain && isFoldReasonName(d.reason) {
 		d.reason, d.domain, d.metadata = "", "", nil
 		d.dropped.upstreamInfo++
 	}
@@ -224,17 +225,17 @@ func (d *decoded) dropForgedFolds(httpStatus int) {
 
 // isFoldInfo reports whether a detail is an ErrorInfo a fold writes.
 func isFoldInfo(a *anypb.Any) bool {
-	if !wire.HasFullName(a.GetTypeUrl(), wire.ErrorInfoFullName) || !bytes.Contains(a.GetValue(), []byte(UpstreamDomain)) {
+	if !wire.HasFullName(a.GetTypeUrl(), wire.ErrorInfoFullName) || !bytes.Contains(a.GetValue(), []byte(wire.Domain)) {
 		return false
 	}
 	var info errdetails.ErrorInfo
-	return proto.Unmarshal(a.GetValue(), &info) == nil && info.GetDomain() == UpstreamDomain && isFoldReasonName(info.GetReason())
+	return proto.Unmarshal(a.GetValue(), &info) == nil && info.GetDomain() == wire.Domain && isFoldReasonName(info.GetReason())
 }
 
 // isFoldReasonName reports whether reason is one a fold writes.
 func isFoldReasonName(reason string) bool {
 	switch reason {
-	case ReasonUpstreamUnauthenticated, ReasonUpstreamProxyAuthRequired, ReasonUpstreamMethodNotAllowed:
+	case ReasonUnauthenticated, ReasonProxyAuthRequired, ReasonMethodNotAllowed:
 		return true
 	}
 	return false
@@ -368,29 +369,6 @@ func bounded(s string) string {
 		cut--
 	}
 	return s[:cut]
-}
-
-// headerText makes a header value fit for a proto string: valid UTF-8, no
-// control characters, bounded.
-func headerText(v string) string {
-	return bounded(strings.TrimSpace(mapControls(strings.ToValidUTF8(v, "\ufffd"), false, -1)))
-}
-
-// mapControls is the one rule for text read from a response that goes
-// into a status: each C0 control character and DEL is dropped (repl < 0)
-// or becomes repl, a tab kept when keepTab. Its callers differ on purpose
-// in what surrounds it: headerText (one header into an ErrorInfo field:
-// no tab, a run of invalid bytes one U+FFFD, maxText), headerValue (a
-// header's values folded into metadata: the tab a field value may hold,
-// the header bound), fallbackMessage (an excerpt of a body: controls
-// become spaces, then white space is folded).
-func mapControls(s string, keepTab bool, repl rune) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 && !(keepTab && r == '\t') || r == 0x7f {
-			return repl
-		}
-		return r
-	}, s)
 }
 
 // violation is a field violation, or nil when there is no field.

@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"encoding/base64"
@@ -14,18 +14,6 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// keptJSONTypeURL is the type URL of a detail read from JSON whose type
-// this binary does not know: the JSON object, "@type" member and all, held
-// in a google.protobuf.Struct. Protobuf resolvers look only at the name
-// after the last slash, so every reader still decodes it as a Struct (a
-// gRPC client sees the object and its type); the host part tells the
-// gateway to write it back as the object it was (appendDetailJSON), so the
-// detail reaches the next HTTP client as itself rather than wrapped.
-//
-// A Struct holds JSON numbers as doubles, which is exact for what protojson
-// writes (64-bit integers are written as strings).
-const keptJSONTypeURL = "json.statusmap.dev/google.protobuf.Struct"
-
 // codeOf is n as a gRPC code, or OK when n is not one.
 func codeOf(n int64) codes.Code {
 	if n < 0 || n > wire.MaxCode {
@@ -38,7 +26,7 @@ func codeOf(n int64) codes.Code {
 // formats write it. Nothing is dropped but for the bounds (the first
 // maxDetails details, maxDetailBytes of them in all; the rest are counted
 // in dropped, not decoded): a detail of a type this binary does not link
-// is kept as its JSON (keptJSONTypeURL), one the writer could not render
+// is kept as its JSON (wire.KeptJSONTypeURL), one the writer could not render
 // ({"@type", "@bytes": base64}) comes back as it was, and an element that
 // is not an Any at all is kept as a google.protobuf.Value.
 func decodeDetails(raw json.RawMessage) (details []*anypb.Any, dropped int) {
@@ -88,7 +76,7 @@ func decodeDetail(item json.RawMessage) *anypb.Any {
 	return jsonAsValue(item)
 }
 
-// keepJSON holds a JSON object with an "@type" member as a keptJSONTypeURL
+// keepJSON holds a JSON object with an "@type" member as a wire.KeptJSONTypeURL
 // detail.
 func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
 	s := new(structpb.Struct)
@@ -99,24 +87,7 @@ func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &anypb.Any{TypeUrl: keptJSONTypeURL, Value: value}, true
-}
-
-// appendDetailJSON appends one detail as protojson with opts writes it,
-// except a detail kept from JSON (keptJSONTypeURL), which is written as the
-// object it was read from. The body writers call it for every detail.
-func appendDetailJSON(opts protojson.MarshalOptions, buf []byte, detail *anypb.Any) ([]byte, error) {
-	if detail.GetTypeUrl() == keptJSONTypeURL {
-		s := new(structpb.Struct)
-		if proto.Unmarshal(detail.GetValue(), s) == nil {
-			if t, ok := s.GetFields()["@type"].GetKind().(*structpb.Value_StringValue); ok && t.StringValue != "" {
-				if out, err := opts.MarshalAppend(buf, s); err == nil {
-					return out, nil
-				}
-			}
-		}
-	}
-	return opts.MarshalAppend(buf, detail)
+	return &anypb.Any{TypeUrl: wire.KeptJSONTypeURL, Value: value}, true
 }
 
 // jsonAsValue keeps arbitrary JSON as a google.protobuf.Value detail.
@@ -133,14 +104,14 @@ func jsonAsValue(item json.RawMessage) *anypb.Any {
 }
 
 // restoreUndecodable turns the stream error handler's stand-in (see
-// keepMarshalable) for a detail
-// protojson could not write back into that detail.
+// wire.UndecodableReason) for a detail protojson could not write back into
+// that detail.
 func restoreUndecodable(a *anypb.Any) *anypb.Any {
-	if !wire.HasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {
+	if !wire.HasFullName(a.GetTypeUrl(), wire.ErrorInfoFullName) {
 		return a
 	}
 	var info errdetails.ErrorInfo
-	if proto.Unmarshal(a.GetValue(), &info) != nil || info.GetReason() != undecodableReason || info.GetDomain() != undecodableDomain {
+	if proto.Unmarshal(a.GetValue(), &info) != nil || info.GetReason() != wire.UndecodableReason || info.GetDomain() != wire.Domain {
 		return a
 	}
 	typeURL, err1 := base64.StdEncoding.DecodeString(info.GetMetadata()["type_url"])
