@@ -70,17 +70,3 @@ func newReading(httpStatus int, header http.Header, body []byte, truncated bool)
 	}
 	return r
 }
-
-// decodeErrorBody reads a body by the conventions, or reports false for
-// the body to be quoted.
-func decodeErrorBody(r *reading) (decoded, bool) {
-	for _, c := range conventions {
-		if d, ok := c.decode(r); ok {
-			return d, true
-		}
-	}
-	if r.obj == nil {
-		return decoded{}, false
-	}
-	return decodeMessageFamily(r)
-}
