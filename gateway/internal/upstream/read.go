@@ -31,7 +31,7 @@ type Config struct {
 	// of folding them into a 502.
 	PassThrough bool
 	// Redact keeps no upstream text in a status answered with a 5xx
-	// (gateway.WithRedaction; see Redact).
+	// (gateway.WithRedaction; see redact).
 	Redact bool
 }
 
@@ -72,7 +72,7 @@ func Read(resp *http.Response, cfg Config, mapper *statusmap.Mapper) error {
 	sp := d.build(resp.StatusCode, mapper, responseHost(resp))
 	st := finishStatus(sp, resp, d.ours, cfg, mapper)
 	if cfg.Redact {
-		st = Redact(st, mapper)
+		st = redact(st, mapper)
 	}
 	return st.Err()
 }

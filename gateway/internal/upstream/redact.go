@@ -16,12 +16,12 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// Redact keeps of a status answered with a 5xx nothing an upstream wrote
+// redact keeps of a status answered with a 5xx nothing an upstream wrote
 // (see gateway.Gateway.ErrorFromResponse): its message becomes the reason
 // phrase, and of its details only a bare pin, a RetryInfo and the
 // ErrorInfos of RedactedInfo stay. A status answered with a 4xx is
 // returned as it is.
-func Redact(st *status.Status, mapper *statusmap.Mapper) *status.Status {
+func redact(st *status.Status, mapper *statusmap.Mapper) *status.Status {
 	sp := st.Proto()
 	answer := mapper.HTTPStatus(codes.Code(sp.GetCode()))
 	if pin := pins.Find(sp.GetDetails()); pin != nil {
