@@ -93,8 +93,8 @@ type config struct {
 // The challenges of a 401 and a 407 whose status pins none, unless
 // configured. ErrorFromResponse recognises them as a gateway's defaults.
 const (
-	defaultWWWAuthenticate   = `Bearer realm="api"`
-	defaultProxyAuthenticate = `Basic realm="proxy"`
+	defaultWWWAuthenticate   = wire.DefaultWWWAuthenticate
+	defaultProxyAuthenticate = wire.DefaultProxyAuthenticate
 )
 
 func defaultConfig() config {

@@ -7,6 +7,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/gateway/internal/reqerr"
+	"github.com/statusmap/statusmap/gateway/internal/upstream"
 	"github.com/statusmap/statusmap/internal/errchain"
 	"github.com/statusmap/statusmap/internal/httpwire"
 	pins "github.com/statusmap/statusmap/internal/pin"
@@ -91,7 +92,7 @@ func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 		switch {
 		case wire.HasFullName(d.GetTypeUrl(), wire.DebugInfoFullName):
 		case wire.HasFullName(d.GetTypeUrl(), wire.ErrorInfoFullName):
-			if clean, ok := redactedUpstreamInfo(d); ok {
+			if clean, ok := upstream.RedactedInfo(d); ok {
 				d = clean
 			}
 			kept = append(kept, d)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"github.com/statusmap/statusmap/internal/httpwire"
+	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/validutf8"
 	"unicode/utf8"
 
@@ -51,7 +52,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 		}
 	}
 	if !g.cfg.pinInBody {
-		sp.Details = withoutPins(sp.Details)
+		sp.Details = pins.Without(sp.Details)
 	}
 	keepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
@@ -59,24 +60,6 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	}
 	return status.FromProto(sp)
 }
-
-// withoutPins drops statusmap's pins from details, in place.
-func withoutPins(details []*anypb.Any) []*anypb.Any {
-	kept := details[:0]
-	for _, d := range details {
-		if !wire.IsPin(d) {
-			kept = append(kept, d)
-		}
-	}
-	return kept
-}
-
-// undecodableReason marks an ErrorInfo that stands in for a detail protojson
-// could not write; ErrorFromResponse turns it back into the original detail.
-const (
-	undecodableReason = "UNDECODABLE_DETAIL"
-	undecodableDomain = UpstreamDomain // one domain for all statusmap writes
-)
 
 // keepMarshalable replaces, in place, each detail protojson cannot write
 // (an unknown type, invalid UTF-8) with an ErrorInfo holding its type URL
@@ -92,8 +75,8 @@ func keepMarshalable(details []*anypb.Any) {
 			continue
 		}
 		stand, err := anypb.New(&errdetails.ErrorInfo{
-			Reason: undecodableReason,
-			Domain: undecodableDomain,
+			Reason: wire.UndecodableReason, // ErrorFromResponse turns it back
+			Domain: wire.Domain,
 			Metadata: map[string]string{
 				"type_url": base64.StdEncoding.EncodeToString([]byte(detail.GetTypeUrl())),
 				"value":    base64.StdEncoding.EncodeToString(detail.GetValue()),

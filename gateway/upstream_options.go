@@ -12,7 +12,7 @@ import "fmt"
 // default they are folded into a 502 (see ErrorFromResponse).
 func WithUpstreamPassThrough(pass bool) Option {
 	return func(c *config) error {
-		c.upstream.passThrough = pass
+		c.upstream.PassThrough = pass
 		return nil
 	}
 }
@@ -30,7 +30,7 @@ func WithMaxErrorBody(n int64) Option {
 		if n <= 0 {
 			return fmt.Errorf("gateway: WithMaxErrorBody(%d): not a positive size", n)
 		}
-		c.upstream.maxBody = n
+		c.upstream.MaxBody = n
 		return nil
 	}
 }

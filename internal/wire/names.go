@@ -42,3 +42,31 @@ func ParseCode(name string) (codes.Code, bool) {
 	}
 	return 0, false
 }
+
+// UndecodableReason is the ErrorInfo reason (of domain Domain) that stands
+// in for a detail protojson could not write: the gateway's stream error
+// handler writes it, with the detail's type URL and bytes in base64 as the
+// metadata "type_url" and "value", and the reader of upstream bodies turns
+// it back into that detail.
+const UndecodableReason = "UNDECODABLE_DETAIL"
+
+// KeptJSONTypeURL is the type URL of a detail read from JSON whose type
+// this binary does not know: the JSON object, "@type" member and all, held
+// in a google.protobuf.Struct. Protobuf resolvers look only at the name
+// after the last slash, so every reader still decodes it as a Struct (a
+// gRPC client sees the object and its type); the host part tells the
+// gateway's writer to put it back as the object it was, so the detail
+// reaches the next HTTP client as itself rather than wrapped. The reader
+// of upstream bodies makes such details; the writer renders them.
+//
+// A Struct holds JSON numbers as doubles, which is exact for what protojson
+// writes (64-bit integers are written as strings).
+const KeptJSONTypeURL = "json." + Domain + "/google.protobuf.Struct"
+
+// The challenges a statusmap gateway writes on a 401 and a 407 when nothing
+// says another: the writer's defaults, which the reader recognises as
+// saying nothing the status does not.
+const (
+	DefaultWWWAuthenticate   = `Bearer realm="api"`
+	DefaultProxyAuthenticate = `Basic realm="proxy"`
+)

@@ -1,6 +1,7 @@
 package body
 
 import (
+	"github.com/statusmap/statusmap/internal/wire"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -12,8 +13,8 @@ import (
 // TestKeptJSONTypeURL pins the type URL of a detail kept from JSON: bodies
 // already written and read carry it, so it must never change.
 func TestKeptJSONTypeURL(t *testing.T) {
-	if KeptJSONTypeURL != "json.statusmap.dev/google.protobuf.Struct" {
-		t.Errorf("KeptJSONTypeURL = %q", KeptJSONTypeURL)
+	if wire.KeptJSONTypeURL != "json.statusmap.dev/google.protobuf.Struct" {
+		t.Errorf("wire.KeptJSONTypeURL = %q", wire.KeptJSONTypeURL)
 	}
 }
 
@@ -35,7 +36,7 @@ func TestAppendDetailJSONKept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := appendDetailJSON(protojson.MarshalOptions{}, nil, &anypb.Any{TypeUrl: KeptJSONTypeURL, Value: value})
+		got, err := appendDetailJSON(protojson.MarshalOptions{}, nil, &anypb.Any{TypeUrl: wire.KeptJSONTypeURL, Value: value})
 		if err != nil {
 			t.Fatal(err)
 		}

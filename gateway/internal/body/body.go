@@ -3,7 +3,7 @@
 // details, with the error's details rendered as google.protobuf.Any JSON.
 // It is the gateway's one writer of an error body, and holds the one
 // contract both directions share for a detail read from JSON (see
-// KeptJSONTypeURL).
+// wire.KeptJSONTypeURL).
 //
 // The bodies are written by hand rather than by marshalling a message: it
 // is several times cheaper on the error path, and it lets a body keep what

@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"bytes"
@@ -7,9 +7,7 @@ import (
 	"compress/zlib"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // A body in a Content-Encoding the transport did not decode. Go's
@@ -56,33 +54,4 @@ func decodeContent(h http.Header, body []byte, truncated bool, maxBytes int64) (
 	// An encoded body cut short decodes to a cut body, and the cut
 	// decoder says so (io.ErrUnexpectedEOF) as readBounded does.
 	return out, truncated || cut
-}
-
-// statusText names an HTTP status: "HTTP 502 Bad Gateway".
-func statusText(httpStatus int) string {
-	msg := "HTTP " + strconv.Itoa(httpStatus)
-	if text := http.StatusText(httpStatus); text != "" {
-		msg += " " + text
-	}
-	return msg
-}
-
-// isText reports whether an excerpt of a body is text: UTF-8 (but for a
-// character cut at its end) without control characters other than
-// whitespace.
-func isText(b []byte) bool {
-	for i := 0; i < len(b); {
-		c, size := utf8.DecodeRune(b[i:])
-		switch {
-		case c == utf8.RuneError && size <= 1:
-			if len(b)-i >= utf8.UTFMax || utf8.FullRune(b[i:]) {
-				return false
-			}
-			return true // a character cut at the end
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7f:
-			return false
-		}
-		i += size
-	}
-	return true
 }

@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"bytes"
@@ -69,18 +69,4 @@ func newReading(httpStatus int, header http.Header, body []byte, truncated bool)
 		r.xml = parseXML(trimmed)
 	}
 	return r
-}
-
-// decodeErrorBody reads a body by the conventions, or reports false for
-// the body to be quoted.
-func decodeErrorBody(r *reading) (decoded, bool) {
-	for _, c := range conventions {
-		if d, ok := c.decode(r); ok {
-			return d, true
-		}
-	}
-	if r.obj == nil {
-		return decoded{}, false
-	}
-	return decodeMessageFamily(r)
 }

@@ -1,10 +1,11 @@
-package gateway
+package upstream
 
 import (
 	"encoding/base64"
 	"encoding/json"
-	"google.golang.org/protobuf/proto"
 	"strings"
+
+	"google.golang.org/protobuf/proto"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/anypb"

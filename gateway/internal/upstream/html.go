@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"bytes"
@@ -71,14 +71,9 @@ func htmlTitle(page []byte) string {
 		return "" // cut short, or not a page
 	}
 	title := rest[:min(end, maxMessage+maxText)]
-	s := html.UnescapeString(strings.ToValidUTF8(string(title), "\ufffd"))
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	// A title is quoted as an excerpt is: controls become spaces, white
+	// space is folded.
+	return excerptRule.clean(html.UnescapeString(strings.ToValidUTF8(string(title), "\ufffd")))
 }
 
 // indexFold is the index of the first ASCII-case-insensitive match of an

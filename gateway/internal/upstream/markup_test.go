@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"os"
@@ -155,7 +155,7 @@ var markupDocumentedBodies = []documentedBody{
 // for every row of conventions, and its request-id table every header and
 // member the reader looks at, so that the documentation is the table.
 func TestREADMETablesListTheReaders(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

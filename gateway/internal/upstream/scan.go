@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 // Walking JSON that is already known to be valid (decodeErrorBody checks
 // the whole body once), without decoding what is not kept: a body's lists

@@ -1,11 +1,10 @@
-package gateway
+package upstream
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
 
-	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -14,11 +13,6 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/structpb"
 )
-
-// keptJSONTypeURL marks a detail read from JSON whose type this binary
-// does not know, kept as the object it was (see body.KeptJSONTypeURL: the
-// writer puts it back as that object).
-const keptJSONTypeURL = body.KeptJSONTypeURL
 
 // codeOf is n as a gRPC code, or OK when n is not one.
 func codeOf(n int64) codes.Code {
@@ -32,7 +26,7 @@ func codeOf(n int64) codes.Code {
 // formats write it. Nothing is dropped but for the bounds (the first
 // maxDetails details, maxDetailBytes of them in all; the rest are counted
 // in dropped, not decoded): a detail of a type this binary does not link
-// is kept as its JSON (keptJSONTypeURL), one the writer could not render
+// is kept as its JSON (wire.KeptJSONTypeURL), one the writer could not render
 // ({"@type", "@bytes": base64}) comes back as it was, and an element that
 // is not an Any at all is kept as a google.protobuf.Value.
 func decodeDetails(raw json.RawMessage) (details []*anypb.Any, dropped int) {
@@ -82,7 +76,7 @@ func decodeDetail(item json.RawMessage) *anypb.Any {
 	return jsonAsValue(item)
 }
 
-// keepJSON holds a JSON object with an "@type" member as a keptJSONTypeURL
+// keepJSON holds a JSON object with an "@type" member as a wire.KeptJSONTypeURL
 // detail.
 func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
 	s := new(structpb.Struct)
@@ -93,7 +87,7 @@ func keepJSON(item json.RawMessage) (*anypb.Any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &anypb.Any{TypeUrl: keptJSONTypeURL, Value: value}, true
+	return &anypb.Any{TypeUrl: wire.KeptJSONTypeURL, Value: value}, true
 }
 
 // jsonAsValue keeps arbitrary JSON as a google.protobuf.Value detail.
@@ -110,14 +104,14 @@ func jsonAsValue(item json.RawMessage) *anypb.Any {
 }
 
 // restoreUndecodable turns the stream error handler's stand-in (see
-// keepMarshalable) for a detail
-// protojson could not write back into that detail.
+// wire.UndecodableReason) for a detail protojson could not write back into
+// that detail.
 func restoreUndecodable(a *anypb.Any) *anypb.Any {
-	if !wire.HasFullName(a.GetTypeUrl(), "google.rpc.ErrorInfo") {
+	if !wire.HasFullName(a.GetTypeUrl(), wire.ErrorInfoFullName) {
 		return a
 	}
 	var info errdetails.ErrorInfo
-	if proto.Unmarshal(a.GetValue(), &info) != nil || info.GetReason() != undecodableReason || info.GetDomain() != undecodableDomain {
+	if proto.Unmarshal(a.GetValue(), &info) != nil || info.GetReason() != wire.UndecodableReason || info.GetDomain() != wire.Domain {
 		return a
 	}
 	typeURL, err1 := base64.StdEncoding.DecodeString(info.GetMetadata()["type_url"])

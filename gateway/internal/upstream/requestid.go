@@ -1,16 +1,13 @@
-package gateway
+package upstream
 
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // What ErrorFromResponse reads of the headers beside the challenges, Allow
-// and Retry-After's standard forms (response.go): request ids, and
-// Retry-After in decimal seconds.
+// (fold.go) and Retry-After (httpwire.ParseRetryAfter): request ids.
 
 // Where APIs put the id of a request, for google.rpc.RequestInfo. A body's
 // own id comes first (a convention's, then requestIDMembers), then the
@@ -89,23 +86,4 @@ func bodyRequestID(r *reading) string {
 		return r.xml.first("Error/RequestId", "ErrorResponse/RequestId", "Response/RequestID")
 	}
 	return ""
-}
-
-// decimalSeconds reads a Retry-After of a decimal number of seconds,
-// "2.0" or "0.5", which RFC 9110 does not allow but servers send: digits,
-// a dot and digits, nothing else (no sign, exponent, NaN or Inf), clamped
-// to MaxRetryDelay.
-func decimalSeconds(v string) (time.Duration, bool) {
-	whole, frac, ok := strings.Cut(v, ".")
-	if !ok || whole == "" || frac == "" || !isDigits(whole) || !isDigits(frac) {
-		return 0, false
-	}
-	seconds, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return 0, false
-	}
-	if seconds >= MaxRetryDelay.Seconds() {
-		return MaxRetryDelay, true
-	}
-	return time.Duration(seconds * float64(time.Second)), true
 }

@@ -1,4 +1,4 @@
-package gateway
+package upstream
 
 import (
 	"io"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -364,7 +365,7 @@ func TestDocumentedBodies(t *testing.T) {
 			name = "message family"
 		}
 		t.Run(name+"/"+b.source, func(t *testing.T) {
-			err := ErrorFromResponse(b.response())
+			err := readDefault(b.response())
 			st := status.Convert(err)
 			if st.Code() != b.code || st.Message() != b.message {
 				t.Errorf("%v %q; want %v %q", st.Code(), st.Message(), b.code, b.message)
@@ -375,7 +376,7 @@ func TestDocumentedBodies(t *testing.T) {
 			for _, d := range st.Details() {
 				switch d := d.(type) {
 				case *errdetails.ErrorInfo:
-					if d.GetDomain() != UpstreamDomain {
+					if d.GetDomain() != wire.Domain {
 						reasons = append(reasons, d.GetReason())
 						if d.GetDomain() == "" {
 							t.Errorf("ErrorInfo %q without a domain", d.GetReason())
@@ -416,4 +417,10 @@ func TestDocumentedBodies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readDefault reads a response as gateway.ErrorFromResponse does: the
+// default bound, no pass-through, no redaction, the default table.
+func readDefault(resp *http.Response) error {
+	return Read(resp, Config{MaxBody: 1 << 20}, nil)
 }
