@@ -36,4 +36,74 @@
 //
 // A Gateway is configured once and is then safe for concurrent use. The
 // package keeps no mutable global state and never logs.
+//
+// # Where things live
+//
+// This folder holds the public API and the mux hooks; each folder under
+// internal/ answers one question and imports nothing from this one. A
+// test (TestFileMapIsTrue) keeps the map true.
+//
+//	gateway.go           Gateway, New, ServeMuxOptions, WriteError
+//	options.go           Option, Format and the options of the writer
+//	upstream_options.go  the options of the way back
+//	response.go          ErrorFromResponse and the UPSTREAM_* reasons
+//	openapi.go           Gateway.OpenAPI and its options
+//	middleware.go        binding: one mux's use of a Gateway, its middleware
+//	exchange.go          exchange: one request's state, and exchangeOf
+//	writer.go            the exchange as the mux's http.ResponseWriter
+//	status.go            choosing the status of an error and writing it
+//	headers.go           the headers of an error: challenges, Allow, Retry-After
+//	stream.go            a server stream's error
+//	success.go           success statuses
+//	validation.go        validation details (WithValidationDetails)
+//	metadata.go          forwarding gRPC metadata to headers and trailers
+//	accept.go            Accept against the mux's marshalers (406)
+//	probe.go             probing the mux for the methods of a path
+//	routes.go            reading and matching the mux's routes
+//	allow.go             a routing 405's Allow, cached per path shape
+//	foreign.go           Verify, and bodies of error handlers not ours
+//	doc.go               this overview
+//	internal/body/       writing an error body
+//	  body.go            the three formats (FormatStatus, FormatGoogle, FormatProblem)
+//	  json.go            code names, and a detail as raw bytes when protojson cannot write it
+//	  anyjson.go         a detail as protojson, and a kept JSON detail as itself
+//	  cache.go           the per-Writer cache of rendered details
+//	  detailjson.go      the ten google.rpc details rendered from wire bytes
+//	  schema.go          their field tables
+//	  wirescan.go        reading their wire bytes as protobuf would
+//	  retryinfo.go       RetryInfo's delay, for Retry-After
+//	internal/reqerr/     recognising grpc-gateway's own request errors
+//	  doc.go             the sources and versions the texts were read from
+//	  reqerr.go          Recognize
+//	  evidence.go        what the call's metadata says
+//	  path.go            path parameter errors
+//	  query.go           query parameter errors
+//	  body.go            request body errors
+//	  size.go            requests too large
+//	  sentence.go        the sentence a client reads
+//	  fields.go          field paths and descriptors
+//	internal/upstream/   reading other APIs' error responses
+//	  read.go            Read and Config
+//	  reading.go         one body being read
+//	  content.go         bodies in a Content-Encoding
+//	  conventions.go     the table of conventions, tried in order
+//	  ours.go            grpc-gateway's and statusmap's status bodies
+//	  google.go          AIP-193 envelopes
+//	  problem.go         RFC 9457 problems
+//	  rpc.go             Connect and Twirp
+//	  rest.go            well-known REST APIs
+//	  frameworks.go      FastAPI and Spring Boot
+//	  envelopes.go       search, payment, CRM and CDN envelopes
+//	  fieldmaps.go       field errors and field maps
+//	  message.go         any other JSON object with a message
+//	  xml.go             XML errors and SOAP faults
+//	  html.go            HTML error pages
+//	  members.go         reading JSON members
+//	  scan.go            walking valid JSON
+//	  text.go            the one rule for text an upstream wrote
+//	  details.go         google.rpc details in a body
+//	  requestid.go       request ids and the headers beside the status
+//	  build.go           the status, within its bounds
+//	  fold.go            agreeing with the response; 401, 405, 407 folded into 502
+//	  redact.go          what redaction keeps
 package gateway
