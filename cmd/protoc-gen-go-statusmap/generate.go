@@ -53,8 +53,6 @@ func generateFile(gen *protogen.Plugin, f *protogen.File, catalogs []*catalog) {
 func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 	enum := c.enum.GoIdent.GoName
 	domainConst := c.domainConst()
-	errorf := g.QualifiedGoIdent(reasonPackage.Ident("Errorf"))
-	has := g.QualifiedGoIdent(reasonPackage.Ident("Has"))
 
 	g.P()
 	comment(g, domainConst, " is the error domain of the ", enum, " catalog, the")
@@ -74,42 +72,55 @@ func generateCatalog(g *protogen.GeneratedFile, c *catalog) {
 	g.P(")")
 
 	for _, e := range c.errors {
-		deprecated := enumValueDeprecated(e.value)
-		g.P()
-		comment(g, e.constructor(), " returns a ", e.reason, " error of ", c.domain, ":")
-		if e.code != 0 {
-			comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code ", e.code.goName(), " (its grpc_code), and an ErrorInfo with")
-		} else {
-			comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code statusmap.Code(", e.httpStatus, "), and an ErrorInfo with")
-		}
-		comment(g, "the reason and domain. The message is fmt.Sprintf(format, args...).")
-		if text := strings.TrimRight(string(e.value.Comments.Leading), "\n"); strings.TrimSpace(text) != "" {
-			// What the error means is written once, in the .proto.
-			g.P("//")
-			protoComment(g, text)
-		}
-		if deprecated {
-			g.P("//")
-			comment(g, "Deprecated: ", e.value.GoIdent.GoName, " is deprecated.")
-		}
-		g.P("func ", e.constructor(), "(format string, args ...any) error {")
-		if e.code != 0 {
-			g.P("return ", g.QualifiedGoIdent(reasonPackage.Ident("CodeErrorf")), "(",
-				g.QualifiedGoIdent(codesPackage.Ident(e.code.goName())), ", ", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
-		} else {
-			g.P("return ", errorf, "(", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
-		}
-		g.P("}")
-		g.P()
-		comment(g, e.test(), " reports whether a gRPC status in err's chain is a")
-		comment(g, e.reason, " error of ", c.domain, ". It holds after gRPC hops, and")
-		comment(g, "after an HTTP hop once the response is read with gateway.ErrorFromResponse.")
-		if deprecated {
-			g.P("//")
-			comment(g, "Deprecated: ", e.value.GoIdent.GoName, " is deprecated.")
-		}
-		g.P("func ", e.test(), "(err error) bool {")
-		g.P("return ", has, "(err, ", domainConst, ", ", e.reasonConst(), ")")
-		g.P("}")
+		generateConstructor(g, c, e)
+		generateTest(g, c, e)
+	}
+}
+
+// generateConstructor writes an error's constructor, ErrorX(format, args...).
+func generateConstructor(g *protogen.GeneratedFile, c *catalog, e *catalogError) {
+	domainConst := c.domainConst()
+	g.P()
+	comment(g, e.constructor(), " returns a ", e.reason, " error of ", c.domain, ":")
+	if e.code != 0 {
+		comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code ", e.code.goName(), " (its grpc_code), and an ErrorInfo with")
+	} else {
+		comment(g, "HTTP ", e.httpStatus, " pinned, gRPC code statusmap.Code(", e.httpStatus, "), and an ErrorInfo with")
+	}
+	comment(g, "the reason and domain. The message is fmt.Sprintf(format, args...).")
+	if text := strings.TrimRight(string(e.value.Comments.Leading), "\n"); strings.TrimSpace(text) != "" {
+		// What the error means is written once, in the .proto.
+		g.P("//")
+		protoComment(g, text)
+	}
+	deprecatedComment(g, e)
+	g.P("func ", e.constructor(), "(format string, args ...any) error {")
+	if e.code != 0 {
+		g.P("return ", g.QualifiedGoIdent(reasonPackage.Ident("CodeErrorf")), "(",
+			g.QualifiedGoIdent(codesPackage.Ident(e.code.goName())), ", ", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
+	} else {
+		g.P("return ", g.QualifiedGoIdent(reasonPackage.Ident("Errorf")), "(", strconv.Itoa(e.httpStatus), ", ", domainConst, ", ", e.reasonConst(), ", format, args...)")
+	}
+	g.P("}")
+}
+
+// generateTest writes an error's test, IsX(err).
+func generateTest(g *protogen.GeneratedFile, c *catalog, e *catalogError) {
+	g.P()
+	comment(g, e.test(), " reports whether a gRPC status in err's chain is a")
+	comment(g, e.reason, " error of ", c.domain, ". It holds after gRPC hops, and")
+	comment(g, "after an HTTP hop once the response is read with gateway.ErrorFromResponse.")
+	deprecatedComment(g, e)
+	g.P("func ", e.test(), "(err error) bool {")
+	g.P("return ", g.QualifiedGoIdent(reasonPackage.Ident("Has")), "(err, ", c.domainConst(), ", ", e.reasonConst(), ")")
+	g.P("}")
+}
+
+// deprecatedComment marks a generated function of a deprecated enum value
+// deprecated, as protoc-gen-go marks the value's constant.
+func deprecatedComment(g *protogen.GeneratedFile, e *catalogError) {
+	if enumValueDeprecated(e.value) {
+		g.P("//")
+		comment(g, "Deprecated: ", e.value.GoIdent.GoName, " is deprecated.")
 	}
 }
