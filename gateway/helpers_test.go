@@ -1,15 +1,19 @@
 package gateway_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-	"google.golang.org/protobuf/proto"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,6 +30,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -303,4 +308,184 @@ func pinIn(details []*anypb.Any) *statusmapv1.HttpStatus {
 		}
 	}
 	return nil
+}
+
+// bhvObject decodes a JSON object body.
+func bhvObject(t testing.TB, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("body %q is not a JSON object: %v", body, err)
+	}
+	return m
+}
+
+// bhvCode returns the "code" member of a FormatStatus body, or -1.
+func bhvCode(m map[string]any) int {
+	if c, ok := m["code"].(float64); ok {
+		return int(c)
+	}
+	return -1
+}
+
+// bhvDetailTypes returns the @type of each detail of a status object.
+func bhvDetailTypes(m map[string]any) []string {
+	var types []string
+	details, _ := m["details"].([]any)
+	for _, d := range details {
+		obj, _ := d.(map[string]any)
+		typ, _ := obj["@type"].(string)
+		types = append(types, typ)
+	}
+	return types
+}
+
+// bhvDetail returns the first detail of a status object whose @type ends in
+// name, or nil.
+func bhvDetail(m map[string]any, name string) map[string]any {
+	details, _ := m["details"].([]any)
+	for _, d := range details {
+		obj, _ := d.(map[string]any)
+		if typ, _ := obj["@type"].(string); strings.HasSuffix(typ, "/"+name) {
+			return obj
+		}
+	}
+	return nil
+}
+
+// bhvLines splits a newline-delimited stream body into JSON objects.
+func bhvLines(t testing.TB, body []byte) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		out = append(out, bhvObject(t, line))
+	}
+	return out
+}
+
+// bhvSyncBuffer is a bytes.Buffer the server's goroutines can log into.
+type bhvSyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *bhvSyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *bhvSyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// bhvFetch is doRequest for goroutines other than the test's: it returns
+// errors rather than calling t.Fatal.
+func bhvFetch(client *http.Client, method, url, body string) (int, http.Header, []byte, error) {
+	var reader io.Reader
+	if body != "" {
+		reader = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, reader)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b, err
+}
+
+// syncBuffer is a log sink the server's goroutines write to.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The benchmarks of issue 20, second round (BenchmarkRoutingRatio,
+// BenchmarkRouting404And405, BenchmarkSuccessTax, BenchmarkEndToEndBlocks,
+// BenchmarkErrorFromResponseSize). Every ratio is measured with both sides
+// interleaved in one loop, so that both see the same machine (the machine
+// these figures come from is shared). BENCHMARKS.md has the commands and
+// the figures.
+
+// samples are the durations of one side of an interleaved benchmark. The
+// ratio of medians is the figure reported: on a shared machine a GC pause
+// or a preemption lands on whichever side is running, and shifts a mean
+// far more than a median. The ratio of means is reported beside it.
+type samples []time.Duration
+
+func (s *samples) add(d time.Duration) { *s = append(*s, d) }
+
+func (s samples) median() float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	sorted := slices.Clone(s)
+	slices.Sort(sorted)
+	return float64(sorted[len(sorted)/2])
+}
+
+func (s samples) total() float64 {
+	var t time.Duration
+	for _, d := range s {
+		t += d
+	}
+	return float64(t)
+}
+
+// serveOne runs a mux with one route whose handler forwards msg the way
+// generated code does.
+func serveOne(t *testing.T, method string, msg proto.Message, extra ...runtime.ServeMuxOption) *runtime.ServeMux {
+	t.Helper()
+	return serveOneWith(t, method, msg, nil, extra...)
+}
+
+// serveOneWith is serveOne with statusmap options.
+func serveOneWith(t *testing.T, method string, msg proto.Message, opts []gateway.Option, extra ...runtime.ServeMuxOption) *runtime.ServeMux {
+	t.Helper()
+	mux := runtime.NewServeMux(append(gateway.ServeMuxOptions(opts...), extra...)...)
+	err := mux.HandlePath(method, "/v1/things", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		_, out := runtime.MarshalerForRequest(mux, r)
+		runtime.ForwardResponseMessage(r.Context(), mux, out, w, r, msg, mux.GetForwardResponseOptions()...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mux
+}
+
+// jsonOf decodes a body as generic JSON, failing the test when it is not.
+func jsonOf(t testing.TB, body []byte) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, body)
+	}
+	return v
 }
