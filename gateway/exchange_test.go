@@ -169,7 +169,7 @@ func TestConcurrentRequests(t *testing.T) {
 			defer wg.Done()
 			for i := range perGoroutine {
 				rq := requests[(w*perGoroutine+i)%len(requests)]
-				status, header, body, err := bhvFetch(g.Client, rq.method, g.URL+rq.path, rq.body)
+				status, header, body, err := fetch(g.Client, rq.method, g.URL+rq.path, rq.body)
 				if err != nil {
 					t.Errorf("%s %s: %v", rq.method, rq.path, err)
 					return

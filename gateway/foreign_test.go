@@ -91,7 +91,7 @@ func TestForeignErrorHandlerCannotLeakPin(t *testing.T) {
 		if r.Status != tc.want {
 			t.Errorf("%s: status %d; want %d (the foreign handler's)", tc.path, r.Status, tc.want)
 		}
-		bhvLines(t, r.Body) // every line still a JSON object
+		streamObjects(t, r.Body) // every line still a JSON object
 		if bytes.Contains(r.Body, []byte("HttpStatus")) {
 			t.Errorf("%s: the pin leaked: %s", tc.path, r.Body)
 		}

@@ -310,26 +310,16 @@ func pinIn(details []*anypb.Any) *statusmapv1.HttpStatus {
 	return nil
 }
 
-// bhvObject decodes a JSON object body.
-func bhvObject(t testing.TB, body []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
-		t.Fatalf("body %q is not a JSON object: %v", body, err)
-	}
-	return m
-}
-
-// bhvCode returns the "code" member of a FormatStatus body, or -1.
-func bhvCode(m map[string]any) int {
+// bodyCode returns the "code" member of a FormatStatus body, or -1.
+func bodyCode(m map[string]any) int {
 	if c, ok := m["code"].(float64); ok {
 		return int(c)
 	}
 	return -1
 }
 
-// bhvDetailTypes returns the @type of each detail of a status object.
-func bhvDetailTypes(m map[string]any) []string {
+// detailTypes returns the @type of each detail of a status object.
+func detailTypes(m map[string]any) []string {
 	var types []string
 	details, _ := m["details"].([]any)
 	for _, d := range details {
@@ -340,9 +330,9 @@ func bhvDetailTypes(m map[string]any) []string {
 	return types
 }
 
-// bhvDetail returns the first detail of a status object whose @type ends in
+// detailNamed returns the first detail of a status object whose @type ends in
 // name, or nil.
-func bhvDetail(m map[string]any, name string) map[string]any {
+func detailNamed(m map[string]any, name string) map[string]any {
 	details, _ := m["details"].([]any)
 	for _, d := range details {
 		obj, _ := d.(map[string]any)
@@ -353,8 +343,8 @@ func bhvDetail(m map[string]any, name string) map[string]any {
 	return nil
 }
 
-// bhvLines splits a newline-delimited stream body into JSON objects.
-func bhvLines(t testing.TB, body []byte) []map[string]any {
+// streamObjects splits a newline-delimited stream body into JSON objects.
+func streamObjects(t testing.TB, body []byte) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	sc := bufio.NewScanner(bytes.NewReader(body))
@@ -363,32 +353,14 @@ func bhvLines(t testing.TB, body []byte) []map[string]any {
 		if len(line) == 0 {
 			continue
 		}
-		out = append(out, bhvObject(t, line))
+		out = append(out, jsonOf(t, line))
 	}
 	return out
 }
 
-// bhvSyncBuffer is a bytes.Buffer the server's goroutines can log into.
-type bhvSyncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *bhvSyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *bhvSyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// bhvFetch is doRequest for goroutines other than the test's: it returns
+// fetch is doRequest for goroutines other than the test's: it returns
 // errors rather than calling t.Fatal.
-func bhvFetch(client *http.Client, method, url, body string) (int, http.Header, []byte, error) {
+func fetch(client *http.Client, method, url, body string) (int, http.Header, []byte, error) {
 	var reader io.Reader
 	if body != "" {
 		reader = strings.NewReader(body)

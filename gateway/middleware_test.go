@@ -30,8 +30,8 @@ func TestRoutingUnknownPath(t *testing.T) {
 			if allow := resp.Header.Values("Allow"); len(allow) != 0 {
 				t.Errorf("Allow = %q; want none on a 404", allow)
 			}
-			body := bhvObject(t, resp.Body)
-			if got := bhvCode(body); got != 5 {
+			body := jsonOf(t, resp.Body)
+			if got := bodyCode(body); got != 5 {
 				t.Errorf("body code = %d; want 5 (NotFound); body %s", got, resp.Body)
 			}
 			if got := body["message"]; got != "Not Found" {
@@ -72,8 +72,8 @@ func TestRoutingWrongMethod(t *testing.T) {
 			if got := strings.Join(resp.Header.Values("Allow"), ", "); got != tc.wantAllow {
 				t.Errorf("Allow = %q; want %q", got, tc.wantAllow)
 			}
-			body := bhvObject(t, resp.Body)
-			if got := bhvCode(body); got != 12 {
+			body := jsonOf(t, resp.Body)
+			if got := bodyCode(body); got != 12 {
 				t.Errorf("body code = %d; want 12 (Unimplemented)", got)
 			}
 			if got := body["message"]; got != "Method Not Allowed" {
@@ -111,7 +111,7 @@ func TestRoutingComparedWithPlainGrpcGateway(t *testing.T) {
 			if got := resp.Header.Get("Allow"); got != tc.wantAllow {
 				t.Errorf("Allow = %q; want %q", got, tc.wantAllow)
 			}
-			if got := bhvCode(bhvObject(t, resp.Body)); got != 12 {
+			if got := bodyCode(jsonOf(t, resp.Body)); got != 12 {
 				t.Errorf("body code = %d; want 12 (both answer Unimplemented)", got)
 			}
 		})

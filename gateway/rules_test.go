@@ -35,46 +35,46 @@ import (
 
 // --- Error types a handler might return ---------------------------------
 
-// icUpstreamError is an HTTP client library's error: it reports the status
+// upstreamStatusError is an HTTP client library's error: it reports the status
 // the upstream answered with through StatusCode.
-type icUpstreamError struct {
+type upstreamStatusError struct {
 	code int
 	msg  string
 }
 
-func (e *icUpstreamError) Error() string   { return e.msg }
-func (e *icUpstreamError) StatusCode() int { return e.code }
+func (e *upstreamStatusError) Error() string   { return e.msg }
+func (e *upstreamStatusError) StatusCode() int { return e.code }
 
-// icHTTPStatusError reports its status through HTTPStatus.
-type icHTTPStatusError struct{ code int }
+// httpStatusError reports its status through HTTPStatus.
+type httpStatusError struct{ code int }
 
-func (e icHTTPStatusError) Error() string   { return fmt.Sprintf("http status %d", e.code) }
-func (e icHTTPStatusError) HTTPStatus() int { return e.code }
+func (e httpStatusError) Error() string   { return fmt.Sprintf("http status %d", e.code) }
+func (e httpStatusError) HTTPStatus() int { return e.code }
 
-// icValidationError is a domain error that a rule turns into
+// fieldValidationError is a domain error that a rule turns into
 // InvalidArgument with a BadRequest detail.
-type icValidationError struct{ field, reason string }
+type fieldValidationError struct{ field, reason string }
 
-func (e *icValidationError) Error() string { return "invalid " + e.field + ": " + e.reason }
+func (e *fieldValidationError) Error() string { return "invalid " + e.field + ": " + e.reason }
 
 // --- The service ---------------------------------------------------------
 
-// icBookshelf answers GetBook and StreamBooks with the error its map holds
+// failingShelf answers GetBook and StreamBooks with the error its map holds
 // for the id (GetBook) or fail_with (StreamBooks); an id that is not in
 // the map is a success. The map is not written after the server starts.
-type icBookshelf struct {
+type failingShelf struct {
 	bookshelfv1.UnimplementedBookshelfServiceServer
 	errs map[string]error
 }
 
-func (s *icBookshelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
+func (s *failingShelf) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
 	if err := s.errs[req.GetId()]; err != nil {
 		return nil, err
 	}
 	return &bookshelfv1.Book{Id: req.GetId(), Title: "Title " + req.GetId()}, nil
 }
 
-func (s *icBookshelf) StreamBooks(req *bookshelfv1.StreamBooksRequest, stream grpc.ServerStreamingServer[bookshelfv1.Book]) error {
+func (s *failingShelf) StreamBooks(req *bookshelfv1.StreamBooksRequest, stream grpc.ServerStreamingServer[bookshelfv1.Book]) error {
 	for i := range req.GetCount() {
 		if err := stream.Send(&bookshelfv1.Book{Id: fmt.Sprint(i)}); err != nil {
 			return err
@@ -83,15 +83,15 @@ func (s *icBookshelf) StreamBooks(req *bookshelfv1.StreamBooksRequest, stream gr
 	return s.errs[req.GetFailWith()]
 }
 
-// icEnv is a gRPC server with the interceptors, a gRPC client of it, and a
+// interceptedGateway is a gRPC server with the interceptors, a gRPC client of it, and a
 // statusmap grpc-gateway mux in front of it, all on loopback.
-type icEnv struct {
+type interceptedGateway struct {
 	grpc    bookshelfv1.BookshelfServiceClient
 	httpURL string
 	http    *http.Client
 }
 
-func icStart(t *testing.T, errs map[string]error, opts ...statusmap.Option) *icEnv {
+func startInterceptedGateway(t *testing.T, errs map[string]error, opts ...statusmap.Option) *interceptedGateway {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -101,7 +101,7 @@ func icStart(t *testing.T, errs map[string]error, opts ...statusmap.Option) *icE
 		grpc.ChainUnaryInterceptor(statusmap.UnaryServerInterceptor(opts...)),
 		grpc.ChainStreamInterceptor(statusmap.StreamServerInterceptor(opts...)),
 	)
-	bookshelfv1.RegisterBookshelfServiceServer(srv, &icBookshelf{errs: errs})
+	bookshelfv1.RegisterBookshelfServiceServer(srv, &failingShelf{errs: errs})
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
 	addr := lis.Addr().String()
@@ -125,25 +125,25 @@ func icStart(t *testing.T, errs map[string]error, opts ...statusmap.Option) *icE
 	client := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(client.CloseIdleConnections)
 
-	return &icEnv{grpc: bookshelfv1.NewBookshelfServiceClient(conn), httpURL: hs.URL, http: client}
+	return &interceptedGateway{grpc: bookshelfv1.NewBookshelfServiceClient(conn), httpURL: hs.URL, http: client}
 }
 
 // --- What the clients get ------------------------------------------------
 
-// icWant is what both clients must see for an error.
-type icWant struct {
+// wantError is what both clients must see for an error.
+type wantError struct {
 	code    codes.Code
 	msg     string
 	http    int
 	details []proto.Message // in order; a pinned status lists its pin
 }
 
-// icPin is the pin detail a status pinned to httpStatus carries.
-func icPin(httpStatus int) proto.Message {
+// pinDetail is the pin detail a status pinned to httpStatus carries.
+func pinDetail(httpStatus int) proto.Message {
 	return &statusmapv1.HttpStatus{Code: int32(httpStatus)}
 }
 
-func icCheckStatus(t *testing.T, err error, want icWant) {
+func checkGRPCError(t *testing.T, err error, want wantError) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("err = nil; want %v %q", want.code, want.msg)
@@ -177,8 +177,8 @@ func icCheckStatus(t *testing.T, err error, want icWant) {
 	}
 }
 
-// icBody is google.rpc.Status as JSON.
-type icBody struct {
+// errorBody is google.rpc.Status as JSON.
+type errorBody struct {
 	Code    *int   `json:"code"`
 	Message string `json:"message"`
 	Details []struct {
@@ -186,7 +186,7 @@ type icBody struct {
 	} `json:"details"`
 }
 
-func icCheckBody(t *testing.T, body icBody, want icWant) {
+func checkErrorBody(t *testing.T, body errorBody, want wantError) {
 	t.Helper()
 	if body.Code == nil || *body.Code != int(want.code) {
 		got := "none"
@@ -213,7 +213,7 @@ func icCheckBody(t *testing.T, body icBody, want icWant) {
 	}
 }
 
-func (e *icEnv) get(t *testing.T, path string) (int, []byte) {
+func (e *interceptedGateway) get(t *testing.T, path string) (int, []byte) {
 	t.Helper()
 	resp, err := e.http.Get(e.httpURL + path)
 	if err != nil {
@@ -227,7 +227,7 @@ func (e *icEnv) get(t *testing.T, path string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-func icLines(t *testing.T, body []byte) []json.RawMessage {
+func streamMessages(t *testing.T, body []byte) []json.RawMessage {
 	t.Helper()
 	var out []json.RawMessage
 	sc := bufio.NewScanner(bytes.NewReader(body))
@@ -242,15 +242,15 @@ func icLines(t *testing.T, body []byte) []json.RawMessage {
 	return out
 }
 
-func icCtx(t *testing.T) context.Context {
+func callContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func (e *icEnv) grpcUnary(t *testing.T, id string) error {
+func (e *interceptedGateway) grpcUnary(t *testing.T, id string) error {
 	t.Helper()
-	book, err := e.grpc.GetBook(icCtx(t), &bookshelfv1.GetBookRequest{Id: id})
+	book, err := e.grpc.GetBook(callContext(t), &bookshelfv1.GetBookRequest{Id: id})
 	if err == nil && book.GetId() != id {
 		t.Errorf("book id = %q; want %q", book.GetId(), id)
 	}
@@ -259,9 +259,9 @@ func (e *icEnv) grpcUnary(t *testing.T, id string) error {
 
 // grpcStream calls StreamBooks and returns the books received and the
 // stream's final error (nil for a clean end).
-func (e *icEnv) grpcStream(t *testing.T, count int32, failWith string) (int, error) {
+func (e *interceptedGateway) grpcStream(t *testing.T, count int32, failWith string) (int, error) {
 	t.Helper()
-	stream, err := e.grpc.StreamBooks(icCtx(t), &bookshelfv1.StreamBooksRequest{Count: count, FailWith: failWith})
+	stream, err := e.grpc.StreamBooks(callContext(t), &bookshelfv1.StreamBooksRequest{Count: count, FailWith: failWith})
 	if err != nil {
 		return 0, err
 	}
@@ -278,123 +278,123 @@ func (e *icEnv) grpcStream(t *testing.T, count int32, failWith string) (int, err
 	}
 }
 
-// icCheckError asserts what a gRPC and an HTTP client get, unary and
+// checkInterceptedError asserts what a gRPC and an HTTP client get, unary and
 // streaming (failing before and, over gRPC, after the first message), when
 // the handler returns errs[id].
-func icCheckError(t *testing.T, env *icEnv, id string, want icWant) {
+func checkInterceptedError(t *testing.T, env *interceptedGateway, id string, want wantError) {
 	t.Helper()
 	t.Run("grpc unary", func(t *testing.T) {
-		icCheckStatus(t, env.grpcUnary(t, id), want)
+		checkGRPCError(t, env.grpcUnary(t, id), want)
 	})
 	t.Run("grpc stream", func(t *testing.T) {
 		n, err := env.grpcStream(t, 0, id)
 		if n != 0 {
 			t.Errorf("books = %d; want 0", n)
 		}
-		icCheckStatus(t, err, want)
+		checkGRPCError(t, err, want)
 	})
 	t.Run("grpc stream after 2 books", func(t *testing.T) {
 		n, err := env.grpcStream(t, 2, id)
 		if n != 2 {
 			t.Errorf("books = %d; want 2", n)
 		}
-		icCheckStatus(t, err, want)
+		checkGRPCError(t, err, want)
 	})
 	t.Run("http unary", func(t *testing.T) {
 		code, b := env.get(t, "/v1/books/"+url.PathEscape(id))
 		if code != want.http {
 			t.Errorf("HTTP status = %d; want %d; body %s", code, want.http, b)
 		}
-		var body icBody
+		var body errorBody
 		if err := json.Unmarshal(b, &body); err != nil {
 			t.Fatalf("body %s: %v", b, err)
 		}
-		icCheckBody(t, body, want)
+		checkErrorBody(t, body, want)
 	})
 	t.Run("http stream", func(t *testing.T) {
 		code, b := env.get(t, "/v1/stream/books?count=0&fail_with="+url.QueryEscape(id))
 		if code != want.http {
 			t.Errorf("HTTP status = %d; want %d; body %s", code, want.http, b)
 		}
-		lines := icLines(t, b)
+		lines := streamMessages(t, b)
 		if len(lines) != 1 {
 			t.Fatalf("body has %d lines; want 1 error line: %s", len(lines), b)
 		}
 		var line struct {
-			Error *icBody `json:"error"`
+			Error *errorBody `json:"error"`
 		}
 		if err := json.Unmarshal(lines[0], &line); err != nil || line.Error == nil {
 			t.Fatalf("line %s: want {\"error\": ...} (%v)", lines[0], err)
 		}
-		icCheckBody(t, *line.Error, want)
+		checkErrorBody(t, *line.Error, want)
 	})
 }
 
 // --- Fixtures --------------------------------------------------------------
 
 var (
-	icErrorInfo   = &errdetails.ErrorInfo{Reason: "LOCKED", Domain: "bookshelf.example", Metadata: map[string]string{"shelf": "7"}}
-	icBookMissing = &errdetails.ErrorInfo{Reason: "BOOK_MISSING", Domain: "bookshelf.example"}
-	errICShared   = errors.New("shared sentinel")
-	errICSkip     = errors.New("skip sentinel")
+	lockedInfo        = &errdetails.ErrorInfo{Reason: "LOCKED", Domain: "bookshelf.example", Metadata: map[string]string{"shelf": "7"}}
+	bookMissingInfo   = &errdetails.ErrorInfo{Reason: "BOOK_MISSING", Domain: "bookshelf.example"}
+	errSharedSentinel = errors.New("shared sentinel")
+	errSkipSentinel   = errors.New("skip sentinel")
 )
 
-func icLockedStatus(t testing.TB) *status.Status {
+func lockedStatus(t testing.TB) *status.Status {
 	t.Helper()
-	st, err := status.New(codes.FailedPrecondition, "shelf is locked").WithDetails(icErrorInfo)
+	st, err := status.New(codes.FailedPrecondition, "shelf is locked").WithDetails(lockedInfo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return st
 }
 
-type icCase struct {
+type interceptorCase struct {
 	id   string
 	err  error
-	want icWant
+	want wantError
 }
 
-// icDefaultCases are the built-in rules, with no options: the text of an
-// error not made for a client is withheld (icWithheld lists those cases;
+// builtInRuleCases are the built-in rules, with no options: the text of an
+// error not made for a client is withheld (withheldByDefault lists those cases;
 // WithErrorText(true) sends their own text instead).
-func icDefaultCases(t testing.TB) []icCase {
-	locked := icLockedStatus(t).Err()
-	up409 := &icUpstreamError{409, "inventory: 409 Conflict"}
-	return []icCase{
-		{"status", locked, icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
-		{"wrapped-status", fmt.Errorf("load shelf 7: %w", locked), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
-		{"twice-wrapped-status", fmt.Errorf("handler: %w", fmt.Errorf("load shelf 7: %w", locked)), icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}},
-		{"pinned-status", fmt.Errorf("quota: %w", statusmap.Error(429, "slow down")), icWant{codes.ResourceExhausted, "slow down", 429, []proto.Message{icPin(429)}}},
-		{"catalog", fmt.Errorf("get book 7: %w", reason.Errorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), icWant{codes.NotFound, "book 7 is missing", 404, []proto.Message{icPin(404), icBookMissing}}},
-		{"canceled", context.Canceled, icWant{codes.Canceled, "context canceled", 408, nil}},
-		{"wrapped-canceled", fmt.Errorf("fetch cover: %w", context.Canceled), icWant{codes.Canceled, "context canceled", 408, nil}},
-		{"deadline", context.DeadlineExceeded, icWant{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
-		{"wrapped-deadline", fmt.Errorf("fetch cover: %w", context.DeadlineExceeded), icWant{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
-		{"upstream-409", up409, icWant{codes.Aborted, "Conflict", 409, []proto.Message{icPin(409)}}},
-		{"wrapped-upstream-409", fmt.Errorf("reserve: %w", up409), icWant{codes.Aborted, "Conflict", 409, []proto.Message{icPin(409)}}},
-		{"upstream-502", &icUpstreamError{502, "inventory: 502 Bad Gateway"}, icWant{codes.Unavailable, "Bad Gateway", 502, []proto.Message{icPin(502)}}},
-		{"upstream-405", &icUpstreamError{405, "inventory: 405 Method Not Allowed"}, icWant{codes.Unimplemented, "Method Not Allowed", 405, []proto.Message{icPin(405)}}},
-		{"upstream-200", &icUpstreamError{200, "inventory: 200 OK"}, icWant{codes.Unknown, "Internal Server Error", 500, nil}},
-		{"upstream-302", &icUpstreamError{302, "inventory: 302 Found"}, icWant{codes.Unknown, "Internal Server Error", 500, nil}},
-		{"httpstatus-422", fmt.Errorf("parse: %w", icHTTPStatusError{422}), icWant{codes.InvalidArgument, "Unprocessable Entity", 422, []proto.Message{icPin(422)}}},
-		{"plain", errors.New("open /var/lib/books/7: permission denied"), icWant{codes.Unknown, "Internal Server Error", 500, nil}},
-		{"wrapped-plain", fmt.Errorf("get book: %w", errors.New("boom")), icWant{codes.Unknown, "Internal Server Error", 500, nil}},
-		{"no-rows-without-rule", sql.ErrNoRows, icWant{codes.Unknown, "Internal Server Error", 500, nil}},
+func builtInRuleCases(t testing.TB) []interceptorCase {
+	locked := lockedStatus(t).Err()
+	up409 := &upstreamStatusError{409, "inventory: 409 Conflict"}
+	return []interceptorCase{
+		{"status", locked, wantError{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{lockedInfo}}},
+		{"wrapped-status", fmt.Errorf("load shelf 7: %w", locked), wantError{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{lockedInfo}}},
+		{"twice-wrapped-status", fmt.Errorf("handler: %w", fmt.Errorf("load shelf 7: %w", locked)), wantError{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{lockedInfo}}},
+		{"pinned-status", fmt.Errorf("quota: %w", statusmap.Error(429, "slow down")), wantError{codes.ResourceExhausted, "slow down", 429, []proto.Message{pinDetail(429)}}},
+		{"catalog", fmt.Errorf("get book 7: %w", reason.Errorf(404, "bookshelf.example", "BOOK_MISSING", "book %d is missing", 7)), wantError{codes.NotFound, "book 7 is missing", 404, []proto.Message{pinDetail(404), bookMissingInfo}}},
+		{"canceled", context.Canceled, wantError{codes.Canceled, "context canceled", 408, nil}},
+		{"wrapped-canceled", fmt.Errorf("fetch cover: %w", context.Canceled), wantError{codes.Canceled, "context canceled", 408, nil}},
+		{"deadline", context.DeadlineExceeded, wantError{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
+		{"wrapped-deadline", fmt.Errorf("fetch cover: %w", context.DeadlineExceeded), wantError{codes.DeadlineExceeded, "context deadline exceeded", 504, nil}},
+		{"upstream-409", up409, wantError{codes.Aborted, "Conflict", 409, []proto.Message{pinDetail(409)}}},
+		{"wrapped-upstream-409", fmt.Errorf("reserve: %w", up409), wantError{codes.Aborted, "Conflict", 409, []proto.Message{pinDetail(409)}}},
+		{"upstream-502", &upstreamStatusError{502, "inventory: 502 Bad Gateway"}, wantError{codes.Unavailable, "Bad Gateway", 502, []proto.Message{pinDetail(502)}}},
+		{"upstream-405", &upstreamStatusError{405, "inventory: 405 Method Not Allowed"}, wantError{codes.Unimplemented, "Method Not Allowed", 405, []proto.Message{pinDetail(405)}}},
+		{"upstream-200", &upstreamStatusError{200, "inventory: 200 OK"}, wantError{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"upstream-302", &upstreamStatusError{302, "inventory: 302 Found"}, wantError{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"httpstatus-422", fmt.Errorf("parse: %w", httpStatusError{422}), wantError{codes.InvalidArgument, "Unprocessable Entity", 422, []proto.Message{pinDetail(422)}}},
+		{"plain", errors.New("open /var/lib/books/7: permission denied"), wantError{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"wrapped-plain", fmt.Errorf("get book: %w", errors.New("boom")), wantError{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"no-rows-without-rule", sql.ErrNoRows, wantError{codes.Unknown, "Internal Server Error", 500, nil}},
 	}
 }
 
-// icRuleOptions are user rules; icRuleCases what they make of errors.
-func icRuleOptions() []statusmap.Option {
+// userRuleOptions are user rules; userRuleCases what they make of errors.
+func userRuleOptions() []statusmap.Option {
 	return []statusmap.Option{
 		// A rule that answers OK is skipped: the next rule decides.
 		statusmap.WithRule(func(err error) (*status.Status, bool) {
-			if errors.Is(err, errICSkip) {
+			if errors.Is(err, errSkipSentinel) {
 				return status.New(codes.OK, "not an error"), true
 			}
 			return nil, false
 		}),
 		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
-		statusmap.WithErrorAs(func(e *icValidationError) *status.Status {
+		statusmap.WithErrorAs(func(e *fieldValidationError) *status.Status {
 			st, err := status.New(codes.InvalidArgument, e.Error()).WithDetails(&errdetails.BadRequest{
 				FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: e.field, Description: e.reason}},
 			})
@@ -404,39 +404,39 @@ func icRuleOptions() []statusmap.Option {
 			return st
 		}),
 		// Two rules for the same error: the first wins.
-		statusmap.WithErrorIs(errICShared, codes.PermissionDenied),
-		statusmap.WithErrorIs(errICShared, codes.NotFound),
-		statusmap.WithErrorIs(errICSkip, codes.FailedPrecondition),
+		statusmap.WithErrorIs(errSharedSentinel, codes.PermissionDenied),
+		statusmap.WithErrorIs(errSharedSentinel, codes.NotFound),
+		statusmap.WithErrorIs(errSkipSentinel, codes.FailedPrecondition),
 	}
 }
 
-func icRuleCases(t testing.TB) []icCase {
+func userRuleCases(t testing.TB) []interceptorCase {
 	badRequest := &errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: "id", Description: "must be numeric"}}}
-	invalid := &icValidationError{field: "id", reason: "must be numeric"}
-	return []icCase{
-		{"no-rows", sql.ErrNoRows, icWant{codes.NotFound, "sql: no rows in result set", 404, nil}},
-		{"wrapped-no-rows", fmt.Errorf("get book 7: %w", sql.ErrNoRows), icWant{codes.NotFound, "get book 7: sql: no rows in result set", 404, nil}},
-		{"invalid", invalid, icWant{codes.InvalidArgument, "invalid id: must be numeric", 400, []proto.Message{badRequest}}},
-		{"wrapped-invalid", fmt.Errorf("get book: %w", invalid), icWant{codes.InvalidArgument, "invalid id: must be numeric", 400, []proto.Message{badRequest}}},
-		{"shared", fmt.Errorf("policy: %w", errICShared), icWant{codes.PermissionDenied, "policy: shared sentinel", 403, nil}},
-		{"skip", errICSkip, icWant{codes.FailedPrecondition, "skip sentinel", 400, nil}},
+	invalid := &fieldValidationError{field: "id", reason: "must be numeric"}
+	return []interceptorCase{
+		{"no-rows", sql.ErrNoRows, wantError{codes.NotFound, "sql: no rows in result set", 404, nil}},
+		{"wrapped-no-rows", fmt.Errorf("get book 7: %w", sql.ErrNoRows), wantError{codes.NotFound, "get book 7: sql: no rows in result set", 404, nil}},
+		{"invalid", invalid, wantError{codes.InvalidArgument, "invalid id: must be numeric", 400, []proto.Message{badRequest}}},
+		{"wrapped-invalid", fmt.Errorf("get book: %w", invalid), wantError{codes.InvalidArgument, "invalid id: must be numeric", 400, []proto.Message{badRequest}}},
+		{"shared", fmt.Errorf("policy: %w", errSharedSentinel), wantError{codes.PermissionDenied, "policy: shared sentinel", 403, nil}},
+		{"skip", errSkipSentinel, wantError{codes.FailedPrecondition, "skip sentinel", 400, nil}},
 		// A status is a status: rules are not asked about it.
-		{"status-and-no-rows", fmt.Errorf("%w: %w", status.Error(codes.Aborted, "conflict"), sql.ErrNoRows), icWant{codes.Aborted, "conflict", 409, nil}},
-		{"plain", errors.New("boom"), icWant{codes.Unknown, "Internal Server Error", 500, nil}},
-		{"canceled", fmt.Errorf("x: %w", context.Canceled), icWant{codes.Canceled, "context canceled", 408, nil}},
+		{"status-and-no-rows", fmt.Errorf("%w: %w", status.Error(codes.Aborted, "conflict"), sql.ErrNoRows), wantError{codes.Aborted, "conflict", 409, nil}},
+		{"plain", errors.New("boom"), wantError{codes.Unknown, "Internal Server Error", 500, nil}},
+		{"canceled", fmt.Errorf("x: %w", context.Canceled), wantError{codes.Canceled, "context canceled", 408, nil}},
 	}
 }
 
-// icWithheld are the cases of icDefaultCases whose text is withheld by
+// withheldByDefault are the cases of builtInRuleCases whose text is withheld by
 // default and handed to WithErrorHook: errors not made for a client.
-var icWithheld = map[string]bool{
+var withheldByDefault = map[string]bool{
 	"wrapped-canceled": true, "wrapped-deadline": true,
 	"upstream-409": true, "wrapped-upstream-409": true, "upstream-502": true, "upstream-405": true,
 	"upstream-200": true, "upstream-302": true, "httpstatus-422": true,
 	"plain": true, "wrapped-plain": true, "no-rows-without-rule": true,
 }
 
-func icErrMap(cases []icCase) map[string]error {
+func errorsByID(cases []interceptorCase) map[string]error {
 	m := make(map[string]error, len(cases))
 	for _, c := range cases {
 		m[c.id] = c.err
@@ -447,7 +447,7 @@ func icErrMap(cases []icCase) map[string]error {
 // --- Tests -----------------------------------------------------------------
 
 func TestInterceptorSuccess(t *testing.T) {
-	env := icStart(t, nil)
+	env := startInterceptedGateway(t, nil)
 	t.Run("grpc unary", func(t *testing.T) {
 		if err := env.grpcUnary(t, "7"); err != nil {
 			t.Errorf("err = %v; want nil", err)
@@ -474,7 +474,7 @@ func TestInterceptorSuccess(t *testing.T) {
 		if code != http.StatusOK {
 			t.Errorf("HTTP status = %d; want 200; body %s", code, b)
 		}
-		lines := icLines(t, b)
+		lines := streamMessages(t, b)
 		if len(lines) != 3 {
 			t.Fatalf("body has %d lines; want 3: %s", len(lines), b)
 		}
@@ -490,36 +490,36 @@ func TestInterceptorSuccess(t *testing.T) {
 }
 
 func TestInterceptorBuiltInRules(t *testing.T) {
-	cases := icDefaultCases(t)
-	env := icStart(t, icErrMap(cases))
+	cases := builtInRuleCases(t)
+	env := startInterceptedGateway(t, errorsByID(cases))
 	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
+		t.Run(c.id, func(t *testing.T) { checkInterceptedError(t, env, c.id, c.want) })
 	}
 }
 
 func TestInterceptorUserRules(t *testing.T) {
-	cases := icRuleCases(t)
-	env := icStart(t, icErrMap(cases), icRuleOptions()...)
+	cases := userRuleCases(t)
+	env := startInterceptedGateway(t, errorsByID(cases), userRuleOptions()...)
 	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
+		t.Run(c.id, func(t *testing.T) { checkInterceptedError(t, env, c.id, c.want) })
 	}
 }
 
-// icReports collects what WithUnknownMessage's report receives.
-type icReports struct {
+// hookReports collects what WithUnknownMessage's report receives.
+type hookReports struct {
 	mu   sync.Mutex
 	errs []error
 	ctxs []context.Context
 }
 
-func (r *icReports) report(ctx context.Context, err error) {
+func (r *hookReports) report(ctx context.Context, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errs = append(r.errs, err)
 	r.ctxs = append(r.ctxs, ctx)
 }
 
-func (r *icReports) take() ([]error, []context.Context) {
+func (r *hookReports) take() ([]error, []context.Context) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	errs, ctxs := r.errs, r.ctxs
@@ -530,43 +530,43 @@ func (r *icReports) take() ([]error, []context.Context) {
 func TestInterceptorUnknownMessage(t *testing.T) {
 	plain := errors.New("open /var/lib/books/7: permission denied")
 	wrapped := fmt.Errorf("get book: %w", plain)
-	up409 := &icUpstreamError{409, "inventory: 409 Conflict"}
-	up200 := &icUpstreamError{200, "inventory: 200 OK"}
+	up409 := &upstreamStatusError{409, "inventory: 409 Conflict"}
+	up200 := &upstreamStatusError{200, "inventory: 200 OK"}
 	wrappedCanceled := fmt.Errorf("fetch cover: %w", context.Canceled)
-	locked := icLockedStatus(t).Err()
+	locked := lockedStatus(t).Err()
 	cases := []struct {
-		icCase
+		interceptorCase
 		reported error // nil: nothing is reported
 	}{
-		{icCase{"plain", plain, icWant{codes.Unknown, "internal error", 500, nil}}, plain},
-		{icCase{"wrapped-plain", wrapped, icWant{codes.Unknown, "internal error", 500, nil}}, wrapped},
+		{interceptorCase{"plain", plain, wantError{codes.Unknown, "internal error", 500, nil}}, plain},
+		{interceptorCase{"wrapped-plain", wrapped, wantError{codes.Unknown, "internal error", 500, nil}}, wrapped},
 		// An error with a StatusCode method keeps its code and pin, but its
 		// text is withheld and reported like any other's: msg is for
 		// errors answered as Unknown, it is sent with its status's text.
-		{icCase{"upstream-409", up409, icWant{codes.Aborted, "Conflict", 409, []proto.Message{icPin(409)}}}, up409},
-		{icCase{"upstream-200", up200, icWant{codes.Unknown, "internal error", 500, nil}}, up200},
-		{icCase{"wrapped-canceled", wrappedCanceled, icWant{codes.Canceled, "context canceled", 408, nil}}, wrappedCanceled},
+		{interceptorCase{"upstream-409", up409, wantError{codes.Aborted, "Conflict", 409, []proto.Message{pinDetail(409)}}}, up409},
+		{interceptorCase{"upstream-200", up200, wantError{codes.Unknown, "internal error", 500, nil}}, up200},
+		{interceptorCase{"wrapped-canceled", wrappedCanceled, wantError{codes.Canceled, "context canceled", 408, nil}}, wrappedCanceled},
 		// Statuses and the rules' results keep their text and are not
 		// reported.
-		{icCase{"status", locked, icWant{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{icErrorInfo}}}, nil},
-		{icCase{"canceled", context.Canceled, icWant{codes.Canceled, "context canceled", 408, nil}}, nil},
-		{icCase{"no-rows", sql.ErrNoRows, icWant{codes.NotFound, "sql: no rows in result set", 404, nil}}, nil},
+		{interceptorCase{"status", locked, wantError{codes.FailedPrecondition, "shelf is locked", 400, []proto.Message{lockedInfo}}}, nil},
+		{interceptorCase{"canceled", context.Canceled, wantError{codes.Canceled, "context canceled", 408, nil}}, nil},
+		{interceptorCase{"no-rows", sql.ErrNoRows, wantError{codes.NotFound, "sql: no rows in result set", 404, nil}}, nil},
 	}
 	errs := make(map[string]error)
 	for _, c := range cases {
 		errs[c.id] = c.err
 	}
-	reports := &icReports{}
-	env := icStart(t, errs,
+	reports := &hookReports{}
+	env := startInterceptedGateway(t, errs,
 		statusmap.WithErrorIs(sql.ErrNoRows, codes.NotFound),
 		statusmap.WithUnknownMessage("internal error", reports.report))
 
 	for _, c := range cases {
 		t.Run(c.id, func(t *testing.T) {
 			reports.take()
-			icCheckError(t, env, c.id, c.want)
+			checkInterceptedError(t, env, c.id, c.want)
 			got, ctxs := reports.take()
-			// icCheckError makes 5 calls: each must report once.
+			// checkInterceptedError makes 5 calls: each must report once.
 			want := 0
 			if c.reported != nil {
 				want = 5
@@ -600,17 +600,17 @@ func TestInterceptorUnknownMessage(t *testing.T) {
 // context. Statuses made on purpose (status.Error, a catalog's, a pin,
 // wrapped or not) keep their message and are not handed to the hook.
 func TestInterceptorErrorHook(t *testing.T) {
-	cases := icDefaultCases(t)
-	reports := &icReports{}
-	env := icStart(t, icErrMap(cases), statusmap.WithErrorHook(reports.report))
+	cases := builtInRuleCases(t)
+	reports := &hookReports{}
+	env := startInterceptedGateway(t, errorsByID(cases), statusmap.WithErrorHook(reports.report))
 	for _, c := range cases {
 		t.Run(c.id, func(t *testing.T) {
 			reports.take()
-			icCheckError(t, env, c.id, c.want)
+			checkInterceptedError(t, env, c.id, c.want)
 			got, ctxs := reports.take()
 			want := 0
-			if icWithheld[c.id] {
-				want = 5 // icCheckError's five calls
+			if withheldByDefault[c.id] {
+				want = 5 // checkInterceptedError's five calls
 			}
 			if len(got) != want {
 				t.Fatalf("hook called %d times; want %d (%v)", len(got), want, got)
@@ -631,31 +631,31 @@ func TestInterceptorErrorHook(t *testing.T) {
 // TestInterceptorErrorText: WithErrorText(true) restores grpc-go's answer,
 // the error's own text, for every case whose text is withheld by default.
 func TestInterceptorErrorText(t *testing.T) {
-	cases := icDefaultCases(t)
+	cases := builtInRuleCases(t)
 	for i, c := range cases {
-		if icWithheld[c.id] {
+		if withheldByDefault[c.id] {
 			cases[i].want.msg = c.err.Error()
 		}
 	}
-	env := icStart(t, icErrMap(cases), statusmap.WithErrorText(true))
+	env := startInterceptedGateway(t, errorsByID(cases), statusmap.WithErrorText(true))
 	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
+		t.Run(c.id, func(t *testing.T) { checkInterceptedError(t, env, c.id, c.want) })
 	}
 }
 
-// icOKStatusError is a non-nil error whose status claims OK.
-type icOKStatusError struct{ msg string }
+// okStatusError is a non-nil error whose status claims OK.
+type okStatusError struct{ msg string }
 
-func (e icOKStatusError) Error() string              { return e.msg }
-func (e icOKStatusError) GRPCStatus() *status.Status { return status.New(codes.OK, "") }
+func (e okStatusError) Error() string              { return e.msg }
+func (e okStatusError) GRPCStatus() *status.Status { return status.New(codes.OK, "") }
 
 // TestInterceptorUnknownMessageHidesOKStatusText: an error whose status
 // claims OK is answered as Unknown; with WithUnknownMessage it is an
 // unknown error like any other, whose text (which may hold internals) is
 // hidden and reported.
 func TestInterceptorUnknownMessageHidesOKStatusText(t *testing.T) {
-	reports := &icReports{}
-	orig := fmt.Errorf("query SELECT * FROM secrets failed: %w", icOKStatusError{"ok?"})
+	reports := &hookReports{}
+	orig := fmt.Errorf("query SELECT * FROM secrets failed: %w", okStatusError{"ok?"})
 	err := statusmap.Translator(statusmap.WithUnknownMessage("internal error", reports.report))(context.Background(), orig)
 	st := status.Convert(err)
 	if st.Code() != codes.Unknown {
@@ -674,28 +674,28 @@ func TestInterceptorWithCodeMapper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []icCase{
-		{"upstream-409", &icUpstreamError{409, "inventory: 409 Conflict"}, icWant{codes.AlreadyExists, "Conflict", 409, []proto.Message{icPin(409)}}},
-		{"upstream-502", &icUpstreamError{502, "inventory: 502 Bad Gateway"}, icWant{codes.Unavailable, "Bad Gateway", 502, []proto.Message{icPin(502)}}},
+	cases := []interceptorCase{
+		{"upstream-409", &upstreamStatusError{409, "inventory: 409 Conflict"}, wantError{codes.AlreadyExists, "Conflict", 409, []proto.Message{pinDetail(409)}}},
+		{"upstream-502", &upstreamStatusError{502, "inventory: 502 Bad Gateway"}, wantError{codes.Unavailable, "Bad Gateway", 502, []proto.Message{pinDetail(502)}}},
 		// The mapper does not touch a status made elsewhere.
-		{"aborted", status.Error(codes.Aborted, "conflict"), icWant{codes.Aborted, "conflict", 409, nil}},
+		{"aborted", status.Error(codes.Aborted, "conflict"), wantError{codes.Aborted, "conflict", 409, nil}},
 	}
-	env := icStart(t, icErrMap(cases), statusmap.WithCodeMapper(m))
+	env := startInterceptedGateway(t, errorsByID(cases), statusmap.WithCodeMapper(m))
 	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) { icCheckError(t, env, c.id, c.want) })
+		t.Run(c.id, func(t *testing.T) { checkInterceptedError(t, env, c.id, c.want) })
 	}
 }
 
-// icFakeStream is the part of a grpc.ServerStream the stream interceptor
+// fakeServerStream is the part of a grpc.ServerStream the stream interceptor
 // uses.
-type icFakeStream struct {
+type fakeServerStream struct {
 	grpc.ServerStream
 	ctx context.Context
 }
 
-func (s icFakeStream) Context() context.Context { return s.ctx }
+func (s fakeServerStream) Context() context.Context { return s.ctx }
 
-func icSameStatus(t *testing.T, what string, got, want error) {
+func sameStatusError(t *testing.T, what string, got, want error) {
 	t.Helper()
 	if (got == nil) != (want == nil) {
 		t.Errorf("%s = %v; want %v", what, got, want)
@@ -720,7 +720,7 @@ func TestTranslator(t *testing.T) {
 	if err := statusmap.Translator()(ctx, nil); err != nil {
 		t.Errorf("Translator()(ctx, nil) = %v; want nil", err)
 	}
-	if err := statusmap.Translator(icRuleOptions()...)(ctx, nil); err != nil {
+	if err := statusmap.Translator(userRuleOptions()...)(ctx, nil); err != nil {
 		t.Errorf("Translator(rules...)(ctx, nil) = %v; want nil", err)
 	}
 	m, err := statusmap.NewMapper(statusmap.WithCode(409, codes.AlreadyExists))
@@ -729,14 +729,14 @@ func TestTranslator(t *testing.T) {
 	}
 	for _, set := range []struct {
 		name  string
-		cases []icCase
+		cases []interceptorCase
 		opts  []statusmap.Option
 	}{
-		{"default", icDefaultCases(t), nil},
-		{"rules", icRuleCases(t), icRuleOptions()},
-		{"mapper", icDefaultCases(t), []statusmap.Option{statusmap.WithCodeMapper(m)}},
-		{"unknown message", icDefaultCases(t), []statusmap.Option{statusmap.WithUnknownMessage("internal error", func(context.Context, error) {})}},
-		{"error text", icDefaultCases(t), []statusmap.Option{statusmap.WithErrorText(true)}},
+		{"default", builtInRuleCases(t), nil},
+		{"rules", userRuleCases(t), userRuleOptions()},
+		{"mapper", builtInRuleCases(t), []statusmap.Option{statusmap.WithCodeMapper(m)}},
+		{"unknown message", builtInRuleCases(t), []statusmap.Option{statusmap.WithUnknownMessage("internal error", func(context.Context, error) {})}},
+		{"error text", builtInRuleCases(t), []statusmap.Option{statusmap.WithErrorText(true)}},
 	} {
 		unary := statusmap.UnaryServerInterceptor(set.opts...)
 		stream := statusmap.StreamServerInterceptor(set.opts...)
@@ -745,9 +745,9 @@ func TestTranslator(t *testing.T) {
 			t.Run(set.name+"/"+c.id, func(t *testing.T) {
 				got := translate(ctx, c.err)
 				_, fromUnary := unary(ctx, "req", &grpc.UnaryServerInfo{FullMethod: "/x/Y"}, func(context.Context, any) (any, error) { return nil, c.err })
-				fromStream := stream(nil, icFakeStream{ctx: ctx}, &grpc.StreamServerInfo{FullMethod: "/x/Z"}, func(any, grpc.ServerStream) error { return c.err })
-				icSameStatus(t, "Translator", got, fromUnary)
-				icSameStatus(t, "stream interceptor", fromStream, fromUnary)
+				fromStream := stream(nil, fakeServerStream{ctx: ctx}, &grpc.StreamServerInfo{FullMethod: "/x/Z"}, func(any, grpc.ServerStream) error { return c.err })
+				sameStatusError(t, "Translator", got, fromUnary)
+				sameStatusError(t, "stream interceptor", fromStream, fromUnary)
 				if set.name == "default" || set.name == "rules" {
 					// The table's expectations hold for Translator too.
 					st := status.Convert(got)

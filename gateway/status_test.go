@@ -251,20 +251,20 @@ func TestRedaction(t *testing.T) {
 			if resp.Status != tc.wantStatus {
 				t.Errorf("status = %d; want %d", resp.Status, tc.wantStatus)
 			}
-			body := bhvObject(t, resp.Body)
+			body := jsonOf(t, resp.Body)
 			if got := body["message"]; got != tc.wantMessage {
 				t.Errorf("message = %v; want %q", got, tc.wantMessage)
 			}
 			if tc.redact && bytes.Contains(resp.Body, []byte("10.0.0.3")) {
 				t.Errorf("body %s leaks the message", resp.Body)
 			}
-			if got := bhvDetail(body, "google.rpc.DebugInfo") != nil; got != tc.wantDebug {
-				t.Errorf("DebugInfo present = %v; want %v; details %v", got, tc.wantDebug, bhvDetailTypes(body))
+			if got := detailNamed(body, "google.rpc.DebugInfo") != nil; got != tc.wantDebug {
+				t.Errorf("DebugInfo present = %v; want %v; details %v", got, tc.wantDebug, detailTypes(body))
 			}
 			if tc.path == "/v1/books/debug" {
-				info := bhvDetail(body, "google.rpc.ErrorInfo")
+				info := detailNamed(body, "google.rpc.ErrorInfo")
 				if info == nil || info["reason"] != "DB" {
-					t.Errorf("ErrorInfo = %v; want one with reason DB; details %v", info, bhvDetailTypes(body))
+					t.Errorf("ErrorInfo = %v; want one with reason DB; details %v", info, detailTypes(body))
 				}
 			}
 		})
@@ -282,10 +282,10 @@ func TestRedactionOtherFormats(t *testing.T) {
 		message func(t testing.TB, body []byte) any
 	}{
 		{"problem by Accept", "/v1/books/debug", []string{"Accept", "application/problem+json"},
-			func(t testing.TB, b []byte) any { return bhvObject(t, b)["detail"] }},
+			func(t testing.TB, b []byte) any { return jsonOf(t, b)["detail"] }},
 		{"stream before first message", "/v1/stream/books?count=0&fail_with=debug", nil,
 			func(t testing.TB, b []byte) any {
-				lines := bhvLines(t, b)
+				lines := streamObjects(t, b)
 				if len(lines) == 0 {
 					return nil
 				}
@@ -294,7 +294,7 @@ func TestRedactionOtherFormats(t *testing.T) {
 			}},
 		{"stream after first message", "/v1/stream/books?count=1&fail_with=debug", nil,
 			func(t testing.TB, b []byte) any {
-				lines := bhvLines(t, b)
+				lines := streamObjects(t, b)
 				if len(lines) == 0 {
 					return nil
 				}
@@ -318,21 +318,21 @@ func TestRedactionOtherFormats(t *testing.T) {
 	w := newGateway(gateway.WithRedaction(true))
 	for i := range 2 {
 		rec := httptest.NewRecorder()
-		w.WriteError(rec, nil, bhvDebugError())
-		body := bhvObject(t, rec.Body.Bytes())
+		w.WriteError(rec, nil, debugError())
+		body := jsonOf(t, rec.Body.Bytes())
 		if got := body["message"]; got != "Internal Server Error" {
 			t.Errorf("write %d: message = %v; want redacted", i, got)
 		}
-		if bhvDetail(body, "google.rpc.DebugInfo") != nil {
+		if detailNamed(body, "google.rpc.DebugInfo") != nil {
 			t.Errorf("write %d: DebugInfo present; want dropped", i)
 		}
 	}
 }
 
-// bhvDebugErr is one error value, reused across writes.
-var bhvDebugErr = errorFor(context.Background(), "debug")
+// debugErr is one error value, reused across writes.
+var debugErr = errorFor(context.Background(), "debug")
 
-func bhvDebugError() error { return bhvDebugErr }
+func debugError() error { return debugErr }
 
 // TestRedactionDoesNotMutateError: writing a redacted response must leave
 // the caller's error as it was.
@@ -345,12 +345,12 @@ func TestRedactionDoesNotMutateError(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	gateway.WriteError(rec, nil, err)
-	body := bhvObject(t, rec.Body.Bytes())
+	body := jsonOf(t, rec.Body.Bytes())
 	if got := body["message"]; got != "db password rejected at 10.0.0.3" {
 		t.Errorf("unredacted message after a redacted write = %v; want the original", got)
 	}
-	if bhvDetail(body, "google.rpc.DebugInfo") == nil {
-		t.Errorf("DebugInfo lost from the error after a redacted write; details %v", bhvDetailTypes(body))
+	if detailNamed(body, "google.rpc.DebugInfo") == nil {
+		t.Errorf("DebugInfo lost from the error after a redacted write; details %v", detailTypes(body))
 	}
 }
 
@@ -1210,9 +1210,9 @@ func TestWrappedStatusMessage(t *testing.T) {
 	}
 }
 
-// reqBodyLimit is the http.MaxBytesReader bound of the request-error
+// requestBodyLimit is the http.MaxBytesReader bound of the request-error
 // gateways, in bytes.
-const reqBodyLimit = 1024
+const requestBodyLimit = 1024
 
 // Registrations of the generated handlers a request-error test runs on.
 const (
@@ -1220,12 +1220,12 @@ const (
 	inProcess = "in-process" // RegisterBookshelfServiceHandlerServer
 )
 
-// startReqGateway serves svc through a real generated gateway on loopback:
+// startGeneratedGateway serves svc through a real generated gateway on loopback:
 // over a real gRPC connection (overGRPC, with the server and dial options
 // given) or in process, behind http.MaxBytesReader(bodyLimit) unless
 // bodyLimit is 0. With plain set, the mux is grpc-gateway's own, without
 // statusmap.
-func startReqGateway(t testing.TB, svc bookshelfv1.BookshelfServiceServer, registration string, plain bool, bodyLimit int64, srvOpts []grpc.ServerOption, dialOpts ...grpc.DialOption) string {
+func startGeneratedGateway(t testing.TB, svc bookshelfv1.BookshelfServiceServer, registration string, plain bool, bodyLimit int64, srvOpts []grpc.ServerOption, dialOpts ...grpc.DialOption) string {
 	t.Helper()
 	var mux *runtime.ServeMux
 	if plain {
@@ -1264,8 +1264,8 @@ func startReqGateway(t testing.TB, svc bookshelfv1.BookshelfServiceServer, regis
 	return srv.URL
 }
 
-// reqClient is the HTTP client of the request-error tests.
-func reqClient(t testing.TB) *http.Client {
+// timeoutClient is the HTTP client of the request-error tests.
+func timeoutClient(t testing.TB) *http.Client {
 	client := &http.Client{Timeout: 10 * time.Second}
 	t.Cleanup(client.CloseIdleConnections)
 	return client
@@ -1299,8 +1299,8 @@ func violatedFields(t testing.TB, sp *spb.Status) (fields, descriptions []string
 	return fields, descriptions
 }
 
-// reqCase is a bad request and the answer it must get.
-type reqCase struct {
+// requestErrorCase is a bad request and the answer it must get.
+type requestErrorCase struct {
 	name, method, path, body string
 	status                   int
 	message, field           string
@@ -1315,11 +1315,11 @@ type reqCase struct {
 	passThrough bool
 }
 
-// reqCases are grpc-gateway v2.33's request errors on the example service:
+// requestErrorCases are grpc-gateway v2.33's request errors on the example service:
 // an int64 and an enum in the path, an int32, an enum and a bool in the
 // query (ListShelfBooks), and an int32, an enum and a bool in the body
 // (CreateReview).
-var reqCases = []reqCase{
+var requestErrorCases = []requestErrorCase{
 	{name: "path int", method: "GET", path: "/v1/shelves/abc/genres/GENRE_FICTION/books",
 		status: 400, message: "shelf_id must be an integer", field: "shelf_id"},
 	{name: "path int out of range", method: "GET", path: "/v1/shelves/99999999999999999999/genres/GENRE_FICTION/books",
@@ -1369,7 +1369,7 @@ var reqCases = []reqCase{
 		status: 400, message: "request body is not valid JSON", bodyError: true},
 	// Over http.MaxBytesReader's bound: proven in process too, by the
 	// reader's own sticky error.
-	{name: "too-large body", method: "POST", path: "/v1/books/b1/reviews", body: `{"text": "` + strings.Repeat("y", 2*reqBodyLimit) + `"}`,
+	{name: "too-large body", method: "POST", path: "/v1/books/b1/reviews", body: `{"text": "` + strings.Repeat("y", 2*requestBodyLimit) + `"}`,
 		status: 413, message: "request is too large"},
 }
 
@@ -1381,10 +1381,10 @@ var reqCases = []reqCase{
 func TestRequestErrorsAreCleanBadRequests(t *testing.T) {
 	for _, registration := range []string{overGRPC, inProcess} {
 		t.Run(registration, func(t *testing.T) {
-			url := startReqGateway(t, &bookshelf{}, registration, false, reqBodyLimit, nil)
-			plainURL := startReqGateway(t, &bookshelf{}, registration, true, reqBodyLimit, nil)
-			client := reqClient(t)
-			for _, c := range reqCases {
+			url := startGeneratedGateway(t, &bookshelf{}, registration, false, requestBodyLimit, nil)
+			plainURL := startGeneratedGateway(t, &bookshelf{}, registration, true, requestBodyLimit, nil)
+			client := timeoutClient(t)
+			for _, c := range requestErrorCases {
 				if c.streamOnly && registration == inProcess {
 					continue
 				}
@@ -1524,9 +1524,9 @@ func TestRequestErrorLeavesBackendErrorsAlone(t *testing.T) {
 	}
 	for _, registration := range []string{overGRPC, inProcess} {
 		t.Run(registration, func(t *testing.T) {
-			url := startReqGateway(t, mimic{}, registration, false, reqBodyLimit, nil)
-			plainURL := startReqGateway(t, mimic{}, registration, true, reqBodyLimit, nil)
-			client := reqClient(t)
+			url := startGeneratedGateway(t, mimic{}, registration, false, requestBodyLimit, nil)
+			plainURL := startGeneratedGateway(t, mimic{}, registration, true, requestBodyLimit, nil)
+			client := timeoutClient(t)
 			for name, c := range calls {
 				t.Run(name, func(t *testing.T) {
 					plain := readErrorStatus(t, doRequest(t, client, c.method, plainURL+c.path, c.body).Body)
@@ -1589,11 +1589,11 @@ func TestRequestTooLargeForService(t *testing.T) {
 		{"server send limit", []grpc.ServerOption{grpc.MaxSendMsgSize(limit)}, nil,
 			"GET", bigID, "", 503, codes.ResourceExhausted, "trying to send message larger than max ("},
 	}
-	client := reqClient(t)
+	client := timeoutClient(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			// No MaxBytesReader here: the limits met are gRPC's alone.
-			url := startReqGateway(t, &bookshelf{}, overGRPC, false, 0, c.srvOpts, c.dialOpts...)
+			url := startGeneratedGateway(t, &bookshelf{}, overGRPC, false, 0, c.srvOpts, c.dialOpts...)
 			resp := doRequest(t, client, c.method, url+c.path, c.body)
 			sp := readErrorStatus(t, resp.Body)
 			if resp.Status != c.status || codes.Code(sp.GetCode()) != c.code || !strings.HasPrefix(sp.GetMessage(), c.message) {
@@ -1607,21 +1607,21 @@ func TestRequestTooLargeForService(t *testing.T) {
 // request prefers, like any error: a problem document with the clean
 // status, sentence and field violation.
 func TestRequestErrorProblemFormat(t *testing.T) {
-	url := startReqGateway(t, &bookshelf{}, overGRPC, false, reqBodyLimit, nil)
-	client := reqClient(t)
+	url := startGeneratedGateway(t, &bookshelf{}, overGRPC, false, requestBodyLimit, nil)
+	client := timeoutClient(t)
 	for _, c := range []struct {
 		method, path, body string
 		status             int
 		detail, field      string
 	}{
 		{"GET", "/v1/shelves/abc/genres/GENRE_FICTION/books", "", 400, "shelf_id must be an integer", "shelf_id"},
-		{"POST", "/v1/books/b1/reviews", `{"text": "` + strings.Repeat("y", 2*reqBodyLimit) + `"}`, 413, "request is too large", ""},
+		{"POST", "/v1/books/b1/reviews", `{"text": "` + strings.Repeat("y", 2*requestBodyLimit) + `"}`, 413, "request is too large", ""},
 	} {
 		resp := doRequest(t, client, c.method, url+c.path, c.body, "Accept", "application/problem+json")
 		if resp.Status != c.status || resp.Header.Get("Content-Type") != "application/problem+json" {
 			t.Fatalf("%s: %d %q, want %d problem+json", c.path, resp.Status, resp.Header.Get("Content-Type"), c.status)
 		}
-		doc := bhvObject(t, resp.Body)
+		doc := jsonOf(t, resp.Body)
 		if doc["status"] != float64(c.status) || doc["detail"] != c.detail || doc["title"] != http.StatusText(c.status) || doc["grpcCode"] != "INVALID_ARGUMENT" {
 			t.Errorf("%s: problem %v", c.path, doc)
 		}

@@ -46,12 +46,12 @@ func TestStreamStatusBeforeFirstMessage(t *testing.T) {
 			if tc.wantStatus != 401 && resp.Header.Get("WWW-Authenticate") != "" {
 				t.Errorf("WWW-Authenticate = %q; want none", resp.Header.Get("WWW-Authenticate"))
 			}
-			lines := bhvLines(t, resp.Body)
+			lines := streamObjects(t, resp.Body)
 			if len(lines) != 1 {
 				t.Fatalf("body has %d lines; want 1 error line: %s", len(lines), resp.Body)
 			}
 			errObj, _ := lines[0]["error"].(map[string]any)
-			if got := bhvCode(errObj); got != tc.wantCode {
+			if got := bodyCode(errObj); got != tc.wantCode {
 				t.Errorf("error.code = %d; want %d; body %s", got, tc.wantCode, resp.Body)
 			}
 		})
@@ -87,7 +87,7 @@ func TestStreamErrorAfterFirstMessage(t *testing.T) {
 	if resp.Status != http.StatusOK {
 		t.Errorf("status = %d; want 200 (the status was sent with the first message)", resp.Status)
 	}
-	lines := bhvLines(t, resp.Body)
+	lines := streamObjects(t, resp.Body)
 	if len(lines) != 3 {
 		t.Fatalf("body has %d lines; want 3: %s", len(lines), resp.Body)
 	}
@@ -105,7 +105,7 @@ func TestStreamErrorAfterFirstMessage(t *testing.T) {
 	if !ok {
 		t.Fatalf("line 2 = %v; want an error", lines[2])
 	}
-	if got := bhvCode(errObj); got != 5 {
+	if got := bodyCode(errObj); got != 5 {
 		t.Errorf("error.code = %d; want 5", got)
 	}
 	if got := errObj["message"]; got != "book code-5" {
@@ -121,7 +121,7 @@ func TestStreamSuccess(t *testing.T) {
 			if resp.Status != http.StatusOK {
 				t.Errorf("status = %d; want 200", resp.Status)
 			}
-			if got := len(bhvLines(t, resp.Body)); got != count {
+			if got := len(streamObjects(t, resp.Body)); got != count {
 				t.Errorf("lines = %d; want %d: %s", got, count, resp.Body)
 			}
 		})

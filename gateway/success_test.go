@@ -24,7 +24,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
-type bhvSuccessCase struct {
+type successCase struct {
 	name       string
 	method     string
 	path       string
@@ -38,7 +38,7 @@ type bhvSuccessCase struct {
 	wantContentType string
 }
 
-func bhvCheckSuccess(t *testing.T, resp response, tc bhvSuccessCase) {
+func checkSuccess(t *testing.T, resp response, tc successCase) {
 	t.Helper()
 	if resp.Status != tc.wantStatus {
 		t.Errorf("status = %d; want %d; body %s", resp.Status, tc.wantStatus, resp.Body)
@@ -58,8 +58,8 @@ func bhvCheckSuccess(t *testing.T, resp response, tc bhvSuccessCase) {
 			t.Errorf("body = %q; want empty", resp.Body)
 		}
 	default:
-		got := bhvObject(t, resp.Body)
-		want := bhvObject(t, []byte(tc.wantBody))
+		got := jsonOf(t, resp.Body)
+		want := jsonOf(t, []byte(tc.wantBody))
 		if len(want) == 0 && len(got) != 0 {
 			t.Errorf("body = %s; want {}", resp.Body)
 		}
@@ -74,7 +74,7 @@ func bhvCheckSuccess(t *testing.T, resp response, tc bhvSuccessCase) {
 func TestSuccessStatuses(t *testing.T) {
 	g := startGateway(t)
 	const js = "application/json"
-	for _, tc := range []bhvSuccessCase{
+	for _, tc := range []successCase{
 		{"POST creates", "POST", "/v1/books", `{"id":"b1","title":"T"}`, 201, `{"id":"b1","title":"T"}`, js},
 		{"DELETE empty", "DELETE", "/v1/books/b1", "", 204, "", ""},
 		{"DELETE with content", "DELETE", "/v1/books/b1:archive", "", 200, `{"id":"b1","title":"archived"}`, js},
@@ -86,7 +86,7 @@ func TestSuccessStatuses(t *testing.T) {
 		{"PATCH SetHTTPStatus", "PATCH", "/v1/books/b1", `{"id":"b1","title":"accepted"}`, 202, `{"id":"b1","title":"accepted"}`, js},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bhvCheckSuccess(t, g.do(t, tc.method, tc.path, tc.body), tc)
+			checkSuccess(t, g.do(t, tc.method, tc.path, tc.body), tc)
 		})
 	}
 }
@@ -110,56 +110,56 @@ func TestSuccessStatusOptions(t *testing.T) {
 		createBook = "/bookshelf.v1.BookshelfService/CreateBook"
 		updateBook = "/bookshelf.v1.BookshelfService/UpdateBook"
 	)
-	post := func(status int) bhvSuccessCase {
-		return bhvSuccessCase{"POST", "POST", "/v1/books", `{"id":"b1","title":"T"}`, status, `{"id":"b1","title":"T"}`, js}
+	post := func(status int) successCase {
+		return successCase{"POST", "POST", "/v1/books", `{"id":"b1","title":"T"}`, status, `{"id":"b1","title":"T"}`, js}
 	}
-	del := func(status int) bhvSuccessCase {
+	del := func(status int) successCase {
 		if status == 204 {
-			return bhvSuccessCase{"DELETE", "DELETE", "/v1/books/b1", "", 204, "", ""}
+			return successCase{"DELETE", "DELETE", "/v1/books/b1", "", 204, "", ""}
 		}
-		return bhvSuccessCase{"DELETE", "DELETE", "/v1/books/b1", "", status, `{}`, js}
+		return successCase{"DELETE", "DELETE", "/v1/books/b1", "", status, `{}`, js}
 	}
-	put := func(title string, status int) bhvSuccessCase {
+	put := func(title string, status int) successCase {
 		body := `{"id":"b1","title":"` + title + `"}`
-		return bhvSuccessCase{"PUT " + title, "PUT", "/v1/books/b1", body, status, body, js}
+		return successCase{"PUT " + title, "PUT", "/v1/books/b1", body, status, body, js}
 	}
-	get := func(status int) bhvSuccessCase {
-		return bhvSuccessCase{"GET", "GET", "/v1/books/b1", "", status, `{"id":"b1"}`, js}
+	get := func(status int) successCase {
+		return successCase{"GET", "GET", "/v1/books/b1", "", status, `{"id":"b1"}`, js}
 	}
 	for _, tc := range []struct {
 		name  string
 		opts  []gateway.Option
-		cases []bhvSuccessCase
+		cases []successCase
 	}{
 		{"WithSuccessByMethod(false)", []gateway.Option{gateway.WithSuccessByMethod(false)},
-			[]bhvSuccessCase{post(200), del(200), put("x", 200), put("accepted", 202), get(200)}},
+			[]successCase{post(200), del(200), put("x", 200), put("accepted", 202), get(200)}},
 		// true is the default; the last of two is the one that holds.
 		{"WithSuccessByMethod(true)", []gateway.Option{gateway.WithSuccessByMethod(true)},
-			[]bhvSuccessCase{post(201), del(204), put("x", 200), put("accepted", 202), get(200)}},
+			[]successCase{post(201), del(204), put("x", 200), put("accepted", 202), get(200)}},
 		{"WithSuccessByMethod(false) then true", []gateway.Option{gateway.WithSuccessByMethod(false), gateway.WithSuccessByMethod(true)},
-			[]bhvSuccessCase{post(201), del(204)}},
+			[]successCase{post(201), del(204)}},
 		{"WithRPCSuccessStatus", []gateway.Option{gateway.WithRPCSuccessStatus(createBook, 200)},
-			[]bhvSuccessCase{post(200), del(204), put("x", 200)}},
+			[]successCase{post(200), del(204), put("x", 200)}},
 		{"WithRPCSuccessStatus without slash", []gateway.Option{gateway.WithRPCSuccessStatus(strings.TrimPrefix(createBook, "/"), 202)},
-			[]bhvSuccessCase{post(202)}},
+			[]successCase{post(202)}},
 		{"WithSuccessStatus PUT", []gateway.Option{gateway.WithSuccessStatus("PUT", 202)},
-			[]bhvSuccessCase{put("x", 202), post(201), del(204)}},
+			[]successCase{put("x", 202), post(201), del(204)}},
 		{"WithSuccessStatus lower-case method", []gateway.Option{gateway.WithSuccessStatus("put", 202)},
-			[]bhvSuccessCase{put("x", 202)}},
+			[]successCase{put("x", 202)}},
 		{"WithSuccessStatus GET", []gateway.Option{gateway.WithSuccessStatus("GET", 203)},
-			[]bhvSuccessCase{get(203)}},
+			[]successCase{get(203)}},
 		{"WithSuccessStatus DELETE 200", []gateway.Option{gateway.WithSuccessStatus("DELETE", 200)},
-			[]bhvSuccessCase{del(200)}},
+			[]successCase{del(200)}},
 		{"RPC beats method", []gateway.Option{gateway.WithSuccessStatus("POST", 202), gateway.WithRPCSuccessStatus(createBook, 200)},
-			[]bhvSuccessCase{post(200)}},
+			[]successCase{post(200)}},
 		{"SetHTTPStatus beats RPC", []gateway.Option{gateway.WithRPCSuccessStatus(updateBook, 200)},
-			[]bhvSuccessCase{put("accepted", 202), put("x", 200)}},
+			[]successCase{put("accepted", 202), put("x", 200)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := startGateway(t, tc.opts...)
 			for _, c := range tc.cases {
 				t.Run(c.name, func(t *testing.T) {
-					bhvCheckSuccess(t, g.do(t, c.method, c.path, c.body), c)
+					checkSuccess(t, g.do(t, c.method, c.path, c.body), c)
 				})
 			}
 		})
@@ -179,7 +179,7 @@ func TestSuccessNoSuperfluousWriteHeader(t *testing.T) {
 		[]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}); err != nil {
 		t.Fatal(err)
 	}
-	var logs bhvSyncBuffer
+	var logs syncBuffer
 	srv := httptest.NewUnstartedServer(mux)
 	srv.Config.ErrorLog = log.New(&logs, "", 0)
 	srv.Start()
@@ -265,7 +265,7 @@ func TestSuccessStatusLaterFailure(t *testing.T) {
 					t.Errorf("%s %s: status = %d; want %d; body %q", rq.method, rq.path, resp.Status, tc.wantStatus, resp.Body)
 					continue
 				}
-				if got := bhvCode(bhvObject(t, resp.Body)); got != tc.wantCode {
+				if got := bodyCode(jsonOf(t, resp.Body)); got != tc.wantCode {
 					t.Errorf("%s %s: body code = %d; want %d", rq.method, rq.path, got, tc.wantCode)
 				}
 			}
