@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 )
@@ -134,13 +133,13 @@ func TestAllowLearnsCustomMethods(t *testing.T) {
 // of them; grpc-gateway keeps both kinds in the same lists and matches
 // them alike. /v1/res0 is added first, so it is matched last: the worst
 // case for a path that exists.
-func routesMux(tb testing.TB, n int, opts ...gwruntime.ServeMuxOption) *gwruntime.ServeMux {
+func routesMux(tb testing.TB, n int, opts ...runtime.ServeMuxOption) *runtime.ServeMux {
 	tb.Helper()
-	mux := gwruntime.NewServeMux(opts...)
+	mux := runtime.NewServeMux(opts...)
 	book := &bookshelfv1.Book{Id: "7", Title: "Dune"}
 	handler := func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
-		_, out := gwruntime.MarshalerForRequest(mux, r)
-		gwruntime.ForwardResponseMessage(r.Context(), mux, out, w, r, book, mux.GetForwardResponseOptions()...)
+		_, out := runtime.MarshalerForRequest(mux, r)
+		runtime.ForwardResponseMessage(r.Context(), mux, out, w, r, book, mux.GetForwardResponseOptions()...)
 	}
 	methods := []string{"GET", "PUT", "PATCH", "DELETE"}
 	for i := range n {
@@ -237,7 +236,7 @@ func BenchmarkRoutingRatio(b *testing.B) {
 // to paths of as many shapes under it: six segments after /v1/deep, each
 // one of v1, res0, id, deep or x (strings of the patterns but the last),
 // the digits of the request's index in base 5.
-func newShapes(tb testing.TB, mux *gwruntime.ServeMux) []*http.Request {
+func newShapes(tb testing.TB, mux *runtime.ServeMux) []*http.Request {
 	tb.Helper()
 	if err := mux.HandlePath("GET", "/v1/deep/{path=**}", func(http.ResponseWriter, *http.Request, map[string]string) {}); err != nil {
 		tb.Fatal(err)

@@ -82,13 +82,13 @@ func TestStreamContextSharedByTwoRequests(t *testing.T) {
 	t.Cleanup(client.CloseIdleConnections)
 	bStatus := make(chan int, 1)
 	go func() {
-		status, _, err := get(client, "GET", srv.URL+"/shared/b")
+		status, _, err := fetchAllow(client, "GET", srv.URL+"/shared/b")
 		if err != nil {
 			t.Error(err)
 		}
 		bStatus <- status
 	}()
-	aStatus, _, err := get(client, "GET", srv.URL+"/shared/a")
+	aStatus, _, err := fetchAllow(client, "GET", srv.URL+"/shared/a")
 	close(aDone)
 	if err != nil {
 		t.Fatal(err)

@@ -203,10 +203,10 @@ func TestServeMuxOptionsReusedInterleaved(t *testing.T) {
 					defer wg.Done()
 					m := muxes[i%2]
 					for range 4 {
-						if status, allow, err := get(client, "POST", m.url+"/v1/stream/books"); err != nil || status != 405 || allow != "GET, "+m.own {
+						if status, allow, err := fetchAllow(client, "POST", m.url+"/v1/stream/books"); err != nil || status != 405 || allow != "GET, "+m.own {
 							errs <- fmt.Sprintf("routing 405 through the %s mux: %d, Allow %q, %v", m.own, status, allow, err)
 						}
-						if status, allow, err := get(client, "GET", m.url+"/v1/stream/books?count=0&fail_with=pin-405"); err != nil || status != 405 || allow != m.own {
+						if status, allow, err := fetchAllow(client, "GET", m.url+"/v1/stream/books?count=0&fail_with=pin-405"); err != nil || status != 405 || allow != m.own {
 							errs <- fmt.Sprintf("stream 405 through the %s mux: %d, Allow %q, %v", m.own, status, allow, err)
 						}
 					}
@@ -240,24 +240,6 @@ func startMuxWithRoute(t *testing.T, addr string, opts []runtime.ServeMuxOption,
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// get sends a request without a body from any goroutine and returns its
-// status and Allow.
-func get(client *http.Client, method, url string) (int, string, error) {
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return 0, "", err
-	}
-	return resp.StatusCode, strings.Join(resp.Header.Values("Allow"), ", "), nil
 }
 
 // BenchmarkEndToEnd drives a real gRPC server through two real gateways on
@@ -304,46 +286,6 @@ func BenchmarkEndToEnd(b *testing.B) {
 	}
 	b.ReportMetric(sides[0].took.Seconds()/sides[1].took.Seconds(), "statusmap-speedup")
 }
-
-// benchMux returns a mux with the bookshelf's routes for one path, each
-// answering at once as a generated handler does after its gRPC call, with
-// no gRPC hop: what is measured is the mux and what statusmap adds to it.
-func benchMux(tb testing.TB, opts ...runtime.ServeMuxOption) *runtime.ServeMux {
-	tb.Helper()
-	mux := runtime.NewServeMux(opts...)
-	book := &bookshelfv1.Book{Id: "7", Title: "Dune", Author: "Frank Herbert"}
-	for _, method := range []string{"GET", "PUT", "PATCH", "DELETE"} {
-		err := mux.HandlePath(method, "/v1/books/{id}", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
-			ctx := runtime.NewServerMetadataContext(r.Context(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
-			_, out := runtime.MarshalerForRequest(mux, r)
-			runtime.ForwardResponseMessage(ctx, mux, out, w, r, book, mux.GetForwardResponseOptions()...)
-		})
-		if err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return mux
-}
-
-// serveBench serves one request on a reused writer and returns the status.
-func serveBench(mux http.Handler, w *statusWriter, r *http.Request) int {
-	clear(w.h)
-	w.code = 0
-	mux.ServeHTTP(w, r)
-	return w.code
-}
-
-// statusWriter is discardWriter that keeps the status.
-type statusWriter struct {
-	h    http.Header
-	code int
-}
-
-func (w *statusWriter) Header() http.Header { return w.h }
-
-func (w *statusWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-func (w *statusWriter) WriteHeader(code int) { w.code = code }
 
 // BenchmarkSuccessThroughMux: a success through a plain grpc-gateway mux
 // and through one with statusmap installed (target: at most 1.05x the time
@@ -633,10 +575,8 @@ type brokenWriter struct{ header http.Header }
 
 var errGone = errors.New("client gone")
 
-func (w *brokenWriter) Header() http.Header { return w.header }
-
-func (w *brokenWriter) WriteHeader(int) {}
-
+func (w *brokenWriter) Header() http.Header       { return w.header }
+func (w *brokenWriter) WriteHeader(int)           {}
 func (w *brokenWriter) Write([]byte) (int, error) { return 0, errGone }
 
 // TestPackageWriteErrorReturnsError: the package-level WriteError returns

@@ -295,52 +295,12 @@ func isDocumented(httpStatus int) bool {
 	return false
 }
 
-// pinIn returns the first valid pin among details, as the gateway finds
-// it, or nil.
-func pinIn(details []*anypb.Any) *statusmapv1.HttpStatus {
-	for _, d := range details {
-		if !strings.HasSuffix(d.GetTypeUrl(), "/statusmap.v1.HttpStatus") && d.GetTypeUrl() != "statusmap.v1.HttpStatus" {
-			continue
-		}
-		pin := new(statusmapv1.HttpStatus)
-		if proto.Unmarshal(d.GetValue(), pin) == nil && pin.GetCode() >= 400 && pin.GetCode() <= 599 {
-			return pin
-		}
-	}
-	return nil
-}
-
 // bodyCode returns the "code" member of a FormatStatus body, or -1.
 func bodyCode(m map[string]any) int {
 	if c, ok := m["code"].(float64); ok {
 		return int(c)
 	}
 	return -1
-}
-
-// detailTypes returns the @type of each detail of a status object.
-func detailTypes(m map[string]any) []string {
-	var types []string
-	details, _ := m["details"].([]any)
-	for _, d := range details {
-		obj, _ := d.(map[string]any)
-		typ, _ := obj["@type"].(string)
-		types = append(types, typ)
-	}
-	return types
-}
-
-// detailNamed returns the first detail of a status object whose @type ends in
-// name, or nil.
-func detailNamed(m map[string]any, name string) map[string]any {
-	details, _ := m["details"].([]any)
-	for _, d := range details {
-		obj, _ := d.(map[string]any)
-		if typ, _ := obj["@type"].(string); strings.HasSuffix(typ, "/"+name) {
-			return obj
-		}
-	}
-	return nil
 }
 
 // streamObjects splits a newline-delimited stream body into JSON objects.
@@ -460,4 +420,123 @@ func jsonOf(t testing.TB, body []byte) map[string]any {
 		t.Fatalf("body is not a JSON object: %v\n%s", err, body)
 	}
 	return v
+}
+
+// fetchAllow sends a request without a body from any goroutine and returns its
+// status and Allow.
+func fetchAllow(client *http.Client, method, url string) (int, string, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return 0, "", err
+	}
+	return resp.StatusCode, strings.Join(resp.Header.Values("Allow"), ", "), nil
+}
+
+// benchMux returns a mux with the bookshelf's routes for one path, each
+// answering at once as a generated handler does after its gRPC call, with
+// no gRPC hop: what is measured is the mux and what statusmap adds to it.
+func benchMux(tb testing.TB, opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	tb.Helper()
+	mux := runtime.NewServeMux(opts...)
+	book := &bookshelfv1.Book{Id: "7", Title: "Dune", Author: "Frank Herbert"}
+	for _, method := range []string{"GET", "PUT", "PATCH", "DELETE"} {
+		err := mux.HandlePath(method, "/v1/books/{id}", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+			ctx := runtime.NewServerMetadataContext(r.Context(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+			_, out := runtime.MarshalerForRequest(mux, r)
+			runtime.ForwardResponseMessage(ctx, mux, out, w, r, book, mux.GetForwardResponseOptions()...)
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return mux
+}
+
+// serveBench serves one request on a reused writer and returns the status.
+func serveBench(mux http.Handler, w *statusWriter, r *http.Request) int {
+	clear(w.h)
+	w.code = 0
+	mux.ServeHTTP(w, r)
+	return w.code
+}
+
+// statusWriter is a ResponseWriter that discards the body and keeps the
+// header and the status.
+type statusWriter struct {
+	h    http.Header
+	code int
+}
+
+func (w *statusWriter) Header() http.Header         { return w.h }
+func (w *statusWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *statusWriter) WriteHeader(code int)        { w.code = code }
+
+// customTypeMarshaler is runtime/handler_test.go's CustomMarshaler: a JSONPb with
+// its own Content-Type, which no handler can recognise as JSONPb.
+type customTypeMarshaler struct{ m *runtime.JSONPb }
+
+func (c *customTypeMarshaler) Marshal(v any) ([]byte, error)      { return c.m.Marshal(v) }
+func (c *customTypeMarshaler) Unmarshal(data []byte, v any) error { return c.m.Unmarshal(data, v) }
+
+func (c *customTypeMarshaler) NewDecoder(r io.Reader) runtime.Decoder {
+	return c.m.NewDecoder(r)
+}
+
+func (c *customTypeMarshaler) NewEncoder(w io.Writer) runtime.Encoder { return c.m.NewEncoder(w) }
+func (c *customTypeMarshaler) ContentType(any) string                 { return "Custom-Content-Type" }
+
+// newCustomTypeMarshaler is the marshaler a mux uses by default.
+func newCustomTypeMarshaler() runtime.Marshaler {
+	_, m := runtime.MarshalerForRequest(runtime.NewServeMux(), httptest.NewRequest("GET", "/", nil))
+	return m
+}
+
+// withoutPins drops statusmap's pins from a grpc-gateway body's details:
+// grpc-gateway copies every detail into the body, statusmap leaves its own
+// out (the status line, Allow and the challenge headers say it).
+func withoutPins(body map[string]any) map[string]any {
+	details, ok := body["details"].([]any)
+	if !ok {
+		return body
+	}
+	kept := []any{}
+	for _, d := range details {
+		if m, ok := d.(map[string]any); ok && m["@type"] == "type.googleapis.com/statusmap.v1.HttpStatus" {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	body["details"] = kept
+	return body
+}
+
+// findDetails returns the details array of any of the three formats.
+func findDetails(body map[string]any) []any {
+	if e, ok := body["error"].(map[string]any); ok {
+		body = e
+	}
+	d, _ := body["details"].([]any)
+	return d
+}
+
+// generatedMux returns a mux serving the bookshelf through its generated
+// handlers (RegisterBookshelfServiceHandlerServer: AnnotateContext, the
+// call, then ForwardResponseMessage), with the service in process: what is
+// measured is the mux, the generated code and what statusmap adds, not a
+// network.
+func generatedMux(tb testing.TB, opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	tb.Helper()
+	mux := runtime.NewServeMux(opts...)
+	if err := bookshelfv1.RegisterBookshelfServiceHandlerServer(context.Background(), mux, &bookshelf{}); err != nil {
+		tb.Fatal(err)
+	}
+	return mux
 }

@@ -246,24 +246,6 @@ func plainAndOurMux(extra ...runtime.ServeMuxOption) (theirs, ours *runtime.Serv
 	return runtime.NewServeMux(extra...), runtime.NewServeMux(append(gateway.ServeMuxOptions(), extra...)...)
 }
 
-// customTypeMarshaler is runtime/handler_test.go's CustomMarshaler: a JSONPb with
-// its own Content-Type, which no handler can recognise as JSONPb.
-type customTypeMarshaler struct{ m *runtime.JSONPb }
-
-func (c *customTypeMarshaler) Marshal(v any) ([]byte, error)      { return c.m.Marshal(v) }
-func (c *customTypeMarshaler) Unmarshal(data []byte, v any) error { return c.m.Unmarshal(data, v) }
-func (c *customTypeMarshaler) NewDecoder(r io.Reader) runtime.Decoder {
-	return c.m.NewDecoder(r)
-}
-func (c *customTypeMarshaler) NewEncoder(w io.Writer) runtime.Encoder { return c.m.NewEncoder(w) }
-func (c *customTypeMarshaler) ContentType(any) string                 { return "Custom-Content-Type" }
-
-// newCustomTypeMarshaler is the marshaler a mux uses by default.
-func newCustomTypeMarshaler() runtime.Marshaler {
-	_, m := runtime.MarshalerForRequest(runtime.NewServeMux(), httptest.NewRequest("GET", "/", nil))
-	return m
-}
-
 // errorComparison is one error given to runtime.HTTPError.
 type errorComparison struct {
 	name      string

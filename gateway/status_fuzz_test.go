@@ -480,3 +480,18 @@ func pinInBody(body map[string]any) bool {
 	}
 	return false
 }
+
+// pinIn returns the first valid pin among details, as the gateway finds
+// it, or nil.
+func pinIn(details []*anypb.Any) *statusmapv1.HttpStatus {
+	for _, d := range details {
+		if !strings.HasSuffix(d.GetTypeUrl(), "/statusmap.v1.HttpStatus") && d.GetTypeUrl() != "statusmap.v1.HttpStatus" {
+			continue
+		}
+		pin := new(statusmapv1.HttpStatus)
+		if proto.Unmarshal(d.GetValue(), pin) == nil && pin.GetCode() >= 400 && pin.GetCode() <= 599 {
+			return pin
+		}
+	}
+	return nil
+}

@@ -37,25 +37,6 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// withoutPins drops statusmap's pins from a grpc-gateway body's details:
-// grpc-gateway copies every detail into the body, statusmap leaves its own
-// out (the status line, Allow and the challenge headers say it).
-func withoutPins(body map[string]any) map[string]any {
-	details, ok := body["details"].([]any)
-	if !ok {
-		return body
-	}
-	kept := []any{}
-	for _, d := range details {
-		if m, ok := d.(map[string]any); ok && m["@type"] == "type.googleapis.com/statusmap.v1.HttpStatus" {
-			continue
-		}
-		kept = append(kept, d)
-	}
-	body["details"] = kept
-	return body
-}
-
 // TestDocumentedStatusesEndToEnd sends, through the real gateway, an error
 // for every gRPC code and a pin for every documented error status.
 func TestDocumentedStatusesEndToEnd(t *testing.T) {
@@ -217,15 +198,6 @@ func checkUnknownDetailKept(t *testing.T, name string, code int, body []byte) {
 	}
 }
 
-// findDetails returns the details array of any of the three formats.
-func findDetails(body map[string]any) []any {
-	if e, ok := body["error"].(map[string]any); ok {
-		body = e
-	}
-	d, _ := body["details"].([]any)
-	return d
-}
-
 func TestRedaction(t *testing.T) {
 	const leaked = "db password rejected at 10.0.0.3"
 	for _, tc := range []struct {
@@ -354,17 +326,6 @@ func TestRedactionDoesNotMutateError(t *testing.T) {
 	}
 }
 
-// discardWriter is a response writer that keeps nothing: the benchmarks
-// measure the handlers, not a network. Its header map is cleared, not
-// replaced, between requests, as net/http reuses nothing either way.
-type discardWriter struct{ h http.Header }
-
-func (w *discardWriter) Header() http.Header { return w.h }
-
-func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-func (w *discardWriter) WriteHeader(int) {}
-
 // benchErrors are the errors of the comparison: one without details, one
 // with the two details a quota error carries.
 func benchErrors(b testing.TB) map[string]error {
@@ -408,7 +369,7 @@ func BenchmarkErrorHandler(b *testing.B) {
 		err := benchErrors(b)[name]
 		for _, h := range handlers {
 			b.Run("err="+name+"/impl="+h.name, func(b *testing.B) {
-				w := &discardWriter{h: http.Header{}}
+				w := &statusWriter{h: http.Header{}}
 				b.ReportAllocs()
 				for range b.N {
 					clear(w.h)
@@ -443,7 +404,7 @@ func BenchmarkErrorHandlerUniqueDetails(b *testing.B) {
 		handler runtime.ErrorHandlerFunc
 	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", errorHandler()}} {
 		b.Run("impl="+h.name, func(b *testing.B) {
-			w := &discardWriter{h: http.Header{}}
+			w := &statusWriter{h: http.Header{}}
 			b.ReportAllocs()
 			for i := range b.N {
 				clear(w.h)
@@ -464,7 +425,7 @@ func TestErrorHandlerAllocatesLess(t *testing.T) {
 	ours := errorHandler()
 	for name, err := range benchErrors(t) {
 		measure := func(h runtime.ErrorHandlerFunc) float64 {
-			w := &discardWriter{h: http.Header{}}
+			w := &statusWriter{h: http.Header{}}
 			return testing.AllocsPerRun(200, func() {
 				clear(w.h)
 				h(ctx, mux, marshaler, w, req, err)
@@ -487,7 +448,7 @@ func BenchmarkUniqueDetailsRatio(b *testing.B) {
 	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
 	ctx := context.Background()
 	ours := errorHandler()
-	w := &discardWriter{h: http.Header{}}
+	w := &statusWriter{h: http.Header{}}
 	var tookTheirs, tookOurs time.Duration
 	i := 0
 	for b.Loop() {
@@ -601,7 +562,7 @@ func BenchmarkUniqueDetailsMix(b *testing.B) {
 		}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", ours}} {
 			b.Run("details="+mix+"/impl="+h.name, func(b *testing.B) {
 				errs := uniqueDetailErrors(b, mix, 0, b.N)
-				w := &discardWriter{h: http.Header{}}
+				w := &statusWriter{h: http.Header{}}
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := range b.N {
@@ -624,7 +585,7 @@ func BenchmarkUniqueDetailsMixRatio(b *testing.B) {
 	ours := errorHandler()
 	for _, mix := range uniqueDetailCases {
 		b.Run("details="+mix, func(b *testing.B) {
-			w := &discardWriter{h: http.Header{}}
+			w := &statusWriter{h: http.Header{}}
 			var tookTheirs, tookOurs time.Duration
 			i := 0
 			for b.Loop() {
@@ -656,7 +617,7 @@ func TestUniqueDetailsAllocs(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
 	ctx := context.Background()
 	ours := errorHandler()
-	w := &discardWriter{h: http.Header{}}
+	w := &statusWriter{h: http.Header{}}
 	// Warm the rendered-detail cache's admission list past its bound, as
 	// a server's is after a few thousand errors: its first growth is not
 	// a cost per error.
@@ -1103,13 +1064,11 @@ func TestCustomMarshalersHonoured(t *testing.T) {
 type selfWrapping struct{}
 
 func (e *selfWrapping) Error() string { return "wraps itself" }
-
 func (e *selfWrapping) Unwrap() error { return e }
 
 type selfJoining struct{}
 
-func (e *selfJoining) Error() string { return "joins itself" }
-
+func (e *selfJoining) Error() string   { return "joins itself" }
 func (e *selfJoining) Unwrap() []error { return []error{e, e} }
 
 // TestSelfWrappingErrors: errors.Is/As and status.FromError never return on
@@ -1166,7 +1125,7 @@ func TestDetailCacheRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	allocs := func(ew *gateway.Gateway) float64 {
-		w := &discardWriter{h: http.Header{}}
+		w := &statusWriter{h: http.Header{}}
 		ew.WriteError(w, nil, common.Err()) // seen once
 		ew.WriteError(w, nil, common.Err()) // admitted
 		return testing.AllocsPerRun(50, func() {
@@ -1178,9 +1137,9 @@ func TestDetailCacheRecovers(t *testing.T) {
 	flooded := newGateway()
 	for i := range 3000 {
 		st, _ := status.New(codes.NotFound, "x").WithDetails(&errdetails.RequestInfo{RequestId: fmt.Sprint("req-", i)})
-		flooded.WriteError(&discardWriter{h: http.Header{}}, nil, st.Err())
+		flooded.WriteError(&statusWriter{h: http.Header{}}, nil, st.Err())
 		if i%2 == 0 {
-			flooded.WriteError(&discardWriter{h: http.Header{}}, nil, st.Err()) // some recur once
+			flooded.WriteError(&statusWriter{h: http.Header{}}, nil, st.Err()) // some recur once
 		}
 	}
 	if got := allocs(flooded); got > fresh {
@@ -1660,4 +1619,29 @@ func TestServeMuxOptionsKeepTheBodyDecoder(t *testing.T) {
 	if !reflect.DeepEqual(ours, theirs) {
 		t.Errorf("ServeMuxOptions' mux decodes a JSON body with %#v, grpc-gateway's default is %#v", ours, theirs)
 	}
+}
+
+// detailTypes returns the @type of each detail of a status object.
+func detailTypes(m map[string]any) []string {
+	var types []string
+	details, _ := m["details"].([]any)
+	for _, d := range details {
+		obj, _ := d.(map[string]any)
+		typ, _ := obj["@type"].(string)
+		types = append(types, typ)
+	}
+	return types
+}
+
+// detailNamed returns the first detail of a status object whose @type ends in
+// name, or nil.
+func detailNamed(m map[string]any, name string) map[string]any {
+	details, _ := m["details"].([]any)
+	for _, d := range details {
+		obj, _ := d.(map[string]any)
+		if typ, _ := obj["@type"].(string); strings.HasSuffix(typ, "/"+name) {
+			return obj
+		}
+	}
+	return nil
 }

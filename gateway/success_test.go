@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	bookshelfv1 "github.com/statusmap/statusmap/examples/proto/bookshelf/v1"
 	"github.com/statusmap/statusmap/gateway"
 	"google.golang.org/grpc"
@@ -367,20 +366,6 @@ func TestDeleteEmptyMessageEveryMarshaler(t *testing.T) {
 
 func jsonEmitUnpopulated() protojson.MarshalOptions {
 	return protojson.MarshalOptions{EmitUnpopulated: true}
-}
-
-// generatedMux returns a mux serving the bookshelf through its generated
-// handlers (RegisterBookshelfServiceHandlerServer: AnnotateContext, the
-// call, then ForwardResponseMessage), with the service in process: what is
-// measured is the mux, the generated code and what statusmap adds, not a
-// network.
-func generatedMux(tb testing.TB, opts ...gwruntime.ServeMuxOption) *gwruntime.ServeMux {
-	tb.Helper()
-	mux := gwruntime.NewServeMux(opts...)
-	if err := bookshelfv1.RegisterBookshelfServiceHandlerServer(context.Background(), mux, &bookshelf{}); err != nil {
-		tb.Fatal(err)
-	}
-	return mux
 }
 
 // BenchmarkSuccessTax alternates a success through a plain mux and through
