@@ -134,6 +134,63 @@ func TestFormatProblem(t *testing.T) {
 	}
 }
 
+// TestCustomMarshalersHonoured installs marshalers a user might: FormatStatus
+// must write what grpc-gateway's default handler writes with each, by
+// meaning (JSON) or exactly (protobuf binary).
+func TestCustomMarshalersHonoured(t *testing.T) {
+	mux := runtime.NewServeMux()
+	jsonMarshalers := map[string]runtime.Marshaler{
+		"proto names":          &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{UseProtoNames: true}},
+		"emit unpopulated":     &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}},
+		"emit default values":  &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitDefaultValues: true}},
+		"indented":             &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{Multiline: true, Indent: "  "}},
+		"enum numbers":         &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{UseEnumNumbers: true}},
+		"http body of default": &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{}},
+	}
+	handlers := map[string]runtime.ErrorHandlerFunc{}
+	for mname := range jsonMarshalers {
+		handlers[mname] = errorHandler()
+	}
+	for name, err := range benchErrors(t) {
+		for mname, m := range jsonMarshalers {
+			want := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/x", nil)
+			runtime.DefaultHTTPErrorHandler(context.Background(), mux, m, want, req, err)
+			// The same handler three times: rendered, admitted to the
+			// detail cache, then served from it. All three must match.
+			var got *httptest.ResponseRecorder
+			for round := range 3 {
+				got = httptest.NewRecorder()
+				handlers[mname](context.Background(), mux, m, got, req, err)
+				var a, b any
+				if json.Unmarshal(got.Body.Bytes(), &a) != nil || json.Unmarshal(want.Body.Bytes(), &b) != nil || !reflect.DeepEqual(a, b) {
+					t.Errorf("%s with %s, round %d:\n got %s\nwant %s", name, mname, round, got.Body, want.Body)
+				}
+			}
+			if got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
+				t.Errorf("%s with %s: Content-Type %q; want %q", name, mname, got.Header().Get("Content-Type"), want.Header().Get("Content-Type"))
+			}
+		}
+		// A non-JSON marshaler is used as it is.
+		binary := &runtime.ProtoMarshaller{}
+		got := httptest.NewRecorder()
+		errorHandler()(context.Background(), mux, binary, got, httptest.NewRequest("GET", "/x", nil), err)
+		var decoded spb.Status
+		if err := proto.Unmarshal(got.Body.Bytes(), &decoded); err != nil {
+			t.Fatalf("%s: binary body: %v", name, err)
+		}
+		want := httptest.NewRecorder()
+		runtime.DefaultHTTPErrorHandler(context.Background(), mux, binary, want, httptest.NewRequest("GET", "/x", nil), err)
+		var wantDecoded spb.Status
+		if err := proto.Unmarshal(want.Body.Bytes(), &wantDecoded); err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(&decoded, &wantDecoded) || got.Header().Get("Content-Type") != "application/octet-stream" {
+			t.Errorf("%s: binary body %v (%s); want %v", name, &decoded, got.Header().Get("Content-Type"), &wantDecoded)
+		}
+	}
+}
+
 // TestLosslessWhereGrpcGatewayFails gives the handler the two inputs
 // protojson cannot marshal: a message with invalid UTF-8 and a detail whose
 // type is not linked in. grpc-gateway's default answers both with a bare
@@ -198,449 +255,150 @@ func checkUnknownDetailKept(t *testing.T, name string, code int, body []byte) {
 	}
 }
 
-func TestRedaction(t *testing.T) {
-	const leaked = "db password rejected at 10.0.0.3"
-	for _, tc := range []struct {
-		name        string
-		redact      bool
-		path        string
-		header      []string
-		wantStatus  int
-		wantMessage string
-		wantDebug   bool
-	}{
-		{"redacted 500", true, "/v1/books/debug", nil, 500, "Internal Server Error", false},
-		{"redacted pinned 502", true, "/v1/books/pin-502", nil, 502, "Bad Gateway", false},
-		{"redacted 503", true, "/v1/books/code-14", nil, 503, "Service Unavailable", false},
-		{"404 kept", true, "/v1/books/code-5", nil, 404, "book code-5", false},
-		{"pinned 422 kept", true, "/v1/books/pin-422", nil, 422, "book pin-422", false},
-		{"not redacting", false, "/v1/books/debug", nil, 500, leaked, true},
-		{"explicitly off", false, "/v1/books/code-13", nil, 500, "book code-13", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			g := startGateway(t, gateway.WithRedaction(tc.redact))
-			resp := g.do(t, "GET", tc.path, "", tc.header...)
-			if resp.Status != tc.wantStatus {
-				t.Errorf("status = %d; want %d", resp.Status, tc.wantStatus)
-			}
-			body := jsonOf(t, resp.Body)
-			if got := body["message"]; got != tc.wantMessage {
-				t.Errorf("message = %v; want %q", got, tc.wantMessage)
-			}
-			if tc.redact && bytes.Contains(resp.Body, []byte("10.0.0.3")) {
-				t.Errorf("body %s leaks the message", resp.Body)
-			}
-			if got := detailNamed(body, "google.rpc.DebugInfo") != nil; got != tc.wantDebug {
-				t.Errorf("DebugInfo present = %v; want %v; details %v", got, tc.wantDebug, detailTypes(body))
-			}
-			if tc.path == "/v1/books/debug" {
-				info := detailNamed(body, "google.rpc.ErrorInfo")
-				if info == nil || info["reason"] != "DB" {
-					t.Errorf("ErrorInfo = %v; want one with reason DB; details %v", info, detailTypes(body))
-				}
-			}
-		})
-	}
-}
+// selfWrapping and selfJoining are broken errors that wrap themselves.
+type selfWrapping struct{}
 
-// TestRedactionOtherFormats: every format and the stream path redact.
-func TestRedactionOtherFormats(t *testing.T) {
-	g := startGateway(t, gateway.WithRedaction(true))
-	for _, tc := range []struct {
-		name   string
-		path   string
-		header []string
-		// message digs the message out of the body.
-		message func(t testing.TB, body []byte) any
-	}{
-		{"problem by Accept", "/v1/books/debug", []string{"Accept", "application/problem+json"},
-			func(t testing.TB, b []byte) any { return jsonOf(t, b)["detail"] }},
-		{"stream before first message", "/v1/stream/books?count=0&fail_with=debug", nil,
-			func(t testing.TB, b []byte) any {
-				lines := streamObjects(t, b)
-				if len(lines) == 0 {
-					return nil
-				}
-				e, _ := lines[len(lines)-1]["error"].(map[string]any)
-				return e["message"]
-			}},
-		{"stream after first message", "/v1/stream/books?count=1&fail_with=debug", nil,
-			func(t testing.TB, b []byte) any {
-				lines := streamObjects(t, b)
-				if len(lines) == 0 {
-					return nil
-				}
-				e, _ := lines[len(lines)-1]["error"].(map[string]any)
-				return e["message"]
-			}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := g.do(t, "GET", tc.path, "", tc.header...)
-			if got := tc.message(t, resp.Body); got != "Internal Server Error" {
-				t.Errorf("message = %v; want %q; body %s", got, "Internal Server Error", resp.Body)
-			}
-			if bytes.Contains(resp.Body, []byte("10.0.0.3")) || bytes.Contains(resp.Body, []byte("DebugInfo")) {
-				t.Errorf("body %s leaks the message or DebugInfo", resp.Body)
-			}
-		})
-	}
+func (e *selfWrapping) Error() string { return "wraps itself" }
+func (e *selfWrapping) Unwrap() error { return e }
 
-	// The same status written twice must be redacted twice: redaction must
-	// not have changed a status that is shared.
-	w := newGateway(gateway.WithRedaction(true))
-	for i := range 2 {
+type selfJoining struct{}
+
+func (e *selfJoining) Error() string   { return "joins itself" }
+func (e *selfJoining) Unwrap() []error { return []error{e, e} }
+
+// TestSelfWrappingErrors: errors.Is/As and status.FromError never return on
+// such errors (or overflow the stack); every path here must answer 500.
+func TestSelfWrappingErrors(t *testing.T) {
+	mux := runtime.NewServeMux()
+	ours := runtime.NewServeMux(gateway.ServeMuxOptions()...)
+	for _, err := range []error{&selfWrapping{}, &selfJoining{}, fmt.Errorf("x: %w", &selfJoining{})} {
 		rec := httptest.NewRecorder()
-		w.WriteError(rec, nil, debugError())
-		body := jsonOf(t, rec.Body.Bytes())
-		if got := body["message"]; got != "Internal Server Error" {
-			t.Errorf("write %d: message = %v; want redacted", i, got)
+		gateway.WriteError(rec, httptest.NewRequest("GET", "/", nil), err)
+		if rec.Code != 500 {
+			t.Errorf("WriteError(%v) = %d; want 500", err, rec.Code)
 		}
-		if detailNamed(body, "google.rpc.DebugInfo") != nil {
-			t.Errorf("write %d: DebugInfo present; want dropped", i)
+		rec = httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/", nil)
+		errorHandler()(req.Context(), mux, &runtime.JSONPb{}, rec, req, &runtime.HTTPStatusError{HTTPStatus: 0, Err: err})
+		if rec.Code != 500 {
+			t.Errorf("ErrorHandler(HTTPStatusError{%v}) = %d; want 500", err, rec.Code)
+		}
+		rec = httptest.NewRecorder()
+		runtime.HTTPStreamError(context.Background(), ours, &runtime.JSONPb{}, rec, req, err)
+		var chunk struct {
+			Error struct{ Code int } `json:"error"`
+		}
+		if json.Unmarshal(rec.Body.Bytes(), &chunk) != nil || chunk.Error.Code != int(codes.Unknown) {
+			t.Errorf("stream error handler(%v) = %s; want Unknown", err, rec.Body)
 		}
 	}
 }
 
-// debugErr is one error value, reused across writes.
-var debugErr = errorFor(context.Background(), "debug")
-
-func debugError() error { return debugErr }
-
-// TestRedactionDoesNotMutateError: writing a redacted response must leave
-// the caller's error as it was.
-func TestRedactionDoesNotMutateError(t *testing.T) {
-	err := errorFor(context.Background(), "debug")
-	before := err.Error()
-	newGateway(gateway.WithRedaction(true)).WriteError(httptest.NewRecorder(), nil, err)
-	if got := err.Error(); got != before {
-		t.Errorf("err.Error() = %q after a redacted write; want %q", got, before)
-	}
+// TestWrappedStatusMessage: a wrapped status speaks with its own message on
+// both sides, as the interceptors send it and as the gateway writes it; the
+// wrapper's text (server-side context, often internal) reaches neither.
+func TestWrappedStatusMessage(t *testing.T) {
+	err := fmt.Errorf("loading shelf: %w", statusmap.Error(404, "no book"))
+	fromInterceptor := status.Convert(statusmap.Translator()(context.Background(), err))
 	rec := httptest.NewRecorder()
-	gateway.WriteError(rec, nil, err)
-	body := jsonOf(t, rec.Body.Bytes())
-	if got := body["message"]; got != "db password rejected at 10.0.0.3" {
-		t.Errorf("unredacted message after a redacted write = %v; want the original", got)
+	if werr := newGateway().WriteError(rec, nil, err); werr != nil {
+		t.Fatal(werr)
 	}
-	if detailNamed(body, "google.rpc.DebugInfo") == nil {
-		t.Errorf("DebugInfo lost from the error after a redacted write; details %v", detailTypes(body))
+	var body struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	if e := json.Unmarshal(rec.Body.Bytes(), &body); e != nil {
+		t.Fatal(e)
+	}
+	if fromInterceptor.Message() != "no book" || body.Message != "no book" || rec.Code != 404 || body.Code != int(codes.NotFound) {
+		t.Errorf("interceptor %q, gateway %d %q; want 404 and %q on both sides", fromInterceptor.Message(), rec.Code, body.Message, "no book")
 	}
 }
 
-// benchErrors are the errors of the comparison: one without details, one
-// with the two details a quota error carries.
-func benchErrors(b testing.TB) map[string]error {
-	b.Helper()
-	withDetails, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
-		&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
-		&errdetails.RetryInfo{RetryDelay: durationpb.New(30 * time.Second)},
-	)
+func TestMapperAppliesToContextErrors(t *testing.T) {
+	m, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	return map[string]error{
-		"no-details":  status.Error(codes.NotFound, "no such book"),
-		"two-details": withDetails.Err(),
+	ew := newGateway(gateway.WithStatusMapper(m))
+	for _, e := range []error{status.Error(codes.Canceled, "x"), context.Canceled, fmt.Errorf("call: %w", context.Canceled)} {
+		rec := httptest.NewRecorder()
+		ew.WriteError(rec, nil, e)
+		if rec.Code != 499 {
+			t.Errorf("%v: %d; want the Mapper's 499", e, rec.Code)
+		}
 	}
 }
 
-// BenchmarkErrorHandler pairs statusmap's error handler (through a mux built
-// with ServeMuxOptions) with grpc-gateway's
-// runtime.DefaultHTTPErrorHandler on the same errors, with the mux's default
-// marshaler and the server metadata a generated handler puts in the
-// context. Compare the pairs with benchstat, or by eye:
-//
-//	go test -run '^$' -bench ErrorHandler -benchmem ./gateway
-func BenchmarkErrorHandler(b *testing.B) {
+// TestHTTPStatusErrorHonoured calls the handler directly with grpc-gateway's
+// own override type, as its mux does for a malformed path escape.
+func TestHTTPStatusErrorHonoured(t *testing.T) {
+	handler := errorHandler()
 	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
-		MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: true},
-		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
-	}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
-	handlers := []struct {
-		name    string
-		handler runtime.ErrorHandlerFunc
+	marshaler := &runtime.JSONPb{}
+	testCases := []struct {
+		err  error
+		want int
 	}{
-		{"grpc-gateway", runtime.DefaultHTTPErrorHandler},
-		{"statusmap", errorHandler()},
+		{&runtime.HTTPStatusError{HTTPStatus: 400, Err: status.Error(codes.Internal, "bad escape")}, 400},
+		{&runtime.HTTPStatusError{HTTPStatus: 418, Err: status.Error(codes.Internal, "teapot")}, 418},
+		// An override that is not an error status is ignored: the status's
+		// own mapping stands.
+		{&runtime.HTTPStatusError{HTTPStatus: 200, Err: status.Error(codes.NotFound, "x")}, 404},
+		{&runtime.HTTPStatusError{HTTPStatus: 302, Err: statusmap.Error(409, "x")}, 409},
+		{&runtime.HTTPStatusError{HTTPStatus: 400, Err: nil}, 400},
 	}
-	for _, name := range []string{"no-details", "two-details"} {
-		err := benchErrors(b)[name]
-		for _, h := range handlers {
-			b.Run("err="+name+"/impl="+h.name, func(b *testing.B) {
-				w := &statusWriter{h: http.Header{}}
-				b.ReportAllocs()
-				for range b.N {
-					clear(w.h)
-					h.handler(ctx, mux, marshaler, w, req, err)
-				}
-			})
+	for _, tc := range testCases {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/x", nil)
+		handler(req.Context(), mux, marshaler, rec, req, tc.err)
+		if rec.Code != tc.want {
+			t.Errorf("%v: status %d; want %d", tc.err, rec.Code, tc.want)
+		}
+		jsonOf(t, rec.Body.Bytes())
+	}
+}
+
+func TestPlainErrors(t *testing.T) {
+	req := httptest.NewRequest("GET", "/x", nil)
+	// WriteError(nil) writes nothing: TestWriteErrorNil.
+	st, _ := status.New(codes.Unavailable, "try later").WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(2e9)})
+	for _, tc := range []struct {
+		err      error
+		want     int
+		wantCode float64
+	}{
+		{http.ErrHandlerTimeout, 500, 2},
+		{st.Err(), 503, 14},
+		{statusmap.Error(502, "upstream"), 502, 14},
+	} {
+		rec := httptest.NewRecorder()
+		gateway.WriteError(rec, req, tc.err)
+		if rec.Code != tc.want || jsonOf(t, rec.Body.Bytes())["code"] != tc.wantCode {
+			t.Errorf("%v: %d %s; want %d code %v", tc.err, rec.Code, rec.Body, tc.want, tc.wantCode)
 		}
 	}
 }
 
-// BenchmarkErrorHandlerUniqueDetails is the worst case for statusmap's
-// rendered-detail cache: every error's ErrorInfo differs (a request id in
-// its metadata), so no detail is ever served from the cache.
-func BenchmarkErrorHandlerUniqueDetails(b *testing.B) {
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := context.Background()
-	errs := make([]error, 4096)
-	for i := range errs {
-		st, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
-			&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": fmt.Sprint(i)}},
-			&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)},
-		)
-		if err != nil {
-			b.Fatal(err)
-		}
-		errs[i] = st.Err()
+// TestClientCannotChooseStatus sends requests that try to pick their own
+// status or headers; the response follows the error alone.
+func TestClientCannotChooseStatus(t *testing.T) {
+	g := startGateway(t)
+	r := g.do(t, "GET", "/v1/books/code-5", "",
+		"Grpc-Metadata-Statusmap-Http-Status", "200",
+		"X-HTTP-Method-Override", "DELETE",
+		"Accept", "application/problem+json; q=2",
+		"TE", "trailers")
+	if r.Status != 404 {
+		t.Errorf("status %d; want 404", r.Status)
 	}
-	for _, h := range []struct {
-		name    string
-		handler runtime.ErrorHandlerFunc
-	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", errorHandler()}} {
-		b.Run("impl="+h.name, func(b *testing.B) {
-			w := &statusWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for i := range b.N {
-				clear(w.h)
-				h.handler(ctx, mux, marshaler, w, req, errs[i%len(errs)])
-			}
-		})
+	r = g.do(t, "PUT", "/v1/books/b2", `{"id":"b2","title":"x"}`, "Grpc-Metadata-Statusmap-Http-Status", "202")
+	if r.Status != 200 {
+		t.Errorf("a client header chose the success status: %d", r.Status)
 	}
-}
-
-// TestErrorHandlerAllocatesLess pins the allocation side of the
-// comparison: fewer allocations than grpc-gateway without details, no more
-// with two.
-func TestErrorHandlerAllocatesLess(t *testing.T) {
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
-	ours := errorHandler()
-	for name, err := range benchErrors(t) {
-		measure := func(h runtime.ErrorHandlerFunc) float64 {
-			w := &statusWriter{h: http.Header{}}
-			return testing.AllocsPerRun(200, func() {
-				clear(w.h)
-				h(ctx, mux, marshaler, w, req, err)
-			})
-		}
-		theirs, mine := measure(runtime.DefaultHTTPErrorHandler), measure(ours)
-		t.Logf("%s: statusmap %v allocs, grpc-gateway %v", name, mine, theirs)
-		if name == "no-details" && mine >= theirs || mine > theirs {
-			t.Errorf("%s: statusmap allocates %v times; grpc-gateway %v", name, mine, theirs)
-		}
-	}
-}
-
-// BenchmarkUniqueDetailsRatio alternates the two sides of
-// BenchmarkErrorHandlerUniqueDetails error by error and reports statusmap's
-// time as a multiple of grpc-gateway's (target: at most 0.5).
-func BenchmarkUniqueDetailsRatio(b *testing.B) {
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := context.Background()
-	ours := errorHandler()
-	w := &statusWriter{h: http.Header{}}
-	var tookTheirs, tookOurs time.Duration
-	i := 0
-	for b.Loop() {
-		st, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
-			&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": fmt.Sprint(i)}},
-			&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)},
-		)
-		if err != nil {
-			b.Fatal(err)
-		}
-		i++
-		e := st.Err()
-		clear(w.h)
-		start := time.Now()
-		runtime.DefaultHTTPErrorHandler(ctx, mux, marshaler, w, req, e)
-		mid := time.Now()
-		clear(w.h)
-		ours(ctx, mux, marshaler, w, req, e)
-		tookOurs += time.Since(mid)
-		tookTheirs += mid.Sub(start)
-	}
-	b.ReportMetric(tookOurs.Seconds()/tookTheirs.Seconds(), "statusmap/grpc-gateway")
-}
-
-// uniqueDetailCases are the detail mixes of BenchmarkUniqueDetailsMix: each
-// google.rpc error detail alone, then the pairs errors commonly carry.
-var uniqueDetailCases = []string{
-	"ErrorInfo", "RequestInfo", "RetryInfo", "ResourceInfo", "BadRequest", "PreconditionFailure",
-	"QuotaFailure", "Help", "LocalizedMessage", "DebugInfo",
-	"ErrorInfo+RequestInfo", "ErrorInfo+RetryInfo", "BadRequest+RequestInfo", "ResourceInfo+ErrorInfo",
-	"QuotaFailure+RetryInfo", "PreconditionFailure+ErrorInfo", "ErrorInfo+Help", "BadRequest+LocalizedMessage",
-}
-
-// uniqueDetail is the detail of a type for the i-th error: every one holds
-// something of its own (a request id, an index), so that no two errors
-// share a rendered detail.
-func uniqueDetail(kind string, i int) proto.Message {
-	id := fmt.Sprintf("req-%08x", i)
-	switch kind {
-	case "ErrorInfo":
-		return &errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": id, "limit": "10"}}
-	case "RequestInfo":
-		return &errdetails.RequestInfo{RequestId: id, ServingData: "pod-3"}
-	case "RetryInfo":
-		return &errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)}
-	case "ResourceInfo":
-		return &errdetails.ResourceInfo{ResourceType: "book", ResourceName: "shelves/1/books/" + id, Owner: "user:reader", Description: "no such book"}
-	case "BadRequest":
-		return &errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
-			{Field: "book.title", Description: "too long: " + id, Reason: "TITLE_TOO_LONG"},
-		}}
-	case "PreconditionFailure":
-		return &errdetails.PreconditionFailure{Violations: []*errdetails.PreconditionFailure_Violation{
-			{Type: "TOS", Subject: "user:" + id, Description: "terms of service not accepted"},
-		}}
-	case "QuotaFailure":
-		return &errdetails.QuotaFailure{Violations: []*errdetails.QuotaFailure_Violation{
-			{Subject: "project:" + id, Description: "daily limit", QuotaMetric: "books.example/reads", QuotaValue: int64(i)},
-		}}
-	case "Help":
-		return &errdetails.Help{Links: []*errdetails.Help_Link{{Description: "quota", Url: "https://bookshelf.example/quota?id=" + id}}}
-	case "LocalizedMessage":
-		return &errdetails.LocalizedMessage{Locale: "fr-CH", Message: "Livre introuvable : " + id}
-	case "DebugInfo":
-		return &errdetails.DebugInfo{StackEntries: []string{"main.go:12", id}, Detail: "lookup failed"}
-	}
-	panic("unknown detail " + kind)
-}
-
-// uniqueDetailError is the i-th error of a detail mix, with details of its
-// own.
-func uniqueDetailError(tb testing.TB, mix string, i int) error {
-	sp := &spb.Status{Code: int32(codes.ResourceExhausted), Message: "quota exceeded"}
-	for kind := range strings.SplitSeq(mix, "+") {
-		detail, err := anypb.New(uniqueDetail(kind, i))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sp.Details = append(sp.Details, detail)
-	}
-	return status.FromProto(sp).Err()
-}
-
-// uniqueDetailErrors makes errors from to from+n-1 of a detail mix, each
-// with its own details.
-func uniqueDetailErrors(tb testing.TB, mix string, from, n int) []error {
-	tb.Helper()
-	errs := make([]error, n)
-	for i := range errs {
-		errs[i] = uniqueDetailError(tb, mix, from+i)
-	}
-	return errs
-}
-
-// BenchmarkUniqueDetailsMix runs each side alone on errors whose details
-// are all different (b.N of them, made before the timer starts), for each
-// detail mix, so that allocs/op is each side's own;
-// BenchmarkUniqueDetailsMixRatio gives the time ratio.
-//
-//	go test -run '^$' -bench 'UniqueDetailsMix$' -benchmem ./gateway
-func BenchmarkUniqueDetailsMix(b *testing.B) {
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := context.Background()
-	ours := errorHandler()
-	for _, mix := range uniqueDetailCases {
-		for _, h := range []struct {
-			name    string
-			handler runtime.ErrorHandlerFunc
-		}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", ours}} {
-			b.Run("details="+mix+"/impl="+h.name, func(b *testing.B) {
-				errs := uniqueDetailErrors(b, mix, 0, b.N)
-				w := &statusWriter{h: http.Header{}}
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := range b.N {
-					clear(w.h)
-					h.handler(ctx, mux, marshaler, w, req, errs[i])
-				}
-			})
-		}
-	}
-}
-
-// BenchmarkUniqueDetailsMixRatio alternates the two sides error by error,
-// for each detail mix, each error's details its own, and reports
-// statusmap's time as a multiple of grpc-gateway's (target: at most 0.5).
-func BenchmarkUniqueDetailsMixRatio(b *testing.B) {
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := context.Background()
-	ours := errorHandler()
-	for _, mix := range uniqueDetailCases {
-		b.Run("details="+mix, func(b *testing.B) {
-			w := &statusWriter{h: http.Header{}}
-			var tookTheirs, tookOurs time.Duration
-			i := 0
-			for b.Loop() {
-				e := uniqueDetailError(b, mix, i)
-				i++
-				clear(w.h)
-				start := time.Now()
-				runtime.DefaultHTTPErrorHandler(ctx, mux, marshaler, w, req, e)
-				mid := time.Now()
-				clear(w.h)
-				ours(ctx, mux, marshaler, w, req, e)
-				tookOurs += time.Since(mid)
-				tookTheirs += mid.Sub(start)
-			}
-			b.ReportMetric(tookOurs.Seconds()/tookTheirs.Seconds(), "statusmap/grpc-gateway")
-		})
-	}
-}
-
-// TestUniqueDetailsAllocs pins the allocations of an error whose details
-// are its own, rendered from their bytes: at most 15 with two details, for
-// every pair of BenchmarkUniqueDetailsMix (and 13 with one).
-func TestUniqueDetailsAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector changes allocation counts")
-	}
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
-	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-	ctx := context.Background()
-	ours := errorHandler()
-	w := &statusWriter{h: http.Header{}}
-	// Warm the rendered-detail cache's admission list past its bound, as
-	// a server's is after a few thousand errors: its first growth is not
-	// a cost per error.
-	for _, err := range uniqueDetailErrors(t, "ErrorInfo+RequestInfo", 1<<20, 2100) {
-		ours(ctx, mux, marshaler, w, req, err)
-	}
-	for m, mix := range uniqueDetailCases {
-		// Each mix its own ids: a detail seen before would be cached.
-		errs := uniqueDetailErrors(t, mix, m<<16, 256)
-		i := 0
-		allocs := testing.AllocsPerRun(200, func() {
-			clear(w.h)
-			ours(ctx, mux, marshaler, w, req, errs[i%len(errs)])
-			i++
-		})
-		limit := 13.0
-		if strings.Contains(mix, "+") {
-			limit = 15
-		}
-		t.Logf("%s: %v allocations", mix, allocs)
-		if allocs > limit {
-			t.Errorf("%s: %v allocations per error; want at most %v", mix, allocs, limit)
-		}
+	if got := statusmap.HTTPStatusOf(status.Error(codes.NotFound, "x")); got != 404 {
+		t.Fatal(got)
 	}
 }
 
@@ -840,333 +598,157 @@ func catalogGet(t *testing.T, client *http.Client, url string) (*http.Response, 
 	return resp, body
 }
 
-// TestHTTPStatusErrorHonoured calls the handler directly with grpc-gateway's
-// own override type, as its mux does for a malformed path escape.
-func TestHTTPStatusErrorHonoured(t *testing.T) {
-	handler := errorHandler()
-	mux := runtime.NewServeMux()
-	marshaler := &runtime.JSONPb{}
-	testCases := []struct {
-		err  error
-		want int
-	}{
-		{&runtime.HTTPStatusError{HTTPStatus: 400, Err: status.Error(codes.Internal, "bad escape")}, 400},
-		{&runtime.HTTPStatusError{HTTPStatus: 418, Err: status.Error(codes.Internal, "teapot")}, 418},
-		// An override that is not an error status is ignored: the status's
-		// own mapping stands.
-		{&runtime.HTTPStatusError{HTTPStatus: 200, Err: status.Error(codes.NotFound, "x")}, 404},
-		{&runtime.HTTPStatusError{HTTPStatus: 302, Err: statusmap.Error(409, "x")}, 409},
-		{&runtime.HTTPStatusError{HTTPStatus: 400, Err: nil}, 400},
-	}
-	for _, tc := range testCases {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest("GET", "/x", nil)
-		handler(req.Context(), mux, marshaler, rec, req, tc.err)
-		if rec.Code != tc.want {
-			t.Errorf("%v: status %d; want %d", tc.err, rec.Code, tc.want)
-		}
-		jsonOf(t, rec.Body.Bytes())
-	}
-}
-
-func TestPlainErrors(t *testing.T) {
-	req := httptest.NewRequest("GET", "/x", nil)
-	// WriteError(nil) writes nothing: TestWriteErrorNil.
-	st, _ := status.New(codes.Unavailable, "try later").WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(2e9)})
+func TestRedaction(t *testing.T) {
+	const leaked = "db password rejected at 10.0.0.3"
 	for _, tc := range []struct {
-		err      error
-		want     int
-		wantCode float64
+		name        string
+		redact      bool
+		path        string
+		header      []string
+		wantStatus  int
+		wantMessage string
+		wantDebug   bool
 	}{
-		{http.ErrHandlerTimeout, 500, 2},
-		{st.Err(), 503, 14},
-		{statusmap.Error(502, "upstream"), 502, 14},
+		{"redacted 500", true, "/v1/books/debug", nil, 500, "Internal Server Error", false},
+		{"redacted pinned 502", true, "/v1/books/pin-502", nil, 502, "Bad Gateway", false},
+		{"redacted 503", true, "/v1/books/code-14", nil, 503, "Service Unavailable", false},
+		{"404 kept", true, "/v1/books/code-5", nil, 404, "book code-5", false},
+		{"pinned 422 kept", true, "/v1/books/pin-422", nil, 422, "book pin-422", false},
+		{"not redacting", false, "/v1/books/debug", nil, 500, leaked, true},
+		{"explicitly off", false, "/v1/books/code-13", nil, 500, "book code-13", false},
 	} {
-		rec := httptest.NewRecorder()
-		gateway.WriteError(rec, req, tc.err)
-		if rec.Code != tc.want || jsonOf(t, rec.Body.Bytes())["code"] != tc.wantCode {
-			t.Errorf("%v: %d %s; want %d code %v", tc.err, rec.Code, rec.Body, tc.want, tc.wantCode)
-		}
-	}
-}
-
-// TestHugeInputs gives the handler a 10 MiB message and 10,000 details:
-// every byte and every detail is written, and nothing reaches a header.
-func TestHugeInputs(t *testing.T) {
-	msg := strings.Repeat("m\r\n", 10<<20/3)
-	details := make([]*anypb.Any, 10000)
-	for i := range details {
-		a, err := anypb.New(&errdetails.ErrorInfo{Reason: "R", Metadata: map[string]string{"i": strings.Repeat("x", i%7)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		details[i] = a
-	}
-	methods := make([]string, 5000)
-	for i := range methods {
-		methods[i] = fmt.Sprintf("M%d", i)
-	}
-	pin, _ := anypb.New(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: methods})
-	details = append(details, pin)
-	err := status.FromProto(&spb.Status{Code: int32(codes.Unimplemented), Message: msg, Details: details}).Err()
-	for _, format := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest("GET", "/x", nil)
-		errorHandler(gateway.WithFormat(format))(req.Context(), runtime.NewServeMux(), &runtime.JSONPb{}, rec, req, err)
-		if rec.Code != 405 {
-			t.Errorf("%v: status %d", format, rec.Code)
-		}
-		var body map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-			t.Fatalf("%v: %v", format, err)
-		}
-		// Every detail but the pin, which the status line and Allow carry.
-		if got := len(findDetails(body)); got != len(details)-1 {
-			t.Errorf("%v: %d details; want %d", format, got, len(details)-1)
-		}
-		if allow := strings.Split(rec.Header().Get("Allow"), ", "); len(allow) != 16 || allow[0] != "M0" {
-			t.Errorf("%v: Allow lists %d methods starting %q; want the first 16", format, len(allow), allow[0])
-		}
-		for name, vs := range rec.Header() {
-			for _, v := range vs {
-				if len(v) > 4096 {
-					t.Errorf("%v: header %s is %d bytes", format, name, len(v))
+		t.Run(tc.name, func(t *testing.T) {
+			g := startGateway(t, gateway.WithRedaction(tc.redact))
+			resp := g.do(t, "GET", tc.path, "", tc.header...)
+			if resp.Status != tc.wantStatus {
+				t.Errorf("status = %d; want %d", resp.Status, tc.wantStatus)
+			}
+			body := jsonOf(t, resp.Body)
+			if got := body["message"]; got != tc.wantMessage {
+				t.Errorf("message = %v; want %q", got, tc.wantMessage)
+			}
+			if tc.redact && bytes.Contains(resp.Body, []byte("10.0.0.3")) {
+				t.Errorf("body %s leaks the message", resp.Body)
+			}
+			if got := detailNamed(body, "google.rpc.DebugInfo") != nil; got != tc.wantDebug {
+				t.Errorf("DebugInfo present = %v; want %v; details %v", got, tc.wantDebug, detailTypes(body))
+			}
+			if tc.path == "/v1/books/debug" {
+				info := detailNamed(body, "google.rpc.ErrorInfo")
+				if info == nil || info["reason"] != "DB" {
+					t.Errorf("ErrorInfo = %v; want one with reason DB; details %v", info, detailTypes(body))
 				}
 			}
-		}
-	}
-
-	// A 401 pinning a thousand challenges of a hundred long parameters:
-	// the header stays within 16 challenges and 4 KiB.
-	challenges := make([]*statusmapv1.AuthChallenge, 1000)
-	for i := range challenges {
-		params := make([]*statusmapv1.AuthParam, 100)
-		for j := range params {
-			params[j] = &statusmapv1.AuthParam{Name: fmt.Sprintf("p%d", j), Value: strings.Repeat("v", 40)}
-		}
-		challenges[i] = &statusmapv1.AuthChallenge{Scheme: fmt.Sprintf("S%d", i), Params: params}
-	}
-	rec := httptest.NewRecorder()
-	gateway.WriteError(rec, nil, statusmap.NewPinned(&statusmapv1.HttpStatus{Code: 401, Challenges: challenges}, "who?").Err())
-	got := rec.Header().Get("WWW-Authenticate")
-	if len(got) == 0 || len(got) > 4096 || strings.Count(got, "p0=") > 16 || !strings.HasPrefix(got, "S0 p0=") {
-		t.Errorf("WWW-Authenticate is %d bytes with %d challenges: %.80q...", len(got), strings.Count(got, "p0="), got)
-	}
-}
-
-// TestDetailsScaleLinearly: ten times the details cost about ten times the
-// allocations, not a hundred.
-func TestDetailsScaleLinearly(t *testing.T) {
-	withDetails := func(n int) error {
-		details := make([]*anypb.Any, n)
-		for i := range details {
-			a, err := anypb.New(&errdetails.ErrorInfo{Reason: fmt.Sprint("R", i)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			details[i] = a
-		}
-		return status.FromProto(&spb.Status{Code: int32(codes.Internal), Message: "m", Details: details}).Err()
-	}
-	ew := newGateway()
-	allocs := func(err error) float64 {
-		w := httptest.NewRecorder()
-		return testing.AllocsPerRun(3, func() {
-			w.Body.Reset()
-			ew.WriteError(w, nil, err)
 		})
 	}
-	small, large := allocs(withDetails(1000)), allocs(withDetails(10000))
-	if ratio := large / small; ratio > 12 {
-		t.Errorf("10x the details cost %.1fx the allocations (%v vs %v)", ratio, large, small)
-	}
 }
 
-// TestClientCannotChooseStatus sends requests that try to pick their own
-// status or headers; the response follows the error alone.
-func TestClientCannotChooseStatus(t *testing.T) {
-	g := startGateway(t)
-	r := g.do(t, "GET", "/v1/books/code-5", "",
-		"Grpc-Metadata-Statusmap-Http-Status", "200",
-		"X-HTTP-Method-Override", "DELETE",
-		"Accept", "application/problem+json; q=2",
-		"TE", "trailers")
-	if r.Status != 404 {
-		t.Errorf("status %d; want 404", r.Status)
-	}
-	r = g.do(t, "PUT", "/v1/books/b2", `{"id":"b2","title":"x"}`, "Grpc-Metadata-Statusmap-Http-Status", "202")
-	if r.Status != 200 {
-		t.Errorf("a client header chose the success status: %d", r.Status)
-	}
-	if got := statusmap.HTTPStatusOf(status.Error(codes.NotFound, "x")); got != 404 {
-		t.Fatal(got)
-	}
-}
-
-// TestCustomMarshalersHonoured installs marshalers a user might: FormatStatus
-// must write what grpc-gateway's default handler writes with each, by
-// meaning (JSON) or exactly (protobuf binary).
-func TestCustomMarshalersHonoured(t *testing.T) {
-	mux := runtime.NewServeMux()
-	jsonMarshalers := map[string]runtime.Marshaler{
-		"proto names":          &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{UseProtoNames: true}},
-		"emit unpopulated":     &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}},
-		"emit default values":  &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitDefaultValues: true}},
-		"indented":             &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{Multiline: true, Indent: "  "}},
-		"enum numbers":         &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{UseEnumNumbers: true}},
-		"http body of default": &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{}},
-	}
-	handlers := map[string]runtime.ErrorHandlerFunc{}
-	for mname := range jsonMarshalers {
-		handlers[mname] = errorHandler()
-	}
-	for name, err := range benchErrors(t) {
-		for mname, m := range jsonMarshalers {
-			want := httptest.NewRecorder()
-			req := httptest.NewRequest("GET", "/x", nil)
-			runtime.DefaultHTTPErrorHandler(context.Background(), mux, m, want, req, err)
-			// The same handler three times: rendered, admitted to the
-			// detail cache, then served from it. All three must match.
-			var got *httptest.ResponseRecorder
-			for round := range 3 {
-				got = httptest.NewRecorder()
-				handlers[mname](context.Background(), mux, m, got, req, err)
-				var a, b any
-				if json.Unmarshal(got.Body.Bytes(), &a) != nil || json.Unmarshal(want.Body.Bytes(), &b) != nil || !reflect.DeepEqual(a, b) {
-					t.Errorf("%s with %s, round %d:\n got %s\nwant %s", name, mname, round, got.Body, want.Body)
+// TestRedactionOtherFormats: every format and the stream path redact.
+func TestRedactionOtherFormats(t *testing.T) {
+	g := startGateway(t, gateway.WithRedaction(true))
+	for _, tc := range []struct {
+		name   string
+		path   string
+		header []string
+		// message digs the message out of the body.
+		message func(t testing.TB, body []byte) any
+	}{
+		{"problem by Accept", "/v1/books/debug", []string{"Accept", "application/problem+json"},
+			func(t testing.TB, b []byte) any { return jsonOf(t, b)["detail"] }},
+		{"stream before first message", "/v1/stream/books?count=0&fail_with=debug", nil,
+			func(t testing.TB, b []byte) any {
+				lines := streamObjects(t, b)
+				if len(lines) == 0 {
+					return nil
 				}
+				e, _ := lines[len(lines)-1]["error"].(map[string]any)
+				return e["message"]
+			}},
+		{"stream after first message", "/v1/stream/books?count=1&fail_with=debug", nil,
+			func(t testing.TB, b []byte) any {
+				lines := streamObjects(t, b)
+				if len(lines) == 0 {
+					return nil
+				}
+				e, _ := lines[len(lines)-1]["error"].(map[string]any)
+				return e["message"]
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := g.do(t, "GET", tc.path, "", tc.header...)
+			if got := tc.message(t, resp.Body); got != "Internal Server Error" {
+				t.Errorf("message = %v; want %q; body %s", got, "Internal Server Error", resp.Body)
 			}
-			if got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
-				t.Errorf("%s with %s: Content-Type %q; want %q", name, mname, got.Header().Get("Content-Type"), want.Header().Get("Content-Type"))
+			if bytes.Contains(resp.Body, []byte("10.0.0.3")) || bytes.Contains(resp.Body, []byte("DebugInfo")) {
+				t.Errorf("body %s leaks the message or DebugInfo", resp.Body)
 			}
-		}
-		// A non-JSON marshaler is used as it is.
-		binary := &runtime.ProtoMarshaller{}
-		got := httptest.NewRecorder()
-		errorHandler()(context.Background(), mux, binary, got, httptest.NewRequest("GET", "/x", nil), err)
-		var decoded spb.Status
-		if err := proto.Unmarshal(got.Body.Bytes(), &decoded); err != nil {
-			t.Fatalf("%s: binary body: %v", name, err)
-		}
-		want := httptest.NewRecorder()
-		runtime.DefaultHTTPErrorHandler(context.Background(), mux, binary, want, httptest.NewRequest("GET", "/x", nil), err)
-		var wantDecoded spb.Status
-		if err := proto.Unmarshal(want.Body.Bytes(), &wantDecoded); err != nil {
-			t.Fatal(err)
-		}
-		if !proto.Equal(&decoded, &wantDecoded) || got.Header().Get("Content-Type") != "application/octet-stream" {
-			t.Errorf("%s: binary body %v (%s); want %v", name, &decoded, got.Header().Get("Content-Type"), &wantDecoded)
-		}
-	}
-}
-
-// selfWrapping and selfJoining are broken errors that wrap themselves.
-type selfWrapping struct{}
-
-func (e *selfWrapping) Error() string { return "wraps itself" }
-func (e *selfWrapping) Unwrap() error { return e }
-
-type selfJoining struct{}
-
-func (e *selfJoining) Error() string   { return "joins itself" }
-func (e *selfJoining) Unwrap() []error { return []error{e, e} }
-
-// TestSelfWrappingErrors: errors.Is/As and status.FromError never return on
-// such errors (or overflow the stack); every path here must answer 500.
-func TestSelfWrappingErrors(t *testing.T) {
-	mux := runtime.NewServeMux()
-	ours := runtime.NewServeMux(gateway.ServeMuxOptions()...)
-	for _, err := range []error{&selfWrapping{}, &selfJoining{}, fmt.Errorf("x: %w", &selfJoining{})} {
-		rec := httptest.NewRecorder()
-		gateway.WriteError(rec, httptest.NewRequest("GET", "/", nil), err)
-		if rec.Code != 500 {
-			t.Errorf("WriteError(%v) = %d; want 500", err, rec.Code)
-		}
-		rec = httptest.NewRecorder()
-		req := httptest.NewRequest("GET", "/", nil)
-		errorHandler()(req.Context(), mux, &runtime.JSONPb{}, rec, req, &runtime.HTTPStatusError{HTTPStatus: 0, Err: err})
-		if rec.Code != 500 {
-			t.Errorf("ErrorHandler(HTTPStatusError{%v}) = %d; want 500", err, rec.Code)
-		}
-		rec = httptest.NewRecorder()
-		runtime.HTTPStreamError(context.Background(), ours, &runtime.JSONPb{}, rec, req, err)
-		var chunk struct {
-			Error struct{ Code int } `json:"error"`
-		}
-		if json.Unmarshal(rec.Body.Bytes(), &chunk) != nil || chunk.Error.Code != int(codes.Unknown) {
-			t.Errorf("stream error handler(%v) = %s; want Unknown", err, rec.Body)
-		}
-	}
-}
-
-func TestMapperAppliesToContextErrors(t *testing.T) {
-	m, err := statusmap.NewMapper(statusmap.WithProfile(statusmap.ProfileGoogle))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ew := newGateway(gateway.WithStatusMapper(m))
-	for _, e := range []error{status.Error(codes.Canceled, "x"), context.Canceled, fmt.Errorf("call: %w", context.Canceled)} {
-		rec := httptest.NewRecorder()
-		ew.WriteError(rec, nil, e)
-		if rec.Code != 499 {
-			t.Errorf("%v: %d; want the Mapper's 499", e, rec.Code)
-		}
-	}
-}
-
-// One-off details must not keep the recurring ones out of the cache: after
-// hundreds of unique details, a recurring error costs what it cost fresh.
-func TestDetailCacheRecovers(t *testing.T) {
-	common, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
-		&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
-		&errdetails.RetryInfo{RetryDelay: durationpb.New(30 * time.Second)},
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	allocs := func(ew *gateway.Gateway) float64 {
-		w := &statusWriter{h: http.Header{}}
-		ew.WriteError(w, nil, common.Err()) // seen once
-		ew.WriteError(w, nil, common.Err()) // admitted
-		return testing.AllocsPerRun(50, func() {
-			clear(w.h)
-			ew.WriteError(w, nil, common.Err())
 		})
 	}
-	fresh := allocs(newGateway())
-	flooded := newGateway()
-	for i := range 3000 {
-		st, _ := status.New(codes.NotFound, "x").WithDetails(&errdetails.RequestInfo{RequestId: fmt.Sprint("req-", i)})
-		flooded.WriteError(&statusWriter{h: http.Header{}}, nil, st.Err())
-		if i%2 == 0 {
-			flooded.WriteError(&statusWriter{h: http.Header{}}, nil, st.Err()) // some recur once
+
+	// The same status written twice must be redacted twice: redaction must
+	// not have changed a status that is shared.
+	w := newGateway(gateway.WithRedaction(true))
+	for i := range 2 {
+		rec := httptest.NewRecorder()
+		w.WriteError(rec, nil, debugError())
+		body := jsonOf(t, rec.Body.Bytes())
+		if got := body["message"]; got != "Internal Server Error" {
+			t.Errorf("write %d: message = %v; want redacted", i, got)
 		}
-	}
-	if got := allocs(flooded); got > fresh {
-		t.Errorf("after a flood of unique details: %v allocs per error; fresh %v", got, fresh)
+		if detailNamed(body, "google.rpc.DebugInfo") != nil {
+			t.Errorf("write %d: DebugInfo present; want dropped", i)
+		}
 	}
 }
 
-// TestWrappedStatusMessage: a wrapped status speaks with its own message on
-// both sides, as the interceptors send it and as the gateway writes it; the
-// wrapper's text (server-side context, often internal) reaches neither.
-func TestWrappedStatusMessage(t *testing.T) {
-	err := fmt.Errorf("loading shelf: %w", statusmap.Error(404, "no book"))
-	fromInterceptor := status.Convert(statusmap.Translator()(context.Background(), err))
+// debugErr is one error value, reused across writes.
+var debugErr = errorFor(context.Background(), "debug")
+
+func debugError() error { return debugErr }
+
+// TestRedactionDoesNotMutateError: writing a redacted response must leave
+// the caller's error as it was.
+func TestRedactionDoesNotMutateError(t *testing.T) {
+	err := errorFor(context.Background(), "debug")
+	before := err.Error()
+	newGateway(gateway.WithRedaction(true)).WriteError(httptest.NewRecorder(), nil, err)
+	if got := err.Error(); got != before {
+		t.Errorf("err.Error() = %q after a redacted write; want %q", got, before)
+	}
 	rec := httptest.NewRecorder()
-	if werr := newGateway().WriteError(rec, nil, err); werr != nil {
-		t.Fatal(werr)
+	gateway.WriteError(rec, nil, err)
+	body := jsonOf(t, rec.Body.Bytes())
+	if got := body["message"]; got != "db password rejected at 10.0.0.3" {
+		t.Errorf("unredacted message after a redacted write = %v; want the original", got)
 	}
-	var body struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
+	if detailNamed(body, "google.rpc.DebugInfo") == nil {
+		t.Errorf("DebugInfo lost from the error after a redacted write; details %v", detailTypes(body))
 	}
-	if e := json.Unmarshal(rec.Body.Bytes(), &body); e != nil {
-		t.Fatal(e)
+}
+
+// detailTypes returns the @type of each detail of a status object.
+func detailTypes(m map[string]any) []string {
+	var types []string
+	details, _ := m["details"].([]any)
+	for _, d := range details {
+		obj, _ := d.(map[string]any)
+		typ, _ := obj["@type"].(string)
+		types = append(types, typ)
 	}
-	if fromInterceptor.Message() != "no book" || body.Message != "no book" || rec.Code != 404 || body.Code != int(codes.NotFound) {
-		t.Errorf("interceptor %q, gateway %d %q; want 404 and %q on both sides", fromInterceptor.Message(), rec.Code, body.Message, "no book")
+	return types
+}
+
+// detailNamed returns the first detail of a status object whose @type ends in
+// name, or nil.
+func detailNamed(m map[string]any, name string) map[string]any {
+	details, _ := m["details"].([]any)
+	for _, d := range details {
+		obj, _ := d.(map[string]any)
+		if typ, _ := obj["@type"].(string); strings.HasSuffix(typ, "/"+name) {
+			return obj
+		}
 	}
+	return nil
 }
 
 // requestBodyLimit is the http.MaxBytesReader bound of the request-error
@@ -1389,6 +971,26 @@ type mimic struct {
 	bookshelfv1.UnimplementedBookshelfServiceServer
 }
 
+func (mimic) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
+	return nil, mimicTexts[req.GetId()].Err()
+}
+
+// ListShelfBooks answers a valid request with the text of a path error
+// (page_size 1) or of a query error (any other).
+func (mimic) ListShelfBooks(_ context.Context, req *bookshelfv1.ListShelfBooksRequest) (*bookshelfv1.ListBooksResponse, error) {
+	if req.GetPageSize() == 1 {
+		_, err := runtime.Int64("abc")
+		// protoc-gen-grpc-gateway v2.33 template.go's format.
+		return nil, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "shelf_id", err)
+	}
+	return nil, mimicTexts["query"].Err()
+}
+
+// CreateReview answers a valid body with the text of a body error.
+func (mimic) CreateReview(_ context.Context, req *bookshelfv1.CreateReviewRequest) (*bookshelfv1.Review, error) {
+	return nil, mimicTexts[req.GetReview().GetText()].Err()
+}
+
 // mimicTexts are the errors mimic answers GetBook with, by book id: the
 // exact texts of grpc-gateway's request errors, each made by the function
 // that makes it in a real gateway (or, for texts only a template or
@@ -1434,26 +1036,6 @@ var mimicTexts = func() map[string]*status.Status {
 		"sendmax": status.New(codes.ResourceExhausted, `trying to send message larger than max (2006 vs. 1000)`),
 	}
 }()
-
-func (mimic) GetBook(_ context.Context, req *bookshelfv1.GetBookRequest) (*bookshelfv1.Book, error) {
-	return nil, mimicTexts[req.GetId()].Err()
-}
-
-// ListShelfBooks answers a valid request with the text of a path error
-// (page_size 1) or of a query error (any other).
-func (mimic) ListShelfBooks(_ context.Context, req *bookshelfv1.ListShelfBooksRequest) (*bookshelfv1.ListBooksResponse, error) {
-	if req.GetPageSize() == 1 {
-		_, err := runtime.Int64("abc")
-		// protoc-gen-grpc-gateway v2.33 template.go's format.
-		return nil, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "shelf_id", err)
-	}
-	return nil, mimicTexts["query"].Err()
-}
-
-// CreateReview answers a valid body with the text of a body error.
-func (mimic) CreateReview(_ context.Context, req *bookshelfv1.CreateReviewRequest) (*bookshelfv1.Review, error) {
-	return nil, mimicTexts[req.GetReview().GetText()].Err()
-}
 
 // TestRequestErrorLeavesBackendErrorsAlone: a service that answers with the
 // exact text of a request error, as InvalidArgument (or ResourceExhausted
@@ -1621,27 +1203,445 @@ func TestServeMuxOptionsKeepTheBodyDecoder(t *testing.T) {
 	}
 }
 
-// detailTypes returns the @type of each detail of a status object.
-func detailTypes(m map[string]any) []string {
-	var types []string
-	details, _ := m["details"].([]any)
-	for _, d := range details {
-		obj, _ := d.(map[string]any)
-		typ, _ := obj["@type"].(string)
-		types = append(types, typ)
+// TestHugeInputs gives the handler a 10 MiB message and 10,000 details:
+// every byte and every detail is written, and nothing reaches a header.
+func TestHugeInputs(t *testing.T) {
+	msg := strings.Repeat("m\r\n", 10<<20/3)
+	details := make([]*anypb.Any, 10000)
+	for i := range details {
+		a, err := anypb.New(&errdetails.ErrorInfo{Reason: "R", Metadata: map[string]string{"i": strings.Repeat("x", i%7)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		details[i] = a
 	}
-	return types
-}
-
-// detailNamed returns the first detail of a status object whose @type ends in
-// name, or nil.
-func detailNamed(m map[string]any, name string) map[string]any {
-	details, _ := m["details"].([]any)
-	for _, d := range details {
-		obj, _ := d.(map[string]any)
-		if typ, _ := obj["@type"].(string); strings.HasSuffix(typ, "/"+name) {
-			return obj
+	methods := make([]string, 5000)
+	for i := range methods {
+		methods[i] = fmt.Sprintf("M%d", i)
+	}
+	pin, _ := anypb.New(&statusmapv1.HttpStatus{Code: 405, AllowedMethods: methods})
+	details = append(details, pin)
+	err := status.FromProto(&spb.Status{Code: int32(codes.Unimplemented), Message: msg, Details: details}).Err()
+	for _, format := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/x", nil)
+		errorHandler(gateway.WithFormat(format))(req.Context(), runtime.NewServeMux(), &runtime.JSONPb{}, rec, req, err)
+		if rec.Code != 405 {
+			t.Errorf("%v: status %d", format, rec.Code)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("%v: %v", format, err)
+		}
+		// Every detail but the pin, which the status line and Allow carry.
+		if got := len(findDetails(body)); got != len(details)-1 {
+			t.Errorf("%v: %d details; want %d", format, got, len(details)-1)
+		}
+		if allow := strings.Split(rec.Header().Get("Allow"), ", "); len(allow) != 16 || allow[0] != "M0" {
+			t.Errorf("%v: Allow lists %d methods starting %q; want the first 16", format, len(allow), allow[0])
+		}
+		for name, vs := range rec.Header() {
+			for _, v := range vs {
+				if len(v) > 4096 {
+					t.Errorf("%v: header %s is %d bytes", format, name, len(v))
+				}
+			}
 		}
 	}
-	return nil
+
+	// A 401 pinning a thousand challenges of a hundred long parameters:
+	// the header stays within 16 challenges and 4 KiB.
+	challenges := make([]*statusmapv1.AuthChallenge, 1000)
+	for i := range challenges {
+		params := make([]*statusmapv1.AuthParam, 100)
+		for j := range params {
+			params[j] = &statusmapv1.AuthParam{Name: fmt.Sprintf("p%d", j), Value: strings.Repeat("v", 40)}
+		}
+		challenges[i] = &statusmapv1.AuthChallenge{Scheme: fmt.Sprintf("S%d", i), Params: params}
+	}
+	rec := httptest.NewRecorder()
+	gateway.WriteError(rec, nil, statusmap.NewPinned(&statusmapv1.HttpStatus{Code: 401, Challenges: challenges}, "who?").Err())
+	got := rec.Header().Get("WWW-Authenticate")
+	if len(got) == 0 || len(got) > 4096 || strings.Count(got, "p0=") > 16 || !strings.HasPrefix(got, "S0 p0=") {
+		t.Errorf("WWW-Authenticate is %d bytes with %d challenges: %.80q...", len(got), strings.Count(got, "p0="), got)
+	}
+}
+
+// TestDetailsScaleLinearly: ten times the details cost about ten times the
+// allocations, not a hundred.
+func TestDetailsScaleLinearly(t *testing.T) {
+	withDetails := func(n int) error {
+		details := make([]*anypb.Any, n)
+		for i := range details {
+			a, err := anypb.New(&errdetails.ErrorInfo{Reason: fmt.Sprint("R", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			details[i] = a
+		}
+		return status.FromProto(&spb.Status{Code: int32(codes.Internal), Message: "m", Details: details}).Err()
+	}
+	ew := newGateway()
+	allocs := func(err error) float64 {
+		w := httptest.NewRecorder()
+		return testing.AllocsPerRun(3, func() {
+			w.Body.Reset()
+			ew.WriteError(w, nil, err)
+		})
+	}
+	small, large := allocs(withDetails(1000)), allocs(withDetails(10000))
+	if ratio := large / small; ratio > 12 {
+		t.Errorf("10x the details cost %.1fx the allocations (%v vs %v)", ratio, large, small)
+	}
+}
+
+// benchErrors are the errors of the comparison: one without details, one
+// with the two details a quota error carries.
+func benchErrors(b testing.TB) map[string]error {
+	b.Helper()
+	withDetails, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+		&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(30 * time.Second)},
+	)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return map[string]error{
+		"no-details":  status.Error(codes.NotFound, "no such book"),
+		"two-details": withDetails.Err(),
+	}
+}
+
+// BenchmarkErrorHandler pairs statusmap's error handler (through a mux built
+// with ServeMuxOptions) with grpc-gateway's
+// runtime.DefaultHTTPErrorHandler on the same errors, with the mux's default
+// marshaler and the server metadata a generated handler puts in the
+// context. Compare the pairs with benchstat, or by eye:
+//
+//	go test -run '^$' -bench ErrorHandler -benchmem ./gateway
+func BenchmarkErrorHandler(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
+		MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: true},
+		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
+	}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+	handlers := []struct {
+		name    string
+		handler runtime.ErrorHandlerFunc
+	}{
+		{"grpc-gateway", runtime.DefaultHTTPErrorHandler},
+		{"statusmap", errorHandler()},
+	}
+	for _, name := range []string{"no-details", "two-details"} {
+		err := benchErrors(b)[name]
+		for _, h := range handlers {
+			b.Run("err="+name+"/impl="+h.name, func(b *testing.B) {
+				w := &statusWriter{h: http.Header{}}
+				b.ReportAllocs()
+				for range b.N {
+					clear(w.h)
+					h.handler(ctx, mux, marshaler, w, req, err)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkErrorHandlerUniqueDetails is the worst case for statusmap's
+// rendered-detail cache: every error's ErrorInfo differs (a request id in
+// its metadata), so no detail is ever served from the cache.
+func BenchmarkErrorHandlerUniqueDetails(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := context.Background()
+	errs := make([]error, 4096)
+	for i := range errs {
+		st, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+			&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": fmt.Sprint(i)}},
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)},
+		)
+		if err != nil {
+			b.Fatal(err)
+		}
+		errs[i] = st.Err()
+	}
+	for _, h := range []struct {
+		name    string
+		handler runtime.ErrorHandlerFunc
+	}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", errorHandler()}} {
+		b.Run("impl="+h.name, func(b *testing.B) {
+			w := &statusWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for i := range b.N {
+				clear(w.h)
+				h.handler(ctx, mux, marshaler, w, req, errs[i%len(errs)])
+			}
+		})
+	}
+}
+
+// TestErrorHandlerAllocatesLess pins the allocation side of the
+// comparison: fewer allocations than grpc-gateway without details, no more
+// with two.
+func TestErrorHandlerAllocatesLess(t *testing.T) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := runtime.NewServerMetadataContext(context.Background(), runtime.ServerMetadata{HeaderMD: metadata.MD{}, TrailerMD: metadata.MD{}})
+	ours := errorHandler()
+	for name, err := range benchErrors(t) {
+		measure := func(h runtime.ErrorHandlerFunc) float64 {
+			w := &statusWriter{h: http.Header{}}
+			return testing.AllocsPerRun(200, func() {
+				clear(w.h)
+				h(ctx, mux, marshaler, w, req, err)
+			})
+		}
+		theirs, mine := measure(runtime.DefaultHTTPErrorHandler), measure(ours)
+		t.Logf("%s: statusmap %v allocs, grpc-gateway %v", name, mine, theirs)
+		if name == "no-details" && mine >= theirs || mine > theirs {
+			t.Errorf("%s: statusmap allocates %v times; grpc-gateway %v", name, mine, theirs)
+		}
+	}
+}
+
+// One-off details must not keep the recurring ones out of the cache: after
+// hundreds of unique details, a recurring error costs what it cost fresh.
+func TestDetailCacheRecovers(t *testing.T) {
+	common, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+		&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"limit": "10"}},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(30 * time.Second)},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocs := func(ew *gateway.Gateway) float64 {
+		w := &statusWriter{h: http.Header{}}
+		ew.WriteError(w, nil, common.Err()) // seen once
+		ew.WriteError(w, nil, common.Err()) // admitted
+		return testing.AllocsPerRun(50, func() {
+			clear(w.h)
+			ew.WriteError(w, nil, common.Err())
+		})
+	}
+	fresh := allocs(newGateway())
+	flooded := newGateway()
+	for i := range 3000 {
+		st, _ := status.New(codes.NotFound, "x").WithDetails(&errdetails.RequestInfo{RequestId: fmt.Sprint("req-", i)})
+		flooded.WriteError(&statusWriter{h: http.Header{}}, nil, st.Err())
+		if i%2 == 0 {
+			flooded.WriteError(&statusWriter{h: http.Header{}}, nil, st.Err()) // some recur once
+		}
+	}
+	if got := allocs(flooded); got > fresh {
+		t.Errorf("after a flood of unique details: %v allocs per error; fresh %v", got, fresh)
+	}
+}
+
+// BenchmarkUniqueDetailsRatio alternates the two sides of
+// BenchmarkErrorHandlerUniqueDetails error by error and reports statusmap's
+// time as a multiple of grpc-gateway's (target: at most 0.5).
+func BenchmarkUniqueDetailsRatio(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := context.Background()
+	ours := errorHandler()
+	w := &statusWriter{h: http.Header{}}
+	var tookTheirs, tookOurs time.Duration
+	i := 0
+	for b.Loop() {
+		st, err := status.New(codes.ResourceExhausted, "quota exceeded").WithDetails(
+			&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": fmt.Sprint(i)}},
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)},
+		)
+		if err != nil {
+			b.Fatal(err)
+		}
+		i++
+		e := st.Err()
+		clear(w.h)
+		start := time.Now()
+		runtime.DefaultHTTPErrorHandler(ctx, mux, marshaler, w, req, e)
+		mid := time.Now()
+		clear(w.h)
+		ours(ctx, mux, marshaler, w, req, e)
+		tookOurs += time.Since(mid)
+		tookTheirs += mid.Sub(start)
+	}
+	b.ReportMetric(tookOurs.Seconds()/tookTheirs.Seconds(), "statusmap/grpc-gateway")
+}
+
+// uniqueDetailCases are the detail mixes of BenchmarkUniqueDetailsMix: each
+// google.rpc error detail alone, then the pairs errors commonly carry.
+var uniqueDetailCases = []string{
+	"ErrorInfo", "RequestInfo", "RetryInfo", "ResourceInfo", "BadRequest", "PreconditionFailure",
+	"QuotaFailure", "Help", "LocalizedMessage", "DebugInfo",
+	"ErrorInfo+RequestInfo", "ErrorInfo+RetryInfo", "BadRequest+RequestInfo", "ResourceInfo+ErrorInfo",
+	"QuotaFailure+RetryInfo", "PreconditionFailure+ErrorInfo", "ErrorInfo+Help", "BadRequest+LocalizedMessage",
+}
+
+// uniqueDetail is the detail of a type for the i-th error: every one holds
+// something of its own (a request id, an index), so that no two errors
+// share a rendered detail.
+func uniqueDetail(kind string, i int) proto.Message {
+	id := fmt.Sprintf("req-%08x", i)
+	switch kind {
+	case "ErrorInfo":
+		return &errdetails.ErrorInfo{Reason: "QUOTA", Domain: "bookshelf.example", Metadata: map[string]string{"request_id": id, "limit": "10"}}
+	case "RequestInfo":
+		return &errdetails.RequestInfo{RequestId: id, ServingData: "pod-3"}
+	case "RetryInfo":
+		return &errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(i) * time.Millisecond)}
+	case "ResourceInfo":
+		return &errdetails.ResourceInfo{ResourceType: "book", ResourceName: "shelves/1/books/" + id, Owner: "user:reader", Description: "no such book"}
+	case "BadRequest":
+		return &errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: "book.title", Description: "too long: " + id, Reason: "TITLE_TOO_LONG"},
+		}}
+	case "PreconditionFailure":
+		return &errdetails.PreconditionFailure{Violations: []*errdetails.PreconditionFailure_Violation{
+			{Type: "TOS", Subject: "user:" + id, Description: "terms of service not accepted"},
+		}}
+	case "QuotaFailure":
+		return &errdetails.QuotaFailure{Violations: []*errdetails.QuotaFailure_Violation{
+			{Subject: "project:" + id, Description: "daily limit", QuotaMetric: "books.example/reads", QuotaValue: int64(i)},
+		}}
+	case "Help":
+		return &errdetails.Help{Links: []*errdetails.Help_Link{{Description: "quota", Url: "https://bookshelf.example/quota?id=" + id}}}
+	case "LocalizedMessage":
+		return &errdetails.LocalizedMessage{Locale: "fr-CH", Message: "Livre introuvable : " + id}
+	case "DebugInfo":
+		return &errdetails.DebugInfo{StackEntries: []string{"main.go:12", id}, Detail: "lookup failed"}
+	}
+	panic("unknown detail " + kind)
+}
+
+// uniqueDetailError is the i-th error of a detail mix, with details of its
+// own.
+func uniqueDetailError(tb testing.TB, mix string, i int) error {
+	sp := &spb.Status{Code: int32(codes.ResourceExhausted), Message: "quota exceeded"}
+	for kind := range strings.SplitSeq(mix, "+") {
+		detail, err := anypb.New(uniqueDetail(kind, i))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sp.Details = append(sp.Details, detail)
+	}
+	return status.FromProto(sp).Err()
+}
+
+// uniqueDetailErrors makes errors from to from+n-1 of a detail mix, each
+// with its own details.
+func uniqueDetailErrors(tb testing.TB, mix string, from, n int) []error {
+	tb.Helper()
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = uniqueDetailError(tb, mix, from+i)
+	}
+	return errs
+}
+
+// BenchmarkUniqueDetailsMix runs each side alone on errors whose details
+// are all different (b.N of them, made before the timer starts), for each
+// detail mix, so that allocs/op is each side's own;
+// BenchmarkUniqueDetailsMixRatio gives the time ratio.
+//
+//	go test -run '^$' -bench 'UniqueDetailsMix$' -benchmem ./gateway
+func BenchmarkUniqueDetailsMix(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := context.Background()
+	ours := errorHandler()
+	for _, mix := range uniqueDetailCases {
+		for _, h := range []struct {
+			name    string
+			handler runtime.ErrorHandlerFunc
+		}{{"grpc-gateway", runtime.DefaultHTTPErrorHandler}, {"statusmap", ours}} {
+			b.Run("details="+mix+"/impl="+h.name, func(b *testing.B) {
+				errs := uniqueDetailErrors(b, mix, 0, b.N)
+				w := &statusWriter{h: http.Header{}}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := range b.N {
+					clear(w.h)
+					h.handler(ctx, mux, marshaler, w, req, errs[i])
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkUniqueDetailsMixRatio alternates the two sides error by error,
+// for each detail mix, each error's details its own, and reports
+// statusmap's time as a multiple of grpc-gateway's (target: at most 0.5).
+func BenchmarkUniqueDetailsMixRatio(b *testing.B) {
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := context.Background()
+	ours := errorHandler()
+	for _, mix := range uniqueDetailCases {
+		b.Run("details="+mix, func(b *testing.B) {
+			w := &statusWriter{h: http.Header{}}
+			var tookTheirs, tookOurs time.Duration
+			i := 0
+			for b.Loop() {
+				e := uniqueDetailError(b, mix, i)
+				i++
+				clear(w.h)
+				start := time.Now()
+				runtime.DefaultHTTPErrorHandler(ctx, mux, marshaler, w, req, e)
+				mid := time.Now()
+				clear(w.h)
+				ours(ctx, mux, marshaler, w, req, e)
+				tookOurs += time.Since(mid)
+				tookTheirs += mid.Sub(start)
+			}
+			b.ReportMetric(tookOurs.Seconds()/tookTheirs.Seconds(), "statusmap/grpc-gateway")
+		})
+	}
+}
+
+// TestUniqueDetailsAllocs pins the allocations of an error whose details
+// are its own, rendered from their bytes: at most 15 with two details, for
+// every pair of BenchmarkUniqueDetailsMix (and 13 with one).
+func TestUniqueDetailsAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts")
+	}
+	mux := runtime.NewServeMux()
+	marshaler := &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true}}}
+	req := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+	ctx := context.Background()
+	ours := errorHandler()
+	w := &statusWriter{h: http.Header{}}
+	// Warm the rendered-detail cache's admission list past its bound, as
+	// a server's is after a few thousand errors: its first growth is not
+	// a cost per error.
+	for _, err := range uniqueDetailErrors(t, "ErrorInfo+RequestInfo", 1<<20, 2100) {
+		ours(ctx, mux, marshaler, w, req, err)
+	}
+	for m, mix := range uniqueDetailCases {
+		// Each mix its own ids: a detail seen before would be cached.
+		errs := uniqueDetailErrors(t, mix, m<<16, 256)
+		i := 0
+		allocs := testing.AllocsPerRun(200, func() {
+			clear(w.h)
+			ours(ctx, mux, marshaler, w, req, errs[i%len(errs)])
+			i++
+		})
+		limit := 13.0
+		if strings.Contains(mix, "+") {
+			limit = 15
+		}
+		t.Logf("%s: %v allocations", mix, allocs)
+		if allocs > limit {
+			t.Errorf("%s: %v allocations per error; want at most %v", mix, allocs, limit)
+		}
+	}
 }
