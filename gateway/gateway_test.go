@@ -242,124 +242,71 @@ func startMuxWithRoute(t *testing.T, addr string, opts []runtime.ServeMuxOption,
 	return srv.URL
 }
 
-// BenchmarkEndToEnd drives a real gRPC server through two real gateways on
-// loopback, one with statusmap and one with grpc-gateway's defaults, with a
-// keep-alive HTTP client, alternating request by request so that both see
-// the same machine. It reports each side's error responses per second.
-//
-//	go test -run '^$' -bench EndToEnd ./gateway
-func BenchmarkEndToEnd(b *testing.B) {
-	addr := startBackend(b, &bookshelf{})
-	sides := []struct {
-		name string
-		url  string
-		took time.Duration
-	}{
-		{name: "grpc-gateway", url: startMux(b, addr) + "/v1/books/retry-1500"},
-		{name: "statusmap", url: startMux(b, addr, gateway.ServeMuxOptions()...) + "/v1/books/retry-1500"},
+// TestWriteErrorNil: a nil error is not an error to answer. The method
+// returns an error and writes nothing; so does the package shortcut.
+// Once, both answered 500 Internal Server Error.
+func TestWriteErrorNil(t *testing.T) {
+	rec := httptest.NewRecorder()
+	err := newGateway().WriteError(rec, httptest.NewRequest("GET", "/", nil), nil)
+	if err == nil {
+		t.Error("(*Gateway).WriteError(nil): no error")
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	b.Cleanup(client.CloseIdleConnections)
-	buf := make([]byte, 4096)
-	b.ResetTimer()
-	for range b.N {
-		for i := range sides {
-			start := time.Now()
-			resp, err := client.Get(sides[i].url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for {
-				if _, err := resp.Body.Read(buf); err != nil {
-					break
-				}
-			}
-			resp.Body.Close()
-			sides[i].took += time.Since(start)
-			if resp.StatusCode < 400 {
-				b.Fatalf("%s answered %d", sides[i].name, resp.StatusCode)
-			}
-		}
+	if rec.Code != 200 || rec.Body.Len() != 0 || len(rec.Header()) != 0 || rec.Flushed {
+		t.Errorf("(*Gateway).WriteError(nil) wrote: %d %v %q", rec.Code, rec.Header(), rec.Body)
 	}
-	for _, s := range sides {
-		b.ReportMetric(float64(b.N)/s.took.Seconds(), s.name+"-errors/s")
+	rec = httptest.NewRecorder()
+	gateway.WriteError(rec, nil, nil)
+	if rec.Code != 200 || rec.Body.Len() != 0 || len(rec.Header()) != 0 || rec.Flushed {
+		t.Errorf("gateway.WriteError(nil) wrote: %d %v %q", rec.Code, rec.Header(), rec.Body)
 	}
-	b.ReportMetric(sides[0].took.Seconds()/sides[1].took.Seconds(), "statusmap-speedup")
-}
-
-// BenchmarkSuccessThroughMux: a success through a plain grpc-gateway mux
-// and through one with statusmap installed (target: at most 1.05x the time
-// and one allocation more).
-//
-//	go test -run '^$' -bench SuccessThroughMux -count 6 ./gateway | benchstat -col /impl -
-func BenchmarkSuccessThroughMux(b *testing.B) {
-	for _, side := range []struct {
-		name string
-		mux  *runtime.ServeMux
-	}{
-		{"grpc-gateway", benchMux(b)},
-		{"statusmap", benchMux(b, gateway.ServeMuxOptions()...)},
-	} {
-		b.Run("impl="+side.name, func(b *testing.B) {
-			w := &statusWriter{h: http.Header{}}
-			r := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
-			b.ReportAllocs()
-			for b.Loop() {
-				if serveBench(side.mux, w, r) != 0 && w.code != 200 {
-					b.Fatalf("status %d", w.code)
-				}
-			}
-		})
+	// Something written to w afterwards is what the client gets.
+	rec = httptest.NewRecorder()
+	gateway.WriteError(rec, nil, nil)
+	rec.WriteHeader(204)
+	if rec.Code != 204 {
+		t.Errorf("status after WriteError(nil): %d; want the handler's 204", rec.Code)
 	}
 }
 
-// BenchmarkRouting405: a wrong method on a known path. grpc-gateway answers
-// 501 without Allow; statusmap 405 with Allow, found by probing the mux
-// (target: at most twice grpc-gateway's allocations).
-func BenchmarkRouting405(b *testing.B) {
-	for _, side := range []struct {
-		name string
-		mux  *runtime.ServeMux
-		want int
-	}{
-		{"grpc-gateway", benchMux(b), 501},
-		{"statusmap", benchMux(b, gateway.ServeMuxOptions()...), 405},
-	} {
-		b.Run("impl="+side.name, func(b *testing.B) {
-			w := &statusWriter{h: http.Header{}}
-			r := httptest.NewRequest(http.MethodPost, "/v1/books/7", nil)
-			b.ReportAllocs()
-			for b.Loop() {
-				if code := serveBench(side.mux, w, r); code != side.want {
-					b.Fatalf("status %d; want %d", code, side.want)
-				}
-			}
-		})
+// brokenWriter is a client that went away: every write fails.
+type brokenWriter struct{ header http.Header }
+
+func (w *brokenWriter) Header() http.Header       { return w.header }
+func (w *brokenWriter) WriteHeader(int)           {}
+func (w *brokenWriter) Write([]byte) (int, error) { return 0, errGone }
+
+var errGone = errors.New("client gone")
+
+// TestPackageWriteErrorReturnsError: the package-level WriteError returns
+// what (*Gateway).WriteError returns: the error of writing the body, and
+// an error for a nil err. (It returned nothing; a plain net/http handler
+// could not tell that its client never got the answer.)
+func TestPackageWriteErrorReturnsError(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	fromMethod := newGateway().WriteError(&brokenWriter{header: http.Header{}}, r, errors.New("x"))
+	fromPackage := gateway.WriteError(&brokenWriter{header: http.Header{}}, r, errors.New("x"))
+	if !errors.Is(fromPackage, errGone) || !errors.Is(fromMethod, errGone) {
+		t.Errorf("write failure: package %v, method %v; want both to wrap %v", fromPackage, fromMethod, errGone)
+	}
+	nilMethod := newGateway().WriteError(httptest.NewRecorder(), r, nil)
+	nilPackage := gateway.WriteError(httptest.NewRecorder(), r, nil)
+	if nilPackage == nil || nilMethod == nil || nilPackage.Error() != nilMethod.Error() {
+		t.Errorf("nil error: package %v, method %v; want the same error", nilPackage, nilMethod)
+	}
+	if err := gateway.WriteError(httptest.NewRecorder(), r, errors.New("x")); err != nil {
+		t.Errorf("a write that succeeds: %v", err)
 	}
 }
 
-// TestMuxAllocations pins the allocation targets of the two benchmarks
-// above: a success costs no allocation more than a plain mux, and
-// a routing 405 with Allow at most twice grpc-gateway's 501.
-func TestMuxAllocations(t *testing.T) {
-	if raceEnabled {
-		t.Skip("allocation counts differ under the race detector")
-	}
-	plain, ours := benchMux(t), benchMux(t, gateway.ServeMuxOptions()...)
-	measure := func(mux http.Handler, method string) float64 {
-		w := &statusWriter{h: http.Header{}}
-		r := httptest.NewRequest(method, "/v1/books/7", nil)
-		return testing.AllocsPerRun(200, func() { serveBench(mux, w, r) })
-	}
-	if p, o := measure(plain, "GET"), measure(ours, "GET"); o > p {
-		t.Errorf("success: statusmap %v allocations, plain mux %v; want no more", o, p)
-	} else {
-		t.Logf("success: statusmap %v allocations, plain mux %v", o, p)
-	}
-	if p, o := measure(plain, "POST"), measure(ours, "POST"); o > 2*p {
-		t.Errorf("routing 405: statusmap %v allocations, grpc-gateway's 501 %v; want at most twice", o, p)
-	} else {
-		t.Logf("routing 405: statusmap %v allocations, grpc-gateway's 501 %v", o, p)
+// TestZeroGatewayWritesError: a Gateway not made by New (its zero value)
+// still writes an error with the default body, as it did before the body
+// writer moved to its own package, rather than panicking.
+func TestZeroGatewayWritesError(t *testing.T) {
+	var g gateway.Gateway
+	w := httptest.NewRecorder()
+	err := g.WriteError(w, httptest.NewRequest(http.MethodGet, "/", nil), status.Error(codes.NotFound, "no such book"))
+	if err != nil || w.Code != http.StatusNotFound || w.Body.String() != `{"code":5,"message":"no such book","details":[]}` {
+		t.Errorf("got %v, %d %s", err, w.Code, w.Body)
 	}
 }
 
@@ -544,59 +491,124 @@ func sendLoad(client *http.Client, base string, rq loadRequest, tag string) erro
 	return rq.check(b, tag)
 }
 
-// TestWriteErrorNil: a nil error is not an error to answer. The method
-// returns an error and writes nothing; so does the package shortcut.
-// Once, both answered 500 Internal Server Error.
-func TestWriteErrorNil(t *testing.T) {
-	rec := httptest.NewRecorder()
-	err := newGateway().WriteError(rec, httptest.NewRequest("GET", "/", nil), nil)
-	if err == nil {
-		t.Error("(*Gateway).WriteError(nil): no error")
+// BenchmarkEndToEnd drives a real gRPC server through two real gateways on
+// loopback, one with statusmap and one with grpc-gateway's defaults, with a
+// keep-alive HTTP client, alternating request by request so that both see
+// the same machine. It reports each side's error responses per second.
+//
+//	go test -run '^$' -bench EndToEnd ./gateway
+func BenchmarkEndToEnd(b *testing.B) {
+	addr := startBackend(b, &bookshelf{})
+	sides := []struct {
+		name string
+		url  string
+		took time.Duration
+	}{
+		{name: "grpc-gateway", url: startMux(b, addr) + "/v1/books/retry-1500"},
+		{name: "statusmap", url: startMux(b, addr, gateway.ServeMuxOptions()...) + "/v1/books/retry-1500"},
 	}
-	if rec.Code != 200 || rec.Body.Len() != 0 || len(rec.Header()) != 0 || rec.Flushed {
-		t.Errorf("(*Gateway).WriteError(nil) wrote: %d %v %q", rec.Code, rec.Header(), rec.Body)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	b.Cleanup(client.CloseIdleConnections)
+	buf := make([]byte, 4096)
+	b.ResetTimer()
+	for range b.N {
+		for i := range sides {
+			start := time.Now()
+			resp, err := client.Get(sides[i].url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				if _, err := resp.Body.Read(buf); err != nil {
+					break
+				}
+			}
+			resp.Body.Close()
+			sides[i].took += time.Since(start)
+			if resp.StatusCode < 400 {
+				b.Fatalf("%s answered %d", sides[i].name, resp.StatusCode)
+			}
+		}
 	}
-	rec = httptest.NewRecorder()
-	gateway.WriteError(rec, nil, nil)
-	if rec.Code != 200 || rec.Body.Len() != 0 || len(rec.Header()) != 0 || rec.Flushed {
-		t.Errorf("gateway.WriteError(nil) wrote: %d %v %q", rec.Code, rec.Header(), rec.Body)
+	for _, s := range sides {
+		b.ReportMetric(float64(b.N)/s.took.Seconds(), s.name+"-errors/s")
 	}
-	// Something written to w afterwards is what the client gets.
-	rec = httptest.NewRecorder()
-	gateway.WriteError(rec, nil, nil)
-	rec.WriteHeader(204)
-	if rec.Code != 204 {
-		t.Errorf("status after WriteError(nil): %d; want the handler's 204", rec.Code)
+	b.ReportMetric(sides[0].took.Seconds()/sides[1].took.Seconds(), "statusmap-speedup")
+}
+
+// BenchmarkSuccessThroughMux: a success through a plain grpc-gateway mux
+// and through one with statusmap installed (target: at most 1.05x the time
+// and one allocation more).
+//
+//	go test -run '^$' -bench SuccessThroughMux -count 6 ./gateway | benchstat -col /impl -
+func BenchmarkSuccessThroughMux(b *testing.B) {
+	for _, side := range []struct {
+		name string
+		mux  *runtime.ServeMux
+	}{
+		{"grpc-gateway", benchMux(b)},
+		{"statusmap", benchMux(b, gateway.ServeMuxOptions()...)},
+	} {
+		b.Run("impl="+side.name, func(b *testing.B) {
+			w := &statusWriter{h: http.Header{}}
+			r := httptest.NewRequest(http.MethodGet, "/v1/books/7", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				if serveBench(side.mux, w, r) != 0 && w.code != 200 {
+					b.Fatalf("status %d", w.code)
+				}
+			}
+		})
 	}
 }
 
-// brokenWriter is a client that went away: every write fails.
-type brokenWriter struct{ header http.Header }
-
-var errGone = errors.New("client gone")
-
-func (w *brokenWriter) Header() http.Header       { return w.header }
-func (w *brokenWriter) WriteHeader(int)           {}
-func (w *brokenWriter) Write([]byte) (int, error) { return 0, errGone }
-
-// TestPackageWriteErrorReturnsError: the package-level WriteError returns
-// what (*Gateway).WriteError returns: the error of writing the body, and
-// an error for a nil err. (It returned nothing; a plain net/http handler
-// could not tell that its client never got the answer.)
-func TestPackageWriteErrorReturnsError(t *testing.T) {
-	r := httptest.NewRequest("GET", "/", nil)
-	fromMethod := newGateway().WriteError(&brokenWriter{header: http.Header{}}, r, errors.New("x"))
-	fromPackage := gateway.WriteError(&brokenWriter{header: http.Header{}}, r, errors.New("x"))
-	if !errors.Is(fromPackage, errGone) || !errors.Is(fromMethod, errGone) {
-		t.Errorf("write failure: package %v, method %v; want both to wrap %v", fromPackage, fromMethod, errGone)
+// BenchmarkRouting405: a wrong method on a known path. grpc-gateway answers
+// 501 without Allow; statusmap 405 with Allow, found by probing the mux
+// (target: at most twice grpc-gateway's allocations).
+func BenchmarkRouting405(b *testing.B) {
+	for _, side := range []struct {
+		name string
+		mux  *runtime.ServeMux
+		want int
+	}{
+		{"grpc-gateway", benchMux(b), 501},
+		{"statusmap", benchMux(b, gateway.ServeMuxOptions()...), 405},
+	} {
+		b.Run("impl="+side.name, func(b *testing.B) {
+			w := &statusWriter{h: http.Header{}}
+			r := httptest.NewRequest(http.MethodPost, "/v1/books/7", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				if code := serveBench(side.mux, w, r); code != side.want {
+					b.Fatalf("status %d; want %d", code, side.want)
+				}
+			}
+		})
 	}
-	nilMethod := newGateway().WriteError(httptest.NewRecorder(), r, nil)
-	nilPackage := gateway.WriteError(httptest.NewRecorder(), r, nil)
-	if nilPackage == nil || nilMethod == nil || nilPackage.Error() != nilMethod.Error() {
-		t.Errorf("nil error: package %v, method %v; want the same error", nilPackage, nilMethod)
+}
+
+// TestMuxAllocations pins the allocation targets of the two benchmarks
+// above: a success costs no allocation more than a plain mux, and
+// a routing 405 with Allow at most twice grpc-gateway's 501.
+func TestMuxAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
 	}
-	if err := gateway.WriteError(httptest.NewRecorder(), r, errors.New("x")); err != nil {
-		t.Errorf("a write that succeeds: %v", err)
+	plain, ours := benchMux(t), benchMux(t, gateway.ServeMuxOptions()...)
+	measure := func(mux http.Handler, method string) float64 {
+		w := &statusWriter{h: http.Header{}}
+		r := httptest.NewRequest(method, "/v1/books/7", nil)
+		return testing.AllocsPerRun(200, func() { serveBench(mux, w, r) })
+	}
+	if p, o := measure(plain, "GET"), measure(ours, "GET"); o > p {
+		t.Errorf("success: statusmap %v allocations, plain mux %v; want no more", o, p)
+	} else {
+		t.Logf("success: statusmap %v allocations, plain mux %v", o, p)
+	}
+	if p, o := measure(plain, "POST"), measure(ours, "POST"); o > 2*p {
+		t.Errorf("routing 405: statusmap %v allocations, grpc-gateway's 501 %v; want at most twice", o, p)
+	} else {
+		t.Logf("routing 405: statusmap %v allocations, grpc-gateway's 501 %v", o, p)
 	}
 }
 
@@ -713,16 +725,4 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	}
 	i := (len(sorted)*p + 99) / 100
 	return sorted[max(0, min(len(sorted)-1, i-1))]
-}
-
-// TestZeroGatewayWritesError: a Gateway not made by New (its zero value)
-// still writes an error with the default body, as it did before the body
-// writer moved to its own package, rather than panicking.
-func TestZeroGatewayWritesError(t *testing.T) {
-	var g gateway.Gateway
-	w := httptest.NewRecorder()
-	err := g.WriteError(w, httptest.NewRequest(http.MethodGet, "/", nil), status.Error(codes.NotFound, "no such book"))
-	if err != nil || w.Code != http.StatusNotFound || w.Body.String() != `{"code":5,"message":"no such book","details":[]}` {
-		t.Errorf("got %v, %d %s", err, w.Code, w.Body)
-	}
 }

@@ -299,6 +299,84 @@ func TestSuccess204WithTrailers(t *testing.T) {
 	}
 }
 
+// TestFormPostToPostBindingIsCreated: a form POST that a POST binding
+// handles answers 201; the binding decides, not the Content-Type.
+func TestFormPostToPostBindingIsCreated(t *testing.T) {
+	srv := httptest.NewServer(serveOne(t, "POST", &bookshelfv1.Book{Id: "1"}))
+	t.Cleanup(srv.Close)
+	r := doRequest(t, srv.Client(), "POST", srv.URL+"/v1/things", "", "Content-Type", "application/x-www-form-urlencoded")
+	if r.Status != 201 {
+		t.Errorf("form POST to a POST binding: %d; want 201", r.Status)
+	}
+}
+
+// grpc-gateway routes a form POST to a GET binding (its path-length
+// fallback): a read must not answer 201.
+func TestFormPostFallbackIsNotCreated(t *testing.T) {
+	srv := httptest.NewServer(serveOne(t, "GET", wrapperspb.String("list")))
+	t.Cleanup(srv.Close)
+	r := doRequest(t, srv.Client(), "POST", srv.URL+"/v1/things", "", "Content-Type", "application/x-www-form-urlencoded")
+	if r.Status != 200 {
+		t.Errorf("form POST to a GET binding: %d; want 200", r.Status)
+	}
+}
+
+// A DELETE's 204 is decided by the response message, not by the bytes
+// written for it: a forward-response rewriter that wraps an empty message
+// does not turn it into a 200. WithSuccessStatus("DELETE", 200) keeps the
+// rewritten body.
+func TestDeleteDecidedByMessage(t *testing.T) {
+	mux := serveOne(t, "DELETE", &emptypb.Empty{}, runtime.WithForwardResponseRewriter(func(_ context.Context, resp proto.Message) (any, error) {
+		return map[string]any{"data": resp, "requestId": "abc"}, nil
+	}))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	r := doRequest(t, srv.Client(), "DELETE", srv.URL+"/v1/things", "")
+	if r.Status != 204 || len(r.Body) != 0 {
+		t.Errorf("status %d body %q; want 204 without a body", r.Status, r.Body)
+	}
+	kept := httptest.NewServer(serveOneWith(t, "DELETE", &emptypb.Empty{}, []gateway.Option{gateway.WithSuccessStatus("DELETE", 200)},
+		runtime.WithForwardResponseRewriter(func(_ context.Context, resp proto.Message) (any, error) {
+			return map[string]any{"data": resp, "requestId": "abc"}, nil
+		})))
+	t.Cleanup(kept.Close)
+	if r := doRequest(t, kept.Client(), "DELETE", kept.URL+"/v1/things", ""); r.Status != 200 || !strings.Contains(string(r.Body), `"requestId":"abc"`) {
+		t.Errorf("with WithSuccessStatus(DELETE, 200): status %d body %q; want 200 with the envelope", r.Status, r.Body)
+	}
+	plain := httptest.NewServer(serveOne(t, "DELETE", &emptypb.Empty{}))
+	t.Cleanup(plain.Close)
+	if r := doRequest(t, plain.Client(), "DELETE", plain.URL+"/v1/things", ""); r.Status != 204 || len(r.Body) != 0 {
+		t.Errorf("without a rewriter: %d %q; want 204 and no body", r.Status, r.Body)
+	}
+}
+
+// TestDeleteEmptyMessageEveryMarshaler: the same empty response is 204
+// whether the marshaler writes "{}" or, with grpc-gateway's default
+// EmitUnpopulated, {"rating":0,"format":"BOOK_FORMAT_UNSPECIFIED",...}.
+func TestDeleteEmptyMessageEveryMarshaler(t *testing.T) {
+	for _, emit := range []bool{true, false} {
+		marshaler := runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{}})
+		if emit {
+			marshaler = runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: jsonEmitUnpopulated()}})
+		}
+		var msg proto.Message = &bookshelfv1.Review{}
+		srv := httptest.NewServer(serveOne(t, "DELETE", msg, marshaler))
+		t.Cleanup(srv.Close)
+		if r := doRequest(t, srv.Client(), "DELETE", srv.URL+"/v1/things", ""); r.Status != 204 || len(r.Body) != 0 {
+			t.Errorf("EmitUnpopulated %v: %d %q; want 204 and no body", emit, r.Status, r.Body)
+		}
+	}
+	full := httptest.NewServer(serveOne(t, "DELETE", &bookshelfv1.Review{Rating: 5}))
+	t.Cleanup(full.Close)
+	if r := doRequest(t, full.Client(), "DELETE", full.URL+"/v1/things", ""); r.Status != 200 || len(r.Body) == 0 {
+		t.Errorf("a message with content: %d %q; want 200 with it", r.Status, r.Body)
+	}
+}
+
+func jsonEmitUnpopulated() protojson.MarshalOptions {
+	return protojson.MarshalOptions{EmitUnpopulated: true}
+}
+
 // BenchmarkSuccessRatio alternates the two sides of
 // BenchmarkSuccessThroughMux request by request, so that both see the same
 // machine, and reports statusmap's time as a multiple of the plain mux's
@@ -328,44 +406,6 @@ func BenchmarkSuccessRatio(b *testing.B) {
 		}
 	}
 	b.ReportMetric(tookOurs.Seconds()/tookPlain.Seconds(), "statusmap/grpc-gateway")
-}
-
-// TestFormPostToPostBindingIsCreated: a form POST that a POST binding
-// handles answers 201; the binding decides, not the Content-Type.
-func TestFormPostToPostBindingIsCreated(t *testing.T) {
-	srv := httptest.NewServer(serveOne(t, "POST", &bookshelfv1.Book{Id: "1"}))
-	t.Cleanup(srv.Close)
-	r := doRequest(t, srv.Client(), "POST", srv.URL+"/v1/things", "", "Content-Type", "application/x-www-form-urlencoded")
-	if r.Status != 201 {
-		t.Errorf("form POST to a POST binding: %d; want 201", r.Status)
-	}
-}
-
-// TestDeleteEmptyMessageEveryMarshaler: the same empty response is 204
-// whether the marshaler writes "{}" or, with grpc-gateway's default
-// EmitUnpopulated, {"rating":0,"format":"BOOK_FORMAT_UNSPECIFIED",...}.
-func TestDeleteEmptyMessageEveryMarshaler(t *testing.T) {
-	for _, emit := range []bool{true, false} {
-		marshaler := runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{}})
-		if emit {
-			marshaler = runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: jsonEmitUnpopulated()}})
-		}
-		var msg proto.Message = &bookshelfv1.Review{}
-		srv := httptest.NewServer(serveOne(t, "DELETE", msg, marshaler))
-		t.Cleanup(srv.Close)
-		if r := doRequest(t, srv.Client(), "DELETE", srv.URL+"/v1/things", ""); r.Status != 204 || len(r.Body) != 0 {
-			t.Errorf("EmitUnpopulated %v: %d %q; want 204 and no body", emit, r.Status, r.Body)
-		}
-	}
-	full := httptest.NewServer(serveOne(t, "DELETE", &bookshelfv1.Review{Rating: 5}))
-	t.Cleanup(full.Close)
-	if r := doRequest(t, full.Client(), "DELETE", full.URL+"/v1/things", ""); r.Status != 200 || len(r.Body) == 0 {
-		t.Errorf("a message with content: %d %q; want 200 with it", r.Status, r.Body)
-	}
-}
-
-func jsonEmitUnpopulated() protojson.MarshalOptions {
-	return protojson.MarshalOptions{EmitUnpopulated: true}
 }
 
 // BenchmarkSuccessTax alternates a success through a plain mux and through
@@ -440,43 +480,3 @@ func TestSuccessAllocatesNoMore(t *testing.T) {
 // succeeded reports whether serveBench's status is a 200 (0: the body was
 // written without WriteHeader).
 func succeeded(code int) bool { return code == 0 || code == 200 }
-
-// A DELETE's 204 is decided by the response message, not by the bytes
-// written for it: a forward-response rewriter that wraps an empty message
-// does not turn it into a 200. WithSuccessStatus("DELETE", 200) keeps the
-// rewritten body.
-func TestDeleteDecidedByMessage(t *testing.T) {
-	mux := serveOne(t, "DELETE", &emptypb.Empty{}, runtime.WithForwardResponseRewriter(func(_ context.Context, resp proto.Message) (any, error) {
-		return map[string]any{"data": resp, "requestId": "abc"}, nil
-	}))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	r := doRequest(t, srv.Client(), "DELETE", srv.URL+"/v1/things", "")
-	if r.Status != 204 || len(r.Body) != 0 {
-		t.Errorf("status %d body %q; want 204 without a body", r.Status, r.Body)
-	}
-	kept := httptest.NewServer(serveOneWith(t, "DELETE", &emptypb.Empty{}, []gateway.Option{gateway.WithSuccessStatus("DELETE", 200)},
-		runtime.WithForwardResponseRewriter(func(_ context.Context, resp proto.Message) (any, error) {
-			return map[string]any{"data": resp, "requestId": "abc"}, nil
-		})))
-	t.Cleanup(kept.Close)
-	if r := doRequest(t, kept.Client(), "DELETE", kept.URL+"/v1/things", ""); r.Status != 200 || !strings.Contains(string(r.Body), `"requestId":"abc"`) {
-		t.Errorf("with WithSuccessStatus(DELETE, 200): status %d body %q; want 200 with the envelope", r.Status, r.Body)
-	}
-	plain := httptest.NewServer(serveOne(t, "DELETE", &emptypb.Empty{}))
-	t.Cleanup(plain.Close)
-	if r := doRequest(t, plain.Client(), "DELETE", plain.URL+"/v1/things", ""); r.Status != 204 || len(r.Body) != 0 {
-		t.Errorf("without a rewriter: %d %q; want 204 and no body", r.Status, r.Body)
-	}
-}
-
-// grpc-gateway routes a form POST to a GET binding (its path-length
-// fallback): a read must not answer 201.
-func TestFormPostFallbackIsNotCreated(t *testing.T) {
-	srv := httptest.NewServer(serveOne(t, "GET", wrapperspb.String("list")))
-	t.Cleanup(srv.Close)
-	r := doRequest(t, srv.Client(), "POST", srv.URL+"/v1/things", "", "Content-Type", "application/x-www-form-urlencoded")
-	if r.Status != 200 {
-		t.Errorf("form POST to a GET binding: %d; want 200", r.Status)
-	}
-}
