@@ -1,10 +1,12 @@
 package gateway_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -80,13 +82,13 @@ func TestStreamContextSharedByTwoRequests(t *testing.T) {
 	t.Cleanup(client.CloseIdleConnections)
 	bStatus := make(chan int, 1)
 	go func() {
-		status, _, err := get(client, "GET", srv.URL+"/shared/b")
+		status, _, err := fetchAllow(client, "GET", srv.URL+"/shared/b")
 		if err != nil {
 			t.Error(err)
 		}
 		bStatus <- status
 	}()
-	aStatus, _, err := get(client, "GET", srv.URL+"/shared/a")
+	aStatus, _, err := fetchAllow(client, "GET", srv.URL+"/shared/a")
 	close(aDone)
 	if err != nil {
 		t.Fatal(err)
@@ -120,5 +122,75 @@ func TestRequestThroughTheSameMuxAgain(t *testing.T) {
 		if rec.Code != http.StatusCreated {
 			t.Errorf("%d options: POST through a GET alias: %d; want 201 (%s)", len(opts), rec.Code, rec.Body)
 		}
+	}
+}
+
+func TestConcurrentRequests(t *testing.T) {
+	g := startGateway(t, gateway.WithRedaction(true))
+	type request struct {
+		method, path, body string
+		want               int
+		calls              int64 // backend calls the request makes
+		header, value      string
+	}
+	requests := []request{
+		{"GET", "/v1/books/b1", "", 200, 1, "", ""},
+		{"GET", "/v1/books/code-5", "", 404, 1, "", ""},
+		{"GET", "/v1/books/code-8", "", 503, 1, "", ""},
+		{"GET", "/v1/books/pin-418", "", 418, 1, "", ""},
+		{"GET", "/v1/books/pin-405", "", 405, 1, "", ""},
+		{"GET", "/v1/books/allow", "", 405, 1, "Allow", "GET, PUT"},
+		{"GET", "/v1/books/challenge", "", 401, 1, "WWW-Authenticate", `Bearer realm="books", error="invalid_token"`},
+		{"GET", "/v1/books/retry-2500", "", 503, 1, "Retry-After", "3"},
+		{"GET", "/v1/books/debug", "", 500, 1, "", ""},
+		{"POST", "/v1/books", `{"id":"c"}`, 201, 1, "", ""},
+		{"DELETE", "/v1/books/c", "", 204, 1, "", ""},
+		{"DELETE", "/v1/books/c:archive", "", 200, 1, "", ""},
+		{"PUT", "/v1/books/c", `{"id":"c","title":"accepted"}`, 202, 1, "", ""},
+		{"PATCH", "/v1/books/c", `{"id":"c"}`, 200, 1, "", ""},
+		{"POST", "/v1/books/42", "", 405, 0, "Allow", "GET, PUT, PATCH, DELETE"},
+		{"PUT", "/v1/books", "", 405, 0, "Allow", "GET, POST"},
+		{"GET", "/v1/nope", "", 404, 0, "", ""},
+		{"GET", "/v1/stream/books?count=0&fail_with=code-16", "", 401, 1, "WWW-Authenticate", `Bearer realm="api"`},
+		{"GET", "/v1/stream/books?count=2&fail_with=code-5", "", 200, 1, "", ""},
+		{"GET", "/v1/stream/books?count=0&fail_with=pin-409", "", 409, 1, "", ""},
+	}
+	const goroutines, perGoroutine = 16, 50
+	var wantCalls int64
+	for i := range goroutines * perGoroutine {
+		wantCalls += requests[i%len(requests)].calls
+	}
+	before := g.Service.calls.Load()
+
+	var wg sync.WaitGroup
+	for w := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perGoroutine {
+				rq := requests[(w*perGoroutine+i)%len(requests)]
+				status, header, body, err := fetch(g.Client, rq.method, g.URL+rq.path, rq.body)
+				if err != nil {
+					t.Errorf("%s %s: %v", rq.method, rq.path, err)
+					return
+				}
+				if status != rq.want {
+					t.Errorf("%s %s: status = %d; want %d; body %s", rq.method, rq.path, status, rq.want, body)
+				}
+				if rq.header != "" && header.Get(rq.header) != rq.value {
+					t.Errorf("%s %s: %s = %q; want %q", rq.method, rq.path, rq.header, header.Get(rq.header), rq.value)
+				}
+				if rq.want == 204 && len(body) != 0 {
+					t.Errorf("%s %s: body = %q; want empty", rq.method, rq.path, body)
+				}
+				if bytes.Contains(body, []byte("10.0.0.3")) {
+					t.Errorf("%s %s: body %s leaks a redacted message", rq.method, rq.path, body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got := g.Service.calls.Load() - before; got != wantCalls {
+		t.Errorf("backend calls = %d; want %d (routing errors and probes call nothing)", got, wantCalls)
 	}
 }

@@ -1,9 +1,11 @@
 package gateway_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,9 +17,12 @@ import (
 	"github.com/statusmap/statusmap/statusmap"
 	"github.com/statusmap/statusmap/statusmap/reason"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -446,5 +451,168 @@ func TestUpstreamOptions(t *testing.T) {
 	err = newGateway(gateway.WithStatusMapper(m)).ErrorFromResponse(fakeResponse(400, "application/json", `{"message":"not yet"}`))
 	if status.Code(err) != codes.FailedPrecondition || statusmap.HTTPStatusOf(err) != 400 {
 		t.Errorf("with a mapper: %v, HTTP %d", err, statusmap.HTTPStatusOf(err))
+	}
+}
+
+// readingBodies are an example error body per convention ErrorFromResponse
+// reads, grown to about size bytes by repeating the part of it that a
+// large body repeats (details, violations, metadata, or the message).
+// A convention added to the reader gets a row here: the table is all there
+// is to change.
+func readingBodies(size int) []struct {
+	name, contentType string
+	body              []byte
+} {
+	grow := func(prefix, item, suffix string) []byte {
+		var b bytes.Buffer
+		b.WriteString(prefix)
+		for i := 0; b.Len()+len(item)+1+len(suffix) <= size || i == 0; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strings.ReplaceAll(item, "#", itoa(i)))
+		}
+		b.WriteString(suffix)
+		return b.Bytes()
+	}
+	const jsonType = "application/json"
+	return []struct {
+		name, contentType string
+		body              []byte
+	}{
+		{"google.rpc.Status", jsonType, grow(`{"code":5,"message":"no such book","details":[`, `{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"R#","domain":"d","metadata":{"k":"v#"}}`, `]}`)},
+		{"google envelope", jsonType, grow(`{"error":{"code":404,"message":"no such book","status":"NOT_FOUND","details":[`, `{"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en","message":"m#"}`, `]}}`)},
+		{"problem+json", "application/problem+json", grow(`{"type":"about:blank","title":"Bad Request","status":400,"errors":[`, `{"pointer":"/f#","detail":"must be set"}`, `]}`)},
+		{"connect", jsonType, grow(`{"code":"not_found","message":"no such book","details":[`, `{"type":"google.rpc.ErrorInfo","value":"CgFSEgFk"}`, `]}`)},
+		{"twirp", jsonType, grow(`{"code":"not_found","msg":"no such book","meta":{`, `"k#":"v#"`, `}}`)},
+		{"kubernetes", jsonType, grow(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"m","reason":"Invalid","code":422,"details":{"causes":[`, `{"reason":"FieldValueRequired","message":"required","field":"spec.f#"}`, `]}}`)},
+		{"error object", jsonType, grow(`{"error":{"code":"BadArgument","message":"m","details":[`, `{"code":"NullValue","target":"f#","message":"must be set"}`, `]}}`)},
+		{"fastapi", jsonType, grow(`{"detail":[`, `{"loc":["body","f#"],"msg":"field required","type":"value_error.missing"}`, `]}`)},
+		{"message + errors", jsonType, grow(`{"message":"invalid","errors":[`, `{"field":"f#","message":"must be set","code":"missing"}`, `]}`)},
+		{"elasticsearch", jsonType, grow(`{"status":400,"error":{"type":"illegal_argument_exception","reason":"bad","root_cause":[`, `{"type":"illegal_argument_exception","reason":"unknown field [f#]"}`, `]}}`)},
+		{"paypal", jsonType, grow(`{"name":"UNPROCESSABLE_ENTITY","debug_id":"90957fca61718","message":"The requested action could not be performed.","details":[`, `{"field":"/purchase_units/#/amount","issue":"INVALID_PARAMETER","description":"bad"}`, `]}`)},
+		{"cloudflare", jsonType, grow(`{"success":false,"messages":[],"result":null,"errors":[`, `{"code":1003,"message":"Invalid or missing zone id #"}`, `]}`)},
+		{"odata", jsonType, grow(`{"odata.error":{"code":"InvalidInput","message":{"lang":"en-US","value":"bad"},"innererror":{"items":[`, `{"k":"v#"}`, `]}}}`)},
+		{"jira", jsonType, grow(`{"errorMessages":[],"errors":{`, `"customfield_#":"Field is required."`, `}}`)},
+		{"rails errors map", jsonType, grow(`{"errors":{`, `"f#":["can't be blank"]`, `}}`)},
+		{"nestjs message list", jsonType, grow(`{"statusCode":400,"error":"Bad Request","message":[`, `"f# must be a string"`, `]}`)},
+		{"drf field map", jsonType, grow(`{`, `"f#":["This field is required."]`, `}`)},
+		{"error array", jsonType, grow(`[`, `{"message":"Required fields are missing: [f#]","errorCode":"REQUIRED_FIELD_MISSING","fields":["f#"]}`, `]`)},
+		{"s3 xml", "application/xml", grow(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>k</Key><RequestId>r</RequestId><Extra>`, `<Item>v#</Item>`, `</Extra></Error>`)},
+		{"soap 1.1", "text/xml", grow(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>bad request</faultstring><detail>`, `<item>v#</item>`, `</detail></soap:Fault></soap:Body></soap:Envelope>`)},
+		{"soap 1.2", "application/soap+xml", grow(`<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text xml:lang="en">bad request</env:Text></env:Reason><env:Detail>`, `<item>v#</item>`, `</env:Detail></env:Fault></env:Body></env:Envelope>`)},
+		{"html page", "text/html", grow(`<html><head><title>502 Bad Gateway</title></head><body>`, `<p>line #</p>`, `</body></html>`)},
+		{"long message", jsonType, []byte(`{"message":"` + strings.Repeat("a", max(1, size-15)) + `"}`)},
+		{"plain text", "text/plain; charset=utf-8", bytes.Repeat([]byte("no such book. "), max(1, size/14))},
+	}
+}
+
+// BenchmarkErrorFromResponseSize reads each convention's example body at
+// 1 KiB, 16 KiB, 256 KiB and 1 MiB (just under DefaultMaxErrorBody). MB/s
+// is the reading rate; ns/KiB the cost per KiB of body.
+//
+//	go test -run '^$' -bench ErrorFromResponseSize -count 6 ./gateway
+func BenchmarkErrorFromResponseSize(b *testing.B) {
+	for _, size := range []int{1 << 10, 16 << 10, 256 << 10, 1<<20 - 64} {
+		for _, tc := range readingBodies(size) {
+			b.Run(fmt.Sprintf("%s/size=%dKiB", tc.name, (size+64)>>10), func(b *testing.B) {
+				resp := &http.Response{StatusCode: 400, Header: http.Header{"Content-Type": {tc.contentType}}}
+				rd := bytes.NewReader(tc.body)
+				b.ReportAllocs()
+				b.SetBytes(int64(len(tc.body)))
+				for b.Loop() {
+					rd.Reset(tc.body)
+					resp.Body = io.NopCloser(rd)
+					if gateway.ErrorFromResponse(resp) == nil {
+						b.Fatal("no error")
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(float64(len(tc.body))/1024), "ns/KiB")
+			})
+		}
+	}
+}
+
+// TestReadingBodiesAreRead checks that each example body of
+// BenchmarkErrorFromResponseSize is read as an error of its convention
+// (not as an unrecognised body), and is under the size limit.
+func TestReadingBodiesAreRead(t *testing.T) {
+	for _, tc := range readingBodies(1 << 10) {
+		if len(tc.body) > gateway.DefaultMaxErrorBody {
+			t.Errorf("%s: %d bytes", tc.name, len(tc.body))
+		}
+		resp := &http.Response{StatusCode: 400, Header: http.Header{"Content-Type": {tc.contentType}}, Body: io.NopCloser(bytes.NewReader(tc.body))}
+		err := gateway.ErrorFromResponse(resp)
+		if err == nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+func TestErrorFromResponseForeignCodes(t *testing.T) {
+	testCases := []struct {
+		status int
+		body   string
+		code   codes.Code
+		reason string
+	}{
+		{404, `{"code":404,"message":"Not Found"}`, codes.NotFound, "404"},
+		{409, `{"code":1001,"message":"book locked"}`, codes.Aborted, "1001"},
+		{409, `{"code":"BOOK_LOCKED","message":"book is locked"}`, codes.Aborted, "BOOK_LOCKED"},
+		{400, `{"code":"E_FORM","msg":"bad form"}`, codes.InvalidArgument, "E_FORM"},
+		{404, `{"code":5,"message":"grpc-gateway shape"}`, codes.NotFound, ""},
+	}
+	for _, tc := range testCases {
+		err := gateway.ErrorFromResponse(fakeResponse(tc.status, "application/json", tc.body))
+		st := status.Convert(err)
+		reason := ""
+		for _, d := range st.Details() {
+			if info, ok := d.(*errdetails.ErrorInfo); ok {
+				reason = info.GetReason()
+			}
+		}
+		if st.Code() != tc.code || !strings.EqualFold(reason, tc.reason) {
+			t.Errorf("%s: code %v reason %q; want %v %q", tc.body, st.Code(), reason, tc.code, tc.reason)
+		}
+	}
+}
+
+// A detail protojson cannot write, of a type whose JSON form has a "value"
+// member, comes back byte for byte.
+func TestRoundTripUnrenderableWellKnownType(t *testing.T) {
+	// StringValue{value: "ok\xff"}, which proto.Marshal refuses to make.
+	b := protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), "ok\xff")
+	detail := &anypb.Any{TypeUrl: "type.googleapis.com/google.protobuf.StringValue", Value: b}
+	in := status.FromProto(&spb.Status{Code: 5, Message: "m", Details: []*anypb.Any{detail}})
+	for _, f := range []gateway.Format{gateway.FormatStatus, gateway.FormatGoogle, gateway.FormatProblem} {
+		rec := httptest.NewRecorder()
+		newGateway(gateway.WithFormat(f)).WriteError(rec, nil, in.Err())
+		out := status.Convert(gateway.ErrorFromResponse(rec.Result()))
+		if !proto.Equal(out.Proto(), in.Proto()) {
+			t.Errorf("%v: read back %v; want %v (body %s)", f, out.Proto(), in.Proto(), rec.Body)
+		}
+	}
+}
+
+func TestErrorFromResponseHugeLimit(t *testing.T) {
+	err := newGateway(gateway.WithMaxErrorBody(math.MaxInt64)).ErrorFromResponse(fakeResponse(404, "application/json", `{"code":5,"message":"book 1 not found"}`))
+	if status.Convert(err).Message() != "book 1 not found" {
+		t.Errorf("limit MaxInt64: %v", err)
+	}
+}
+
+// Google's APIs answer AIP-193 bodies; their challenge is kept, while a
+// statusmap gateway's default one is not read into a pin.
+func TestErrorFromResponseAIP193Challenge(t *testing.T) {
+	body := `{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}`
+	r := fakeResponse(401, "application/json", body, "WWW-Authenticate", `Bearer realm="https://accounts.google.com/", error="invalid_token"`)
+	rec := httptest.NewRecorder()
+	gateway.WriteError(rec, nil, passThrough.ErrorFromResponse(r))
+	if got := rec.Header().Get("WWW-Authenticate"); got != `Bearer realm="https://accounts.google.com/", error="invalid_token"` {
+		t.Errorf("re-served challenge %q", got)
+	}
+	r = fakeResponse(401, "application/json", body, "WWW-Authenticate", `Bearer realm="api"`)
+	if pin := statusmap.PinOf(passThrough.ErrorFromResponse(r)); pin != nil {
+		t.Errorf("the default challenge became a pin: %v", pin)
 	}
 }

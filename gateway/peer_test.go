@@ -43,7 +43,7 @@ import (
 //
 // For every case the two answers must agree, by meaning, in body, in the
 // headers forwarded from metadata and in trailers, and in status, except
-// where a case lists a difference by design (peerDiff). A listed difference
+// where a case lists a difference by design (designDiff). A listed difference
 // must be real: a case that lists one grpc-gateway shares fails, so the list
 // cannot go stale. The differences by design are:
 //
@@ -64,27 +64,27 @@ import (
 //     (statusmap's secure default; WithRules(statusmap.WithErrorText(true))
 //     restores grpc-gateway's answer).
 
-// peerAnswer is one mux's response, as a client would read it.
-type peerAnswer struct {
+// muxAnswer is one mux's response, as a client would read it.
+type muxAnswer struct {
 	status  int
 	header  http.Header
 	trailer http.Header
 	body    []byte
 }
 
-// peerRecord runs serve on a recorder and returns what a client would read:
+// recordAnswer runs serve on a recorder and returns what a client would read:
 // the header as it was when the status was sent, and the trailers.
-func peerRecord(serve func(w http.ResponseWriter)) peerAnswer {
+func recordAnswer(serve func(w http.ResponseWriter)) muxAnswer {
 	rec := httptest.NewRecorder()
 	serve(rec)
 	resp := rec.Result()
 	body, _ := io.ReadAll(resp.Body)
-	return peerAnswer{status: resp.StatusCode, header: resp.Header, trailer: resp.Trailer, body: body}
+	return muxAnswer{status: resp.StatusCode, header: resp.Header, trailer: resp.Trailer, body: body}
 }
 
-// peerDiff lists where statusmap answers differently from grpc-gateway by
+// designDiff lists where statusmap answers differently from grpc-gateway by
 // design, for one case.
-type peerDiff struct {
+type designDiff struct {
 	// status is statusmap's status; 0 means grpc-gateway's.
 	status int
 	// headers are statusmap's values of the headers that differ (nil for a
@@ -102,16 +102,16 @@ type peerDiff struct {
 	rawBinary bool
 }
 
-// peerHopByHop are headers that only a server's framing reads: a recorder
+// hopByHop are headers that only a server's framing reads: a recorder
 // keeps them as handlers set them, a real server rewrites them. The
 // comparison ignores them; they are not part of what the handlers decide.
 // Date is the server's clock.
-var peerHopByHop = map[string]bool{"Transfer-Encoding": true, "Date": true}
+var hopByHop = map[string]bool{"Transfer-Encoding": true, "Date": true}
 
 // comparePeers fails t unless ours agrees with theirs, by meaning, except
 // for the differences diff lists. theirStatus is the status grpc-gateway's
 // own test expects of grpc-gateway.
-func comparePeers(t *testing.T, theirs, ours peerAnswer, theirStatus int, diff peerDiff) {
+func comparePeers(t *testing.T, theirs, ours muxAnswer, theirStatus int, diff designDiff) {
 	t.Helper()
 	if theirs.status != theirStatus {
 		t.Errorf("grpc-gateway answered %d; its own test expects %d (the case no longer holds)", theirs.status, theirStatus)
@@ -138,7 +138,7 @@ func comparePeers(t *testing.T, theirs, ours peerAnswer, theirStatus int, diff p
 		names[http.CanonicalHeaderKey(name)] = true
 	}
 	for name := range names {
-		if peerHopByHop[name] {
+		if hopByHop[name] {
 			continue
 		}
 		if name == "Content-Length" && !bytes.Equal(ours.body, theirs.body) {
@@ -150,7 +150,7 @@ func comparePeers(t *testing.T, theirs, ours peerAnswer, theirStatus int, diff p
 			}
 			continue
 		}
-		got, their := peerValues(ours.header, name), peerValues(theirs.header, name)
+		got, their := headerValues(ours.header, name), headerValues(theirs.header, name)
 		if want, listed := diff.headers[name]; listed {
 			if !slices.Equal(got, want) {
 				t.Errorf("header %s = %q; want %q (grpc-gateway %q)", name, got, want, their)
@@ -160,7 +160,7 @@ func comparePeers(t *testing.T, theirs, ours peerAnswer, theirStatus int, diff p
 			}
 			continue
 		}
-		if want := peerBinary(name, their, diff.rawBinary); !slices.Equal(got, want) {
+		if want := binaryHeaderValues(name, their, diff.rawBinary); !slices.Equal(got, want) {
 			t.Errorf("header %s = %q; grpc-gateway %q", name, got, their)
 		}
 	}
@@ -168,7 +168,7 @@ func comparePeers(t *testing.T, theirs, ours peerAnswer, theirStatus int, diff p
 		t.Errorf("trailers %v; grpc-gateway %v", ours.trailer, theirs.trailer)
 	}
 	for name, their := range theirs.trailer {
-		if got, want := peerValues(ours.trailer, name), peerBinary(name, their, diff.rawBinary); !slices.Equal(got, want) {
+		if got, want := headerValues(ours.trailer, name), binaryHeaderValues(name, their, diff.rawBinary); !slices.Equal(got, want) {
 			t.Errorf("trailer %s = %q; grpc-gateway %q", name, got, their)
 		}
 	}
@@ -176,9 +176,9 @@ func comparePeers(t *testing.T, theirs, ours peerAnswer, theirStatus int, diff p
 	comparePeerBodies(t, theirs.body, ours.body, diff)
 }
 
-// peerValues returns a header's values; a Trailer announcement's names are
+// headerValues returns a header's values; a Trailer announcement's names are
 // sorted, as grpc-gateway announces them in map order.
-func peerValues(h http.Header, name string) []string {
+func headerValues(h http.Header, name string) []string {
 	values := slices.Clone(h.Values(name))
 	if name == "Trailer" {
 		slices.Sort(values)
@@ -186,12 +186,12 @@ func peerValues(h http.Header, name string) []string {
 	return values
 }
 
-// peerBinary returns the values statusmap writes for grpc-gateway's values
+// binaryHeaderValues returns the values statusmap writes for grpc-gateway's values
 // of a forwarded field: binary ("-bin") metadata in base64 without padding
 // (gRPC's own mapping; grpc-gateway writes raw bytes, which Go's HTTP client
 // refuses), anything else as it is. With raw, statusmap did not see the
 // response and writes what grpc-gateway writes.
-func peerBinary(name string, values []string, raw bool) []string {
+func binaryHeaderValues(name string, values []string, raw bool) []string {
 	if raw || !strings.HasSuffix(strings.ToLower(name), "-bin") {
 		return values
 	}
@@ -204,7 +204,7 @@ func peerBinary(name string, values []string, raw bool) []string {
 
 // comparePeerBodies compares two bodies by meaning when both are JSON, by
 // bytes otherwise (a handler's own text, a protobuf body).
-func comparePeerBodies(t *testing.T, theirs, ours []byte, diff peerDiff) {
+func comparePeerBodies(t *testing.T, theirs, ours []byte, diff designDiff) {
 	t.Helper()
 	var their, got any
 	theirJSON := json.Unmarshal(theirs, &their) == nil
@@ -240,32 +240,14 @@ func comparePeerBodies(t *testing.T, theirs, ours []byte, diff peerDiff) {
 	}
 }
 
-// peerMuxes returns grpc-gateway's mux and statusmap's, each with the
+// plainAndOurMux returns grpc-gateway's mux and statusmap's, each with the
 // case's options (after statusmap's, as a user would give them).
-func peerMuxes(extra ...runtime.ServeMuxOption) (theirs, ours *runtime.ServeMux) {
+func plainAndOurMux(extra ...runtime.ServeMuxOption) (theirs, ours *runtime.ServeMux) {
 	return runtime.NewServeMux(extra...), runtime.NewServeMux(append(gateway.ServeMuxOptions(), extra...)...)
 }
 
-// peerMarshaler is runtime/handler_test.go's CustomMarshaler: a JSONPb with
-// its own Content-Type, which no handler can recognise as JSONPb.
-type peerMarshaler struct{ m *runtime.JSONPb }
-
-func (c *peerMarshaler) Marshal(v any) ([]byte, error)      { return c.m.Marshal(v) }
-func (c *peerMarshaler) Unmarshal(data []byte, v any) error { return c.m.Unmarshal(data, v) }
-func (c *peerMarshaler) NewDecoder(r io.Reader) runtime.Decoder {
-	return c.m.NewDecoder(r)
-}
-func (c *peerMarshaler) NewEncoder(w io.Writer) runtime.Encoder { return c.m.NewEncoder(w) }
-func (c *peerMarshaler) ContentType(any) string                 { return "Custom-Content-Type" }
-
-// peerMuxMarshaler is the marshaler a mux uses by default.
-func peerMuxMarshaler() runtime.Marshaler {
-	_, m := runtime.MarshalerForRequest(runtime.NewServeMux(), httptest.NewRequest("GET", "/", nil))
-	return m
-}
-
-// peerErrorCase is one error given to runtime.HTTPError.
-type peerErrorCase struct {
+// errorComparison is one error given to runtime.HTTPError.
+type errorComparison struct {
 	name      string
 	err       error
 	marshaler runtime.Marshaler
@@ -273,10 +255,10 @@ type peerErrorCase struct {
 	md        *runtime.ServerMetadata
 	// status is grpc-gateway's status for the error.
 	status int
-	diff   peerDiff
+	diff   designDiff
 }
 
-func peerStatusError(t *testing.T, c codes.Code, msg string, details ...proto.Message) error {
+func statusErrorWith(t *testing.T, c codes.Code, msg string, details ...proto.Message) error {
 	t.Helper()
 	sp := status.New(c, msg).Proto()
 	for _, d := range details {
@@ -289,9 +271,9 @@ func peerStatusError(t *testing.T, c codes.Code, msg string, details ...proto.Me
 	return status.FromProto(sp).Err()
 }
 
-// peerErrorCases are runtime/errors_test.go's TestDefaultHTTPError, and the
+// errorComparisons are runtime/errors_test.go's TestDefaultHTTPError, and the
 // extra cases that reach every row of grpc-gateway's HTTPStatusFromCode.
-func peerErrorCases(t *testing.T) []peerErrorCase {
+func errorComparisons(t *testing.T) []errorComparison {
 	jsonpb := func() runtime.Marshaler { return &runtime.JSONPb{} }
 	rewriter := runtime.WithForwardResponseRewriter(func(_ context.Context, response proto.Message) (any, error) {
 		if s, ok := response.(*statuspb.Status); ok && strings.HasPrefix(s.Message, "example") {
@@ -299,20 +281,20 @@ func peerErrorCases(t *testing.T) []peerErrorCase {
 		}
 		return response, nil
 	})
-	cases := []peerErrorCase{
+	cases := []errorComparison{
 		{
 			name: "TestDefaultHTTPError/0_plain_error", err: errors.New("example error"), marshaler: jsonpb(), status: 500,
-			diff: peerDiff{body: `{"code":2,"message":"Internal Server Error"}`},
+			diff: designDiff{body: `{"code":2,"message":"Internal Server Error"}`},
 		},
 		{name: "TestDefaultHTTPError/1_not_found", err: status.Error(codes.NotFound, "no such resource"), marshaler: jsonpb(), status: 404},
 		{
 			name:      "TestDefaultHTTPError/2_details",
-			err:       peerStatusError(t, codes.FailedPrecondition, "failed precondition", &errdetails.PreconditionFailure{}),
+			err:       statusErrorWith(t, codes.FailedPrecondition, "failed precondition", &errdetails.PreconditionFailure{}),
 			marshaler: jsonpb(), status: 400,
 		},
 		{
-			name: "TestDefaultHTTPError/3_custom_marshaler", err: errors.New("example error"), marshaler: &peerMarshaler{&runtime.JSONPb{}}, status: 500,
-			diff: peerDiff{body: `{"code":2,"message":"Internal Server Error"}`},
+			name: "TestDefaultHTTPError/3_custom_marshaler", err: errors.New("example error"), marshaler: &customTypeMarshaler{&runtime.JSONPb{}}, status: 500,
+			diff: designDiff{body: `{"code":2,"message":"Internal Server Error"}`},
 		},
 		{
 			name: "TestDefaultHTTPError/4_HTTPStatusError_405",
@@ -324,7 +306,7 @@ func peerErrorCases(t *testing.T) []peerErrorCase {
 			// The mux routes no method for the request's (empty) path, so
 			// Allow is empty: RFC 9110 section 10.2.1 requires the field on
 			// every 405, and an empty one says no method is allowed.
-			diff: peerDiff{headers: map[string][]string{"Allow": {""}}},
+			diff: designDiff{headers: map[string][]string{"Allow": {""}}},
 		},
 		{
 			name: "TestDefaultHTTPError/5_forward_response_rewriter",
@@ -332,7 +314,7 @@ func peerErrorCases(t *testing.T) []peerErrorCase {
 			muxOpts: []runtime.ServeMuxOption{rewriter},
 			// The rewriter is not applied to error bodies (README): the body is
 			// the one grpc-gateway writes without it.
-			diff: peerDiff{body: `{"code":3,"message":"example error"}`},
+			diff: designDiff{body: `{"code":3,"message":"example error"}`},
 		},
 	}
 
@@ -350,10 +332,10 @@ func peerErrorCases(t *testing.T) []peerErrorCase {
 		if !ok {
 			continue
 		}
-		tc := peerErrorCase{
+		tc := errorComparison{
 			name:      "extra/HTTPStatusFromCode/" + c.String(),
 			err:       status.Error(c, "the "+c.String()+" message"),
-			marshaler: peerMuxMarshaler(),
+			marshaler: newCustomTypeMarshaler(),
 			status:    want,
 		}
 		switch c {
@@ -372,24 +354,24 @@ func peerErrorCases(t *testing.T) []peerErrorCase {
 		TrailerMD: metadata.Pairs("x-trailer", "t-1"),
 	}
 	cases = append(cases,
-		peerErrorCase{
+		errorComparison{
 			name: "extra/retry_info",
-			err: peerStatusError(t, codes.ResourceExhausted, "quota exceeded",
+			err: statusErrorWith(t, codes.ResourceExhausted, "quota exceeded",
 				&errdetails.ErrorInfo{Reason: "QUOTA", Domain: "example.com", Metadata: map[string]string{"limit": "10"}},
 				&errdetails.RetryInfo{RetryDelay: durationpb.New(30_000_000_000)}),
-			marshaler: peerMuxMarshaler(), status: 429,
-			diff: peerDiff{status: 503, headers: map[string][]string{"Retry-After": {"30"}}},
+			marshaler: newCustomTypeMarshaler(), status: 429,
+			diff: designDiff{status: 503, headers: map[string][]string{"Retry-After": {"30"}}},
 		},
-		peerErrorCase{
+		errorComparison{
 			name:      "extra/pinned_502",
 			err:       statusmap.Error(http.StatusBadGateway, "upstream down"),
-			marshaler: peerMuxMarshaler(), status: 503,
-			diff: peerDiff{status: 502, pinned: true},
+			marshaler: newCustomTypeMarshaler(), status: 503,
+			diff: designDiff{status: 502, pinned: true},
 		},
-		peerErrorCase{
+		errorComparison{
 			name:      "extra/metadata",
 			err:       status.Error(codes.NotFound, "no book"),
-			marshaler: peerMuxMarshaler(), md: &md, status: 404,
+			marshaler: newCustomTypeMarshaler(), md: &md, status: 404,
 		},
 	)
 	return cases
@@ -397,7 +379,7 @@ func peerErrorCases(t *testing.T) []peerErrorCase {
 
 func TestPeerCases(t *testing.T) {
 	t.Run("errors", func(t *testing.T) {
-		for _, tc := range peerErrorCases(t) {
+		for _, tc := range errorComparisons(t) {
 			for _, te := range []string{"", "trailers"} {
 				name := tc.name
 				if te != "" {
@@ -407,9 +389,9 @@ func TestPeerCases(t *testing.T) {
 					name += "/TE_trailers"
 				}
 				t.Run(name, func(t *testing.T) {
-					theirMux, ourMux := peerMuxes(tc.muxOpts...)
-					answer := func(mux *runtime.ServeMux) peerAnswer {
-						return peerRecord(func(w http.ResponseWriter) {
+					theirMux, ourMux := plainAndOurMux(tc.muxOpts...)
+					answer := func(mux *runtime.ServeMux) muxAnswer {
+						return recordAnswer(func(w http.ResponseWriter) {
 							ctx := context.Background()
 							if tc.md != nil {
 								ctx = runtime.NewServerMetadataContext(ctx, *tc.md)
@@ -436,18 +418,18 @@ func TestPeerCases(t *testing.T) {
 			name string
 			err  error
 			body string
-			diff peerDiff
+			diff designDiff
 		}{
 			{
 				"TestHTTPStreamError/Simple_error", errors.New("simple error"), `{"error":{"code":2,"message":"simple error"}}`,
-				peerDiff{body: `{"error":{"code":2,"message":"Internal Server Error"}}`},
+				designDiff{body: `{"error":{"code":2,"message":"Internal Server Error"}}`},
 			},
-			{"TestHTTPStreamError/Invalid_request_error", status.Error(codes.InvalidArgument, "invalid request"), `{"error":{"code":3,"message":"invalid request"}}`, peerDiff{}},
+			{"TestHTTPStreamError/Invalid_request_error", status.Error(codes.InvalidArgument, "invalid request"), `{"error":{"code":3,"message":"invalid request"}}`, designDiff{}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				theirMux, ourMux := peerMuxes()
-				answer := func(mux *runtime.ServeMux) peerAnswer {
-					return peerRecord(func(w http.ResponseWriter) {
+				theirMux, ourMux := plainAndOurMux()
+				answer := func(mux *runtime.ServeMux) muxAnswer {
+					return recordAnswer(func(w http.ResponseWriter) {
 						r := httptest.NewRequest("GET", "/", nil)
 						runtime.HTTPStreamError(r.Context(), mux, &runtime.JSONPb{}, w, r, tc.err)
 					})
@@ -462,9 +444,9 @@ func TestPeerCases(t *testing.T) {
 	})
 
 	t.Run("routing", func(t *testing.T) {
-		for _, tc := range peerRoutingCases() {
+		for _, tc := range routingComparisons() {
 			t.Run(tc.name, func(t *testing.T) {
-				theirMux, ourMux := peerMuxes(tc.muxOpts...)
+				theirMux, ourMux := plainAndOurMux(tc.muxOpts...)
 				for _, mux := range []*runtime.ServeMux{theirMux, ourMux} {
 					for _, route := range tc.routes {
 						method, pattern, _ := strings.Cut(route, " ")
@@ -475,13 +457,13 @@ func TestPeerCases(t *testing.T) {
 						}
 					}
 				}
-				var theirs, ours peerAnswer
+				var theirs, ours muxAnswer
 				if tc.inProcess {
 					theirs, ours = tc.serve(theirMux), tc.serve(ourMux)
 				} else {
 					theirs, ours = tc.send(t, theirMux), tc.send(t, ourMux)
 				}
-				if tc.body != "" && !peerSameJSON(theirs.body, tc.body) {
+				if tc.body != "" && !sameJSON(theirs.body, tc.body) {
 					t.Errorf("grpc-gateway wrote %s; its own test expects %s", theirs.body, tc.body)
 				}
 				comparePeers(t, theirs, ours, tc.status, tc.diff)
@@ -490,11 +472,11 @@ func TestPeerCases(t *testing.T) {
 	})
 
 	t.Run("matchers", func(t *testing.T) {
-		for _, tc := range peerMatcherCases() {
+		for _, tc := range matcherComparisons() {
 			for _, outcome := range []string{"success", "error"} {
 				for _, drive := range []string{"direct", "routed"} {
 					t.Run(tc.name+"/"+outcome+"/"+drive, func(t *testing.T) {
-						runPeerMatcherCase(t, tc, outcome == "error", drive == "routed")
+						runMatcherComparison(t, tc, outcome == "error", drive == "routed")
 					})
 				}
 			}
@@ -502,9 +484,9 @@ func TestPeerCases(t *testing.T) {
 	})
 }
 
-// peerSameJSON reports whether a body is want, by meaning when both are
+// sameJSON reports whether a body is want, by meaning when both are
 // JSON.
-func peerSameJSON(body []byte, want string) bool {
+func sameJSON(body []byte, want string) bool {
 	var a, b any
 	if json.Unmarshal(body, &a) != nil || json.Unmarshal([]byte(want), &b) != nil {
 		return string(body) == want
@@ -512,9 +494,9 @@ func peerSameJSON(body []byte, want string) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// peerRoutingCase is one request to a mux with HandlePath routes, each
+// routingComparison is one request to a mux with HandlePath routes, each
 // answering with its own "METHOD pattern".
-type peerRoutingCase struct {
+type routingComparison struct {
 	name    string
 	routes  []string // "METHOD pattern"
 	muxOpts []runtime.ServeMuxOption
@@ -530,12 +512,12 @@ type peerRoutingCase struct {
 	// (body only where the test checks it).
 	status int
 	body   string
-	diff   peerDiff
+	diff   designDiff
 }
 
 // serve answers the request in process, on a recorder.
-func (tc peerRoutingCase) serve(mux *runtime.ServeMux) peerAnswer {
-	return peerRecord(func(w http.ResponseWriter) {
+func (tc routingComparison) serve(mux *runtime.ServeMux) muxAnswer {
+	return recordAnswer(func(w http.ResponseWriter) {
 		r := httptest.NewRequest(tc.method, "https://host.example"+tc.path, nil)
 		for name, value := range tc.header {
 			r.Header.Set(name, value)
@@ -548,7 +530,7 @@ func (tc peerRoutingCase) serve(mux *runtime.ServeMux) peerAnswer {
 }
 
 // send answers the request from a real server over loopback.
-func (tc peerRoutingCase) send(t *testing.T, mux *runtime.ServeMux) peerAnswer {
+func (tc routingComparison) send(t *testing.T, mux *runtime.ServeMux) muxAnswer {
 	t.Helper()
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -568,20 +550,20 @@ func (tc peerRoutingCase) send(t *testing.T, mux *runtime.ServeMux) peerAnswer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return peerAnswer{status: resp.StatusCode, header: resp.Header, trailer: resp.Trailer, body: body}
+	return muxAnswer{status: resp.StatusCode, header: resp.Header, trailer: resp.Trailer, body: body}
 }
 
-// peer405 is statusmap's answer where grpc-gateway answers a wrong method on
+// diff405 is statusmap's answer where grpc-gateway answers a wrong method on
 // a known path with 501 and no Allow.
-func peer405(allow string) peerDiff {
-	return peerDiff{status: http.StatusMethodNotAllowed, headers: map[string][]string{"Allow": {allow}}}
+func diff405(allow string) designDiff {
+	return designDiff{status: http.StatusMethodNotAllowed, headers: map[string][]string{"Allow": {allow}}}
 }
 
-// peerRoutingCases are runtime/mux_test.go's routing cases: every case of
+// routingComparisons are runtime/mux_test.go's routing cases: every case of
 // TestMuxServeHTTP (its op-code patterns written as the templates they
 // stand for), and the cases of the other routing tests that end in a
 // routing error or in a fallback an error handler could disturb.
-func peerRoutingCases() []peerRoutingCase {
+func routingComparisons() []routingComparison {
 	const form = "application/x-www-form-urlencoded"
 	jsonCT := map[string]string{"Content-Type": "application/json"}
 	legacy := runtime.WithUnescapingMode(runtime.UnescapingModeLegacy)
@@ -593,81 +575,81 @@ func peerRoutingCases() []peerRoutingCase {
 	noFallback := runtime.WithDisablePathLengthFallback()
 	strict := runtime.WithStrictDeepWildcardMatching()
 	mux := "TestMuxServeHTTP/"
-	return []peerRoutingCase{
-		{name: mux + "0", muxOpts: peerOpts(def), method: "GET", path: "/", status: 404},
-		{name: mux + "1", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "GET", path: "/foo", status: 200, body: "GET /foo"},
-		{name: mux + "2", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "GET", path: "/bar", status: 404},
-		{name: mux + "3", muxOpts: peerOpts(def), routes: []string{"GET /*", "GET /foo"}, method: "GET", path: "/foo", status: 200, body: "GET /foo"},
-		{name: mux + "4", muxOpts: peerOpts(def), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", status: 200, body: "POST /foo"},
-		{name: mux + "5", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "DELETE", path: "/foo", status: 501, diff: peer405("GET")},
-		{name: mux + "6", muxOpts: peerOpts(def), routes: []string{"POST /foo/{id=*}:archive"}, method: "DELETE", path: "/foo/bar:archive", status: 501, diff: peer405("POST")},
-		{name: mux + "7", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "GET /foo"},
-		{name: mux + "8", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form + "; charset=UTF-8"}, status: 200, body: "GET /foo"},
-		{name: mux + "9", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "PUT", path: "/foo", header: map[string]string{"Content-Type": form + "; charset=UTF-8"}, status: 501, diff: peer405("GET")},
-		{name: mux + "10", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form + "; charset"}, status: 501, diff: peer405("GET")},
-		{name: mux + "11", muxOpts: peerOpts(def, noFallback), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 501, diff: peer405("GET")},
-		{name: mux + "12", muxOpts: peerOpts(def, noFallback), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "POST /foo"},
-		{name: mux + "13", muxOpts: peerOpts(def), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form, "X-HTTP-Method-Override": "GET"}, status: 200, body: "GET /foo"},
-		{name: mux + "14", muxOpts: peerOpts(def), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form + "; charset=UTF-8", "X-HTTP-Method-Override": "GET"}, status: 200, body: "GET /foo"},
-		{name: mux + "15", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "GET /foo"},
-		{name: mux + "16", muxOpts: peerOpts(def), routes: []string{"DELETE /foo", "PUT /foo", "PATCH /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 501, diff: peer405("PUT, PATCH, DELETE")},
-		{name: mux + "17", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: jsonCT, status: 501, diff: peer405("GET")},
-		{name: mux + "18", muxOpts: peerOpts(def), routes: []string{"POST /foo:bar"}, method: "POST", path: "/foo:bar", header: jsonCT, status: 200, body: "POST /foo:bar"},
-		{name: mux + "19", muxOpts: peerOpts(def), routes: []string{"GET /foo/{id=*}", "GET /foo/{id=*}:verb"}, method: "GET", path: "/foo/bar:verb", header: jsonCT, status: 200, body: "GET /foo/{id=*}:verb"},
-		{name: mux + "20", muxOpts: peerOpts(def), routes: []string{"GET /foo/{id=*}"}, method: "GET", path: "/foo/bar", header: jsonCT, status: 200, body: "GET /foo/{id=*}"},
-		{name: mux + "21", muxOpts: peerOpts(def), routes: []string{"GET /foo/{id=*}"}, method: "GET", path: "/foo/bar:123", header: jsonCT, status: 200, body: "GET /foo/{id=*}"},
-		{name: mux + "22", muxOpts: peerOpts(def), routes: []string{"POST /foo/{id=*}", "POST /foo/{id=*}:verb"}, method: "POST", path: "/foo/bar:verb", header: jsonCT, status: 200, body: "POST /foo/{id=*}:verb"},
-		{name: mux + "23", muxOpts: peerOpts(def), routes: []string{"GET /foo"}, method: "POST", path: "foo", header: jsonCT, status: 400, inProcess: true},
-		{name: mux + "24", muxOpts: peerOpts(def), routes: []string{"POST /foo/{id=*}", "POST /foo/{id=*}:verb:subverb"}, method: "POST", path: "/foo/bar:verb:subverb", header: jsonCT, status: 200, body: "POST /foo/{id=*}:verb:subverb"},
-		{name: mux + "25", muxOpts: peerOpts(legacy), routes: []string{"GET /foo/{id}/bar"}, method: "POST", path: "/foo/404%2fwith%2Fspace/bar", header: jsonCT, status: 404},
-		{name: mux + "26", muxOpts: peerOpts(allExceptReserved), routes: []string{"GET /foo/{id=*}/bar"}, method: "GET", path: "/foo/success%2fwith%2Fspace/bar", header: jsonCT, status: 200, body: "GET /foo/{id=*}/bar"},
-		{name: mux + "27", muxOpts: peerOpts(allChars), routes: []string{"GET /foo/{id=*}/bar"}, method: "GET", path: "/foo/success%2fwith%2Fspace/bar", header: jsonCT, status: 404},
-		{name: mux + "28", muxOpts: peerOpts(legacy), routes: []string{"GET /foo/{id=*}/bar"}, method: "GET", path: "/foo/success%2fwith%2Fspace/bar", header: jsonCT, status: 404},
-		{name: mux + "29", muxOpts: peerOpts(allExceptReserved), routes: []string{"GET /foo/{id=**}"}, method: "GET", path: "/foo/success%2fwith%2Fspace", header: jsonCT, status: 200, body: "GET /foo/{id=**}"},
-		{name: mux + "30", muxOpts: peerOpts(allChars), routes: []string{"POST /api/v1/{name=organizations/*}:action"}, method: "POST", path: "/api/v1/organizations%2Ffoo:action", header: jsonCT, status: 200, body: "POST /api/v1/{name=organizations/*}:action"},
-		{name: mux + "31", muxOpts: peerOpts(allChars), routes: []string{"POST /api/v1/organizations:verb", "POST /api/v1/organizations", "POST /api/v1/dummies:verb"}, method: "POST", path: "/api/v1/organizations:verb", header: jsonCT, status: 200, body: "POST /api/v1/organizations:verb"},
-		{name: mux + "32", muxOpts: peerOpts(allExceptReserved), routes: []string{"GET /foo/*"}, method: "GET", path: "/foo/%25", header: jsonCT, status: 200, body: "GET /foo/*"},
+	return []routingComparison{
+		{name: mux + "0", muxOpts: muxOptionList(def), method: "GET", path: "/", status: 404},
+		{name: mux + "1", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "GET", path: "/foo", status: 200, body: "GET /foo"},
+		{name: mux + "2", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "GET", path: "/bar", status: 404},
+		{name: mux + "3", muxOpts: muxOptionList(def), routes: []string{"GET /*", "GET /foo"}, method: "GET", path: "/foo", status: 200, body: "GET /foo"},
+		{name: mux + "4", muxOpts: muxOptionList(def), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", status: 200, body: "POST /foo"},
+		{name: mux + "5", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "DELETE", path: "/foo", status: 501, diff: diff405("GET")},
+		{name: mux + "6", muxOpts: muxOptionList(def), routes: []string{"POST /foo/{id=*}:archive"}, method: "DELETE", path: "/foo/bar:archive", status: 501, diff: diff405("POST")},
+		{name: mux + "7", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "GET /foo"},
+		{name: mux + "8", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form + "; charset=UTF-8"}, status: 200, body: "GET /foo"},
+		{name: mux + "9", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "PUT", path: "/foo", header: map[string]string{"Content-Type": form + "; charset=UTF-8"}, status: 501, diff: diff405("GET")},
+		{name: mux + "10", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form + "; charset"}, status: 501, diff: diff405("GET")},
+		{name: mux + "11", muxOpts: muxOptionList(def, noFallback), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 501, diff: diff405("GET")},
+		{name: mux + "12", muxOpts: muxOptionList(def, noFallback), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "POST /foo"},
+		{name: mux + "13", muxOpts: muxOptionList(def), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form, "X-HTTP-Method-Override": "GET"}, status: 200, body: "GET /foo"},
+		{name: mux + "14", muxOpts: muxOptionList(def), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form + "; charset=UTF-8", "X-HTTP-Method-Override": "GET"}, status: 200, body: "GET /foo"},
+		{name: mux + "15", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "GET /foo"},
+		{name: mux + "16", muxOpts: muxOptionList(def), routes: []string{"DELETE /foo", "PUT /foo", "PATCH /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 501, diff: diff405("PUT, PATCH, DELETE")},
+		{name: mux + "17", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "POST", path: "/foo", header: jsonCT, status: 501, diff: diff405("GET")},
+		{name: mux + "18", muxOpts: muxOptionList(def), routes: []string{"POST /foo:bar"}, method: "POST", path: "/foo:bar", header: jsonCT, status: 200, body: "POST /foo:bar"},
+		{name: mux + "19", muxOpts: muxOptionList(def), routes: []string{"GET /foo/{id=*}", "GET /foo/{id=*}:verb"}, method: "GET", path: "/foo/bar:verb", header: jsonCT, status: 200, body: "GET /foo/{id=*}:verb"},
+		{name: mux + "20", muxOpts: muxOptionList(def), routes: []string{"GET /foo/{id=*}"}, method: "GET", path: "/foo/bar", header: jsonCT, status: 200, body: "GET /foo/{id=*}"},
+		{name: mux + "21", muxOpts: muxOptionList(def), routes: []string{"GET /foo/{id=*}"}, method: "GET", path: "/foo/bar:123", header: jsonCT, status: 200, body: "GET /foo/{id=*}"},
+		{name: mux + "22", muxOpts: muxOptionList(def), routes: []string{"POST /foo/{id=*}", "POST /foo/{id=*}:verb"}, method: "POST", path: "/foo/bar:verb", header: jsonCT, status: 200, body: "POST /foo/{id=*}:verb"},
+		{name: mux + "23", muxOpts: muxOptionList(def), routes: []string{"GET /foo"}, method: "POST", path: "foo", header: jsonCT, status: 400, inProcess: true},
+		{name: mux + "24", muxOpts: muxOptionList(def), routes: []string{"POST /foo/{id=*}", "POST /foo/{id=*}:verb:subverb"}, method: "POST", path: "/foo/bar:verb:subverb", header: jsonCT, status: 200, body: "POST /foo/{id=*}:verb:subverb"},
+		{name: mux + "25", muxOpts: muxOptionList(legacy), routes: []string{"GET /foo/{id}/bar"}, method: "POST", path: "/foo/404%2fwith%2Fspace/bar", header: jsonCT, status: 404},
+		{name: mux + "26", muxOpts: muxOptionList(allExceptReserved), routes: []string{"GET /foo/{id=*}/bar"}, method: "GET", path: "/foo/success%2fwith%2Fspace/bar", header: jsonCT, status: 200, body: "GET /foo/{id=*}/bar"},
+		{name: mux + "27", muxOpts: muxOptionList(allChars), routes: []string{"GET /foo/{id=*}/bar"}, method: "GET", path: "/foo/success%2fwith%2Fspace/bar", header: jsonCT, status: 404},
+		{name: mux + "28", muxOpts: muxOptionList(legacy), routes: []string{"GET /foo/{id=*}/bar"}, method: "GET", path: "/foo/success%2fwith%2Fspace/bar", header: jsonCT, status: 404},
+		{name: mux + "29", muxOpts: muxOptionList(allExceptReserved), routes: []string{"GET /foo/{id=**}"}, method: "GET", path: "/foo/success%2fwith%2Fspace", header: jsonCT, status: 200, body: "GET /foo/{id=**}"},
+		{name: mux + "30", muxOpts: muxOptionList(allChars), routes: []string{"POST /api/v1/{name=organizations/*}:action"}, method: "POST", path: "/api/v1/organizations%2Ffoo:action", header: jsonCT, status: 200, body: "POST /api/v1/{name=organizations/*}:action"},
+		{name: mux + "31", muxOpts: muxOptionList(allChars), routes: []string{"POST /api/v1/organizations:verb", "POST /api/v1/organizations", "POST /api/v1/dummies:verb"}, method: "POST", path: "/api/v1/organizations:verb", header: jsonCT, status: 200, body: "POST /api/v1/organizations:verb"},
+		{name: mux + "32", muxOpts: muxOptionList(allExceptReserved), routes: []string{"GET /foo/*"}, method: "GET", path: "/foo/%25", header: jsonCT, status: 200, body: "GET /foo/*"},
 		{
 			// A malformed escape skips the routing error handler: the mux calls
 			// the error handler with an HTTPStatusError 400 around a plain
 			// error, whose text is withheld: the 400's status text stands in.
-			name: mux + "33", muxOpts: peerOpts(allExceptReserved), routes: []string{"GET /foo/*"}, method: "GET", path: "/foo/%25", rawPath: "/foo/%", header: jsonCT, inProcess: true,
+			name: mux + "33", muxOpts: muxOptionList(allExceptReserved), routes: []string{"GET /foo/*"}, method: "GET", path: "/foo/%25", rawPath: "/foo/%", header: jsonCT, inProcess: true,
 			status: 400, body: `{"code":2,"message":"malformed path escape \"%\"","details":[]}`,
-			diff: peerDiff{body: `{"code":2,"message":"Bad Request","details":[]}`},
+			diff: designDiff{body: `{"code":2,"message":"Bad Request","details":[]}`},
 		},
 		{name: "TestServeHTTP_PathLengthFallbackPrefersGET", routes: []string{"GET /foo", "DELETE /foo", "PUT /foo", "PATCH /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form}, status: 200, body: "GET /foo"},
-		{name: "TestServeMux_HandlePathStrictDeepWildcard/strict_rejects_zero_segments", muxOpts: peerOpts(strict), routes: []string{"GET /v3/files/{path=**}"}, method: "GET", path: "/v3/files", status: 404},
-		{name: "TestServeMux_HandlePathStrictDeepWildcard/strict_permits_trailing_empty_segment", muxOpts: peerOpts(strict), routes: []string{"GET /v3/files/{path=**}"}, method: "GET", path: "/v3/files/", status: 200, body: "GET /v3/files/{path=**}"},
+		{name: "TestServeMux_HandlePathStrictDeepWildcard/strict_rejects_zero_segments", muxOpts: muxOptionList(strict), routes: []string{"GET /v3/files/{path=**}"}, method: "GET", path: "/v3/files", status: 404},
+		{name: "TestServeMux_HandlePathStrictDeepWildcard/strict_permits_trailing_empty_segment", muxOpts: muxOptionList(strict), routes: []string{"GET /v3/files/{path=**}"}, method: "GET", path: "/v3/files/", status: 200, body: "GET /v3/files/{path=**}"},
 		{name: "TestServeMux_BareVerbDoesNotDependOnRegistrationOrder/only_verb_pattern", routes: []string{"GET /v1/{name}:cancel"}, method: "GET", path: "/v1/:cancel", status: 404},
-		{name: "TestServeHTTP_WithDisableHTTPMethodOverride", muxOpts: peerOpts(runtime.WithDisableHTTPMethodOverride()), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form, "X-HTTP-Method-Override": "GET"}, status: 200, body: "POST /foo"},
-		{name: "TestServeMux_EscapedPathSeparatorHexCase/%2F", muxOpts: peerOpts(allChars), routes: []string{"GET /v1/items/{id}"}, method: "GET", path: "/v1/items/%2e%2e%2Fadmin", status: 404},
-		{name: "TestServeMux_EscapedPathSeparatorHexCase/%2f", muxOpts: peerOpts(allChars), routes: []string{"GET /v1/items/{id}"}, method: "GET", path: "/v1/items/%2e%2e%2fadmin", status: 404},
+		{name: "TestServeHTTP_WithDisableHTTPMethodOverride", muxOpts: muxOptionList(runtime.WithDisableHTTPMethodOverride()), routes: []string{"GET /foo", "POST /foo"}, method: "POST", path: "/foo", header: map[string]string{"Content-Type": form, "X-HTTP-Method-Override": "GET"}, status: 200, body: "POST /foo"},
+		{name: "TestServeMux_EscapedPathSeparatorHexCase/%2F", muxOpts: muxOptionList(allChars), routes: []string{"GET /v1/items/{id}"}, method: "GET", path: "/v1/items/%2e%2e%2Fadmin", status: 404},
+		{name: "TestServeMux_EscapedPathSeparatorHexCase/%2f", muxOpts: muxOptionList(allChars), routes: []string{"GET /v1/items/{id}"}, method: "GET", path: "/v1/items/%2e%2e%2fadmin", status: 404},
 		{
 			// Not in grpc-gateway's tests: a wrong method on a path whose
 			// routes take another method, with a body grpc-gateway checks
 			// nowhere; the bodies must still agree.
 			name: "extra/405_body", routes: []string{"GET /v1/books/{id}", "DELETE /v1/books/{id}"}, method: "PUT", path: "/v1/books/1", status: 501,
-			body: `{"code":12,"message":"Method Not Allowed","details":[]}`, diff: peer405("GET, DELETE"),
+			body: `{"code":12,"message":"Method Not Allowed","details":[]}`, diff: diff405("GET, DELETE"),
 		},
 	}
 }
 
-// peerOpts lists a case's mux options.
-func peerOpts(o ...runtime.ServeMuxOption) []runtime.ServeMuxOption { return o }
+// muxOptionList lists a case's mux options.
+func muxOptionList(o ...runtime.ServeMuxOption) []runtime.ServeMuxOption { return o }
 
-// peerMatcherCase is one of runtime/handler_test.go's outgoing header and
+// matcherComparison is one of runtime/handler_test.go's outgoing header and
 // trailer matcher cases.
-type peerMatcherCase struct {
+type matcherComparison struct {
 	name     string
 	md       runtime.ServerMetadata
 	caller   http.Header
 	muxOpts  []runtime.ServeMuxOption
 	forwards http.Header // the forwarded headers grpc-gateway's test expects
 	trailer  http.Header // the trailers grpc-gateway's test expects
-	diff     peerDiff
+	diff     designDiff
 }
 
-func peerMatcherCases() []peerMatcherCase {
+func matcherComparisons() []matcherComparison {
 	fooOnly := func(name string) runtime.HeaderMatcherFunc {
 		return func(key string) (string, bool) {
 			if key == "foo" {
@@ -679,39 +661,39 @@ func peerMatcherCases() []peerMatcherCase {
 	headerMD := runtime.ServerMetadata{HeaderMD: metadata.Pairs("foo", "bar", "baz", "qux")}
 	trailerMD := runtime.ServerMetadata{TrailerMD: metadata.Pairs("foo", "bar", "baz", "qux")}
 	te := http.Header{"Te": {"trailers"}}
-	return []peerMatcherCase{
+	return []matcherComparison{
 		{
 			name: "TestOutgoingHeaderMatcher/default_matcher", md: headerMD,
-			muxOpts:  peerOpts(runtime.WithOutgoingHeaderMatcher(nil)),
+			muxOpts:  muxOptionList(runtime.WithOutgoingHeaderMatcher(nil)),
 			forwards: http.Header{"Grpc-Metadata-Foo": {"bar"}, "Grpc-Metadata-Baz": {"qux"}},
 		},
 		{
 			name: "TestOutgoingHeaderMatcher/custom_matcher", md: headerMD,
-			muxOpts:  peerOpts(runtime.WithOutgoingHeaderMatcher(fooOnly("custom-foo"))),
+			muxOpts:  muxOptionList(runtime.WithOutgoingHeaderMatcher(fooOnly("custom-foo"))),
 			forwards: http.Header{"Custom-Foo": {"bar"}},
 		},
 		{
 			name: "TestOutgoingHeaderMatcherWithContentLength/default_matcher", md: headerMD,
-			muxOpts:  peerOpts(runtime.WithOutgoingHeaderMatcher(nil), runtime.WithWriteContentLength()),
+			muxOpts:  muxOptionList(runtime.WithOutgoingHeaderMatcher(nil), runtime.WithWriteContentLength()),
 			forwards: http.Header{"Grpc-Metadata-Foo": {"bar"}, "Grpc-Metadata-Baz": {"qux"}},
 		},
 		{
 			name: "TestOutgoingHeaderMatcherWithContentLength/custom_matcher", md: headerMD,
-			muxOpts:  peerOpts(runtime.WithOutgoingHeaderMatcher(fooOnly("custom-foo")), runtime.WithWriteContentLength()),
+			muxOpts:  muxOptionList(runtime.WithOutgoingHeaderMatcher(fooOnly("custom-foo")), runtime.WithWriteContentLength()),
 			forwards: http.Header{"Custom-Foo": {"bar"}},
 		},
 		{
 			name: "TestOutgoingTrailerMatcher/default_matcher,_caller_accepts", md: trailerMD, caller: te,
-			muxOpts: peerOpts(runtime.WithOutgoingTrailerMatcher(nil), runtime.WithWriteContentLength()),
+			muxOpts: muxOptionList(runtime.WithOutgoingTrailerMatcher(nil), runtime.WithWriteContentLength()),
 			trailer: http.Header{"Grpc-Trailer-Foo": {"bar"}, "Grpc-Trailer-Baz": {"qux"}},
 		},
 		{
 			name: "TestOutgoingTrailerMatcher/default_matcher,_caller_rejects", md: trailerMD,
-			muxOpts: peerOpts(runtime.WithOutgoingTrailerMatcher(nil), runtime.WithWriteContentLength()),
+			muxOpts: muxOptionList(runtime.WithOutgoingTrailerMatcher(nil), runtime.WithWriteContentLength()),
 		},
 		{
 			name: "TestOutgoingTrailerMatcher/custom_matcher", md: trailerMD, caller: te,
-			muxOpts: peerOpts(runtime.WithOutgoingTrailerMatcher(fooOnly("custom-trailer-foo")), runtime.WithWriteContentLength()),
+			muxOpts: muxOptionList(runtime.WithOutgoingTrailerMatcher(fooOnly("custom-trailer-foo")), runtime.WithWriteContentLength()),
 			trailer: http.Header{"Custom-Trailer-Foo": {"bar"}},
 		},
 		{
@@ -719,7 +701,7 @@ func peerMatcherCases() []peerMatcherCase {
 			// that renames one key and drops the other.
 			name: "extra/binary_metadata",
 			md:   runtime.ServerMetadata{HeaderMD: metadata.Pairs("trace-bin", "\x00\x01raw\xff", "internal-secret", "s3cr3t")},
-			muxOpts: peerOpts(runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
+			muxOpts: muxOptionList(runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
 				if key == "trace-bin" {
 					return "X-Trace-Bin", true
 				}
@@ -730,10 +712,10 @@ func peerMatcherCases() []peerMatcherCase {
 	}
 }
 
-// runPeerMatcherCase answers with a message (as the grpc-gateway test does)
+// runMatcherComparison answers with a message (as the grpc-gateway test does)
 // or with an error, under the case's metadata and matchers, called directly
 // as the test does or from a routed handler as generated code does.
-func runPeerMatcherCase(t *testing.T, tc peerMatcherCase, withError, routed bool) {
+func runMatcherComparison(t *testing.T, tc matcherComparison, withError, routed bool) {
 	msg, err := structpb.NewStruct(map[string]any{"id": "foo"}) // {"id":"foo"}, as SimpleMessage{Id: "foo"}
 	if err != nil {
 		t.Fatal(err)
@@ -747,8 +729,8 @@ func runPeerMatcherCase(t *testing.T, tc peerMatcherCase, withError, routed bool
 		}
 		runtime.ForwardResponseMessage(ctx, mux, &runtime.JSONPb{}, w, r, msg, mux.GetForwardResponseOptions()...)
 	}
-	theirMux, ourMux := peerMuxes(tc.muxOpts...)
-	answer := func(mux *runtime.ServeMux) peerAnswer {
+	theirMux, ourMux := plainAndOurMux(tc.muxOpts...)
+	answer := func(mux *runtime.ServeMux) muxAnswer {
 		if routed {
 			if err := mux.HandlePath("GET", "/foo", func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
 				respond(mux, w, r)
@@ -756,7 +738,7 @@ func runPeerMatcherCase(t *testing.T, tc peerMatcherCase, withError, routed bool
 				t.Fatal(err)
 			}
 		}
-		return peerRecord(func(w http.ResponseWriter) {
+		return recordAnswer(func(w http.ResponseWriter) {
 			r := httptest.NewRequest("GET", "http://example.com/foo", nil)
 			for name, values := range tc.caller {
 				r.Header[name] = values
@@ -775,11 +757,11 @@ func runPeerMatcherCase(t *testing.T, tc peerMatcherCase, withError, routed bool
 	diff.rawBinary = !withError && !routed
 
 	// grpc-gateway's test's expectations, held of both answers.
-	for name, answer := range map[string]peerAnswer{"grpc-gateway": theirs, "statusmap": ours} {
+	for name, answer := range map[string]muxAnswer{"grpc-gateway": theirs, "statusmap": ours} {
 		for key, want := range tc.forwards {
 			got := answer.header.Values(key)
 			if name == "statusmap" {
-				want = peerBinary(key, want, diff.rawBinary)
+				want = binaryHeaderValues(key, want, diff.rawBinary)
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("%s: header %s = %q; want %q", name, key, got, want)

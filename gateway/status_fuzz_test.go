@@ -15,6 +15,7 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/statusmap/statusmap/gateway"
+	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
 	"github.com/statusmap/statusmap/statusmap"
 	rpccode "google.golang.org/genproto/googleapis/rpc/code"
@@ -48,21 +49,21 @@ import (
 // is a statusmap.v1.HttpStatus, and the HTTP status of every error is the
 // documented table's, statusmap.HTTPStatus(code).
 
-// bodyFuzzDetailTypes are the google.rpc error detail types, in the order
+// errorDetailTypes are the google.rpc error detail types, in the order
 // a fuzzed kind byte picks them.
-var bodyFuzzDetailTypes = []string{
+var errorDetailTypes = []string{
 	"google.rpc.ErrorInfo", "google.rpc.RetryInfo", "google.rpc.DebugInfo", "google.rpc.QuotaFailure",
 	"google.rpc.PreconditionFailure", "google.rpc.BadRequest", "google.rpc.RequestInfo",
 	"google.rpc.ResourceInfo", "google.rpc.Help", "google.rpc.LocalizedMessage",
 }
 
-// bodyFuzzDetails makes one detail per kind byte (at most 8), its strings
+// fuzzedDetails makes one detail per kind byte (at most 8), its strings
 // from s1 and s2 and its numbers from n. Kinds 0 to 9 are the google.rpc
 // types, filled from valid UTF-8; when s1 is not valid UTF-8 it is also
 // written into the type's first string field on the wire, which no
 // proto.Marshal would do but a foreign server may. Kind 10 is a type no
 // binary links; kind 11 is a google.rpc type URL over s1's raw bytes.
-func bodyFuzzDetails(t *testing.T, kinds []byte, s1, s2 string, n int64) []*anypb.Any {
+func fuzzedDetails(t *testing.T, kinds []byte, s1, s2 string, n int64) []*anypb.Any {
 	if len(kinds) > 8 {
 		kinds = kinds[:8]
 	}
@@ -111,7 +112,7 @@ func bodyFuzzDetails(t *testing.T, kinds []byte, s1, s2 string, n int64) []*anyp
 			details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/acme.v1.Secret", Value: []byte(s1)})
 			continue
 		case 11:
-			name := bodyFuzzDetailTypes[int(variant)%len(bodyFuzzDetailTypes)]
+			name := errorDetailTypes[int(variant)%len(errorDetailTypes)]
 			details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/" + name, Value: []byte(s1)})
 			continue
 		}
@@ -120,17 +121,17 @@ func bodyFuzzDetails(t *testing.T, kinds []byte, s1, s2 string, n int64) []*anyp
 			t.Fatalf("marshal %T: %v", m, err)
 		}
 		if !utf8.ValidString(s1) {
-			value = bodyFuzzInvalidString(value, kind%12, s1)
+			value = withInvalidString(value, kind%12, s1)
 		}
 		details = append(details, &anypb.Any{TypeUrl: "type.googleapis.com/" + string(m.ProtoReflect().Descriptor().FullName()), Value: value})
 	}
 	return details
 }
 
-// bodyFuzzInvalidString appends s, not valid UTF-8, as the first string
+// withInvalidString appends s, not valid UTF-8, as the first string
 // field of a detail's type: field 1 itself, or field 1 of the message in
 // field 1. RetryInfo has no string field and is left as it is.
-func bodyFuzzInvalidString(value []byte, kind byte, s string) []byte {
+func withInvalidString(value []byte, kind byte, s string) []byte {
 	str := protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), s)
 	switch kind {
 	case 0, 2, 6, 7, 9: // ErrorInfo.reason, DebugInfo.stack_entries, RequestInfo.request_id, ResourceInfo.resource_type, LocalizedMessage.locale
@@ -142,18 +143,18 @@ func bodyFuzzInvalidString(value []byte, kind byte, s string) []byte {
 	return value
 }
 
-// bodyFuzzCode is the code of a fuzzed error: any uint32 but OK, which is no
+// errorCodeOf is the code of a fuzzed error: any uint32 but OK, which is no
 // error (status.Err returns nil for it).
-func bodyFuzzCode(code uint32) codes.Code {
+func errorCodeOf(code uint32) codes.Code {
 	if code == 0 {
 		return codes.Unknown
 	}
 	return codes.Code(code)
 }
 
-// bodyFuzzRepair is body's json.go rule for a message with invalid UTF-8: each
+// repairedUTF8 is body's json.go rule for a message with invalid UTF-8: each
 // invalid byte becomes U+FFFD.
-func bodyFuzzRepair(s string) string {
+func repairedUTF8(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -167,8 +168,8 @@ func bodyFuzzRepair(s string) string {
 	return b.String()
 }
 
-// bodyFuzzDecode decodes JSON generically, numbers kept exact.
-func bodyFuzzDecode(t *testing.T, what string, body []byte) any {
+// decodeExact decodes JSON generically, numbers kept exact.
+func decodeExact(t *testing.T, what string, body []byte) any {
 	t.Helper()
 	if !utf8.Valid(body) {
 		t.Fatalf("%s is not valid UTF-8: %q", what, body)
@@ -182,16 +183,16 @@ func bodyFuzzDecode(t *testing.T, what string, body []byte) any {
 	return v
 }
 
-// bodyFuzzExpect returns what a writer must write for envelope, a message
+// expectedBody returns what a writer must write for envelope, a message
 // whose details field holds details: protojson's output with opts, decoded.
 // When protojson refuses a detail, the envelope is written without details
 // and each detail is expected on its own, the refused ones as
 // {"@type", "@bytes"}; detailsAt finds the decoded envelope's object that
 // holds "details".
-func bodyFuzzExpect(t *testing.T, opts protojson.MarshalOptions, envelope proto.Message, details *[]*anypb.Any, detailsAt func(any) map[string]any) any {
+func expectedBody(t *testing.T, opts protojson.MarshalOptions, envelope proto.Message, details *[]*anypb.Any, detailsAt func(any) map[string]any) any {
 	t.Helper()
 	if out, err := opts.Marshal(envelope); err == nil {
-		return bodyFuzzDecode(t, "protojson's body", out)
+		return decodeExact(t, "protojson's body", out)
 	}
 	all := *details
 	*details = nil
@@ -200,11 +201,11 @@ func bodyFuzzExpect(t *testing.T, opts protojson.MarshalOptions, envelope proto.
 	if err != nil {
 		t.Fatalf("protojson refuses the envelope without details: %v", err)
 	}
-	want := bodyFuzzDecode(t, "protojson's body", out)
+	want := decodeExact(t, "protojson's body", out)
 	each := make([]any, 0, len(all))
 	for _, d := range all {
 		if b, err := opts.Marshal(d); err == nil {
-			each = append(each, bodyFuzzDecode(t, "protojson's detail", b))
+			each = append(each, decodeExact(t, "protojson's detail", b))
 			continue
 		}
 		each = append(each, map[string]any{"@type": d.GetTypeUrl(), "@bytes": base64.StdEncoding.EncodeToString(d.GetValue())})
@@ -213,8 +214,8 @@ func bodyFuzzExpect(t *testing.T, opts protojson.MarshalOptions, envelope proto.
 	return want
 }
 
-// bodyFuzzCheck compares a written body with the expectation.
-func bodyFuzzCheck(t *testing.T, rec *httptest.ResponseRecorder, wantStatus int, wantContentType string, want any) {
+// checkWrittenBody compares a written body with the expectation.
+func checkWrittenBody(t *testing.T, rec *httptest.ResponseRecorder, wantStatus int, wantContentType string, want any) {
 	t.Helper()
 	if rec.Code != wantStatus {
 		t.Errorf("status %d; want %d", rec.Code, wantStatus)
@@ -222,16 +223,16 @@ func bodyFuzzCheck(t *testing.T, rec *httptest.ResponseRecorder, wantStatus int,
 	if got := rec.Header().Get("Content-Type"); got != wantContentType {
 		t.Errorf("Content-Type %q; want %q", got, wantContentType)
 	}
-	got := bodyFuzzDecode(t, "the body", rec.Body.Bytes())
+	got := decodeExact(t, "the body", rec.Body.Bytes())
 	if !reflect.DeepEqual(got, want) {
 		wantJSON, _ := json.Marshal(want)
 		t.Errorf("body differs from protojson's by meaning\n got %s\nwant %s", rec.Body.Bytes(), wantJSON)
 	}
 }
 
-// bodyFuzzSeeds seeds every target: each detail kind alone, with plain,
+// addBodySeeds seeds every target: each detail kind alone, with plain,
 // escaped and invalid strings, and a few mixes.
-func bodyFuzzSeeds(add func(code uint32, msg string, kinds []byte, s1, s2 string, n int64)) {
+func addBodySeeds(add func(code uint32, msg string, kinds []byte, s1, s2 string, n int64)) {
 	for kind := byte(0); kind < 12; kind++ {
 		add(5, "no book", []byte{kind}, "req-7", "example.com", 1_500_000_000)
 	}
@@ -247,9 +248,9 @@ func bodyFuzzSeeds(add func(code uint32, msg string, kinds []byte, s1, s2 string
 	add(2, strings.Repeat("long message ", 64), []byte{3, 3, 3}, strings.Repeat("s", 300), "", 1<<62)
 }
 
-// bodyFuzzOptions are the marshal option sets FuzzStatusBody picks from; the
+// marshalOptionVariants are the marshal option sets FuzzStatusBody picks from; the
 // first is grpc-gateway's default marshaler's.
-var bodyFuzzOptions = []protojson.MarshalOptions{
+var marshalOptionVariants = []protojson.MarshalOptions{
 	{EmitUnpopulated: true},
 	{},
 	{UseProtoNames: true, EmitUnpopulated: true},
@@ -264,7 +265,7 @@ var bodyFuzzOptions = []protojson.MarshalOptions{
 // Gateway.WriteError and through a mux's default marshaler, and other JSONPb
 // option sets through a mux, picked by opt.
 func FuzzStatusBody(f *testing.F) {
-	bodyFuzzSeeds(func(code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
+	addBodySeeds(func(code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
 		f.Add(code, msg, kinds, s1, s2, n, byte(0))
 	})
 	f.Add(uint32(5), "", []byte{1}, "", "", int64(0), byte(1))
@@ -278,17 +279,17 @@ func FuzzStatusBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	mux := runtime.NewServeMux(g.ServeMuxOptions()...)
-	muxDefault := peerMuxMarshaler()
+	muxDefault := newCustomTypeMarshaler()
 
 	f.Fuzz(func(t *testing.T, code uint32, msg string, kinds []byte, s1, s2 string, n int64, opt byte) {
-		c := bodyFuzzCode(code)
-		details := bodyFuzzDetails(t, kinds, s1, s2, n)
+		c := errorCodeOf(code)
+		details := fuzzedDetails(t, kinds, s1, s2, n)
 		err := status.FromProto(&spb.Status{Code: int32(c), Message: msg, Details: details}).Err()
 
-		choice := int(opt) % (len(bodyFuzzOptions) + 1)
-		opts := bodyFuzzOptions[max(choice-1, 0)]
-		expected := &spb.Status{Code: int32(c), Message: bodyFuzzRepair(msg), Details: details}
-		want := bodyFuzzExpect(t, opts, expected, &expected.Details, func(v any) map[string]any { return v.(map[string]any) })
+		choice := int(opt) % (len(marshalOptionVariants) + 1)
+		opts := marshalOptionVariants[max(choice-1, 0)]
+		expected := &spb.Status{Code: int32(c), Message: repairedUTF8(msg), Details: details}
+		want := expectedBody(t, opts, expected, &expected.Details, func(v any) map[string]any { return v.(map[string]any) })
 
 		// Twice: the second may be served by the cache.
 		for range 2 {
@@ -303,14 +304,14 @@ func FuzzStatusBody(f *testing.F) {
 			default:
 				runtime.HTTPError(context.Background(), mux, &runtime.JSONPb{MarshalOptions: opts}, rec, httptest.NewRequest("GET", "/", nil), err)
 			}
-			bodyFuzzCheck(t, rec, statusmap.HTTPStatus(c), "application/json", want)
+			checkWrittenBody(t, rec, statusmap.HTTPStatus(c), "application/json", want)
 		}
 	})
 }
 
-// bodyFuzzCodeName is the code's name in AIP-193 bodies and problems: the
+// codeName is the code's name in AIP-193 bodies and problems: the
 // google.rpc.Code enum's, or the decimal number of a code it lacks.
-func bodyFuzzCodeName(c codes.Code) string {
+func codeName(c codes.Code) string {
 	if name, ok := rpccode.Code_name[int32(c)]; ok && int32(c) >= 0 {
 		return name
 	}
@@ -320,7 +321,7 @@ func bodyFuzzCodeName(c codes.Code) string {
 // FuzzGoogleBody holds FormatGoogle to protojson of
 // statusmapv1.GoogleErrorBody with grpc-gateway's default options.
 func FuzzGoogleBody(f *testing.F) {
-	bodyFuzzSeeds(func(code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
+	addBodySeeds(func(code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
 		f.Add(code, msg, kinds, s1, s2, n)
 	})
 	g, err := gateway.New(gateway.WithFormat(gateway.FormatGoogle))
@@ -328,20 +329,20 @@ func FuzzGoogleBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
-		c := bodyFuzzCode(code)
-		details := bodyFuzzDetails(t, kinds, s1, s2, n)
+		c := errorCodeOf(code)
+		details := fuzzedDetails(t, kinds, s1, s2, n)
 		err := status.FromProto(&spb.Status{Code: int32(c), Message: msg, Details: details}).Err()
 		httpStatus := statusmap.HTTPStatus(c)
 
-		inner := &statusmapv1.GoogleError{Code: int32(httpStatus), Message: bodyFuzzRepair(msg), Status: bodyFuzzCodeName(c), Details: details}
-		want := bodyFuzzExpect(t, protojson.MarshalOptions{EmitUnpopulated: true}, &statusmapv1.GoogleErrorBody{Error: inner}, &inner.Details,
+		inner := &statusmapv1.GoogleError{Code: int32(httpStatus), Message: repairedUTF8(msg), Status: codeName(c), Details: details}
+		want := expectedBody(t, protojson.MarshalOptions{EmitUnpopulated: true}, &statusmapv1.GoogleErrorBody{Error: inner}, &inner.Details,
 			func(v any) map[string]any { return v.(map[string]any)["error"].(map[string]any) })
 		for range 2 {
 			rec := httptest.NewRecorder()
 			if err := g.WriteError(rec, nil, err); err != nil {
 				t.Fatal(err)
 			}
-			bodyFuzzCheck(t, rec, httpStatus, "application/json", want)
+			checkWrittenBody(t, rec, httpStatus, "application/json", want)
 		}
 	})
 }
@@ -349,7 +350,7 @@ func FuzzGoogleBody(f *testing.F) {
 // FuzzProblemBody holds FormatProblem to protojson of statusmapv1.Problem
 // with grpc-gateway's default options.
 func FuzzProblemBody(f *testing.F) {
-	bodyFuzzSeeds(func(code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
+	addBodySeeds(func(code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
 		f.Add(code, msg, kinds, s1, s2, n)
 	})
 	g, err := gateway.New(gateway.WithFormat(gateway.FormatProblem))
@@ -357,16 +358,16 @@ func FuzzProblemBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, code uint32, msg string, kinds []byte, s1, s2 string, n int64) {
-		c := bodyFuzzCode(code)
-		details := bodyFuzzDetails(t, kinds, s1, s2, n)
+		c := errorCodeOf(code)
+		details := fuzzedDetails(t, kinds, s1, s2, n)
 		err := status.FromProto(&spb.Status{Code: int32(c), Message: msg, Details: details}).Err()
 		httpStatus := statusmap.HTTPStatus(c)
 
 		problem := &statusmapv1.Problem{
 			Type: "about:blank", Title: http.StatusText(httpStatus), Status: int32(httpStatus),
-			Detail: bodyFuzzRepair(msg), GrpcCode: bodyFuzzCodeName(c), Details: details,
+			Detail: repairedUTF8(msg), GrpcCode: codeName(c), Details: details,
 		}
-		want := bodyFuzzExpect(t, protojson.MarshalOptions{EmitUnpopulated: true}, problem, &problem.Details,
+		want := expectedBody(t, protojson.MarshalOptions{EmitUnpopulated: true}, problem, &problem.Details,
 			func(v any) map[string]any { return v.(map[string]any) })
 		// "instance" identifies one occurrence; the gateway writes none, and
 		// RFC 9457 reads an absent member as protojson's empty one.
@@ -376,7 +377,121 @@ func FuzzProblemBody(f *testing.F) {
 			if err := g.WriteError(rec, nil, err); err != nil {
 				t.Fatal(err)
 			}
-			bodyFuzzCheck(t, rec, httpStatus, "application/problem+json", want)
+			checkWrittenBody(t, rec, httpStatus, "application/problem+json", want)
 		}
 	})
+}
+
+// FuzzErrorHandler sends arbitrary statuses and request headers through
+// the error handler in every format and checks the response: a documented
+// or validly pinned status, a JSON body, header values without control
+// bytes, and no panic.
+func FuzzErrorHandler(f *testing.F) {
+	pin, _ := proto.Marshal(&statusmapv1.HttpStatus{Code: 401, Challenges: []*statusmapv1.AuthChallenge{{Scheme: "Bearer", Params: []*statusmapv1.AuthParam{{Name: "realm", Value: "a\r\nb"}}}}})
+	retry, _ := proto.Marshal(&errdetails.RetryInfo{RetryDelay: durationpb.New(-3e9)})
+	f.Add(int32(5), "not found", "type.googleapis.com/statusmap.v1.HttpStatus", pin, "application/problem+json", "trailers", uint8(0))
+	f.Add(int32(8), "quota\r\nX: y", "type.googleapis.com/google.rpc.RetryInfo", retry, "*/*", "", uint8(1))
+	f.Add(int32(99), "\xff\xfe", "type.googleapis.com/acme.Unknown", []byte{1, 2, 3}, "application/json;q=0.1, application/problem+json;q=abc", "gzip", uint8(2))
+	f.Add(int32(0), "", "", []byte(nil), "", "", uint8(0))
+	mux := runtime.NewServeMux()
+	marshalers := []runtime.Marshaler{
+		&runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{}},
+		&runtime.JSONPb{},
+	}
+	handlers := []runtime.ErrorHandlerFunc{
+		errorHandler(),
+		errorHandler(gateway.WithFormat(gateway.FormatGoogle), gateway.WithRedaction(true)),
+		errorHandler(gateway.WithFormat(gateway.FormatProblem)),
+	}
+	f.Fuzz(func(t *testing.T, code int32, msg, typeURL string, value []byte, accept, te string, which uint8) {
+		details := []*anypb.Any{{TypeUrl: typeURL, Value: value}}
+		err := status.FromProto(&spb.Status{Code: code, Message: msg, Details: details}).Err()
+		handler := handlers[int(which)%len(handlers)]
+		req := httptest.NewRequest("GET", "/v1/x", nil)
+		req.Header["Accept"] = []string{accept}
+		req.Header["Te"] = []string{te}
+		rec := httptest.NewRecorder()
+		handler(req.Context(), mux, marshalers[int(which)%len(marshalers)], rec, req, err)
+
+		pinned := pinIn(details)
+		switch {
+		case pinned != nil && rec.Code != int(pinned.GetCode()):
+			t.Fatalf("pinned %d, answered %d", pinned.GetCode(), rec.Code)
+		case pinned == nil && !isDocumented(rec.Code):
+			t.Fatalf("status %d is not documented", rec.Code)
+		case rec.Code < 400 || rec.Code > 599:
+			t.Fatalf("status %d for an error", rec.Code)
+		}
+		// The body is JSON of the promised format.
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("body is not a JSON object: %v: %q", err, rec.Body.Bytes())
+		}
+		// No detail of the body is a pin, by the pin's own rule (the type
+		// URL's full name): a message, or a detail typed
+		// "0statusmap.v1.HttpStatus", may name it and is no pin.
+		if pinInBody(body) {
+			t.Fatalf("the pin leaked into the body: %s", rec.Body)
+		}
+		switch inner, _ := body["error"].(map[string]any); {
+		case rec.Header().Get("Content-Type") == "application/problem+json":
+			if body["status"] != float64(rec.Code) || body["title"] == nil || body["grpcCode"] == nil {
+				t.Fatalf("problem body %s for %d", rec.Body, rec.Code)
+			}
+		case inner != nil:
+			if inner["code"] != float64(rec.Code) || inner["status"] == nil {
+				t.Fatalf("google body %s for %d", rec.Body, rec.Code)
+			}
+		default:
+			if c, ok := body["code"].(float64); !ok || c == 0 {
+				t.Fatalf("status body %s", rec.Body)
+			}
+		}
+		for name, values := range rec.Header() {
+			for _, v := range values {
+				for i := 0; i < len(v); i++ {
+					if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
+						t.Fatalf("header %s has control byte %#x: %q", name, b, v)
+					}
+				}
+			}
+		}
+		if rec.Code == 401 && rec.Header().Get("WWW-Authenticate") == "" {
+			t.Fatal("401 without WWW-Authenticate")
+		}
+		if codes.Code(code) == codes.Unauthenticated && rec.Header().Get("WWW-Authenticate") == msg && msg != "" && msg != `Bearer realm="api"` {
+			t.Fatal("the message reached WWW-Authenticate")
+		}
+	})
+}
+
+// pinInBody reports whether any detail of an error body, in any of the
+// three formats (details at the top, or under "error"), is a pin.
+func pinInBody(body map[string]any) bool {
+	for _, holder := range []any{body, body["error"]} {
+		obj, _ := holder.(map[string]any)
+		details, _ := obj["details"].([]any)
+		for _, d := range details {
+			detail, _ := d.(map[string]any)
+			if typeURL, ok := detail["@type"].(string); ok && wire.HasFullName(typeURL, wire.PinFullName) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pinIn returns the first valid pin among details, as the gateway finds
+// it, or nil.
+func pinIn(details []*anypb.Any) *statusmapv1.HttpStatus {
+	for _, d := range details {
+		if !strings.HasSuffix(d.GetTypeUrl(), "/statusmap.v1.HttpStatus") && d.GetTypeUrl() != "statusmap.v1.HttpStatus" {
+			continue
+		}
+		pin := new(statusmapv1.HttpStatus)
+		if proto.Unmarshal(d.GetValue(), pin) == nil && pin.GetCode() >= 400 && pin.GetCode() <= 599 {
+			return pin
+		}
+	}
+	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,24 +21,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
-
-// syncBuffer is a log sink the server's goroutines write to.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // startForeignMux serves the bookshelf through a mux built from statusmap's
 // options followed by extra, and returns its URL, the mux and the server's
@@ -110,7 +91,7 @@ func TestForeignErrorHandlerCannotLeakPin(t *testing.T) {
 		if r.Status != tc.want {
 			t.Errorf("%s: status %d; want %d (the foreign handler's)", tc.path, r.Status, tc.want)
 		}
-		bhvLines(t, r.Body) // every line still a JSON object
+		streamObjects(t, r.Body) // every line still a JSON object
 		if bytes.Contains(r.Body, []byte("HttpStatus")) {
 			t.Errorf("%s: the pin leaked: %s", tc.path, r.Body)
 		}

@@ -3,11 +3,9 @@ package gateway_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -16,8 +14,6 @@ import (
 	"github.com/statusmap/statusmap/gateway"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
 )
 
 // rawBin is binary metadata whose bytes cannot be a header value.
@@ -104,68 +100,6 @@ func TestBinaryMetadataHeadersValid(t *testing.T) {
 	}
 }
 
-// TestStreamErrorHonoursAccept: a stream that fails before its first
-// message answers a client that prefers problem+json with a problem
-// document, as a unary error would.
-func TestStreamErrorHonoursAccept(t *testing.T) {
-	g := startGateway(t)
-	r := g.do(t, "GET", "/v1/stream/books?count=0&fail_with=code-5", "", "Accept", "application/problem+json")
-	if r.Status != 404 || r.Header.Get("Content-Type") != "application/problem+json" {
-		t.Fatalf("status %d, Content-Type %q; want 404 problem+json (%s)", r.Status, r.Header.Get("Content-Type"), r.Body)
-	}
-	var p struct {
-		Status   int    `json:"status"`
-		Detail   string `json:"detail"`
-		GrpcCode string `json:"grpcCode"`
-	}
-	if err := json.Unmarshal(r.Body, &p); err != nil || p.Status != 404 || p.GrpcCode != "NOT_FOUND" || p.Detail != "book code-5" {
-		t.Errorf("body %s (%v)", r.Body, err)
-	}
-	// Without the preference, grpc-gateway's error chunk, as before.
-	r = g.do(t, "GET", "/v1/stream/books?count=0&fail_with=code-5", "")
-	if r.Status != 404 || r.Header.Get("Content-Type") != "application/json" {
-		t.Errorf("without Accept: status %d, Content-Type %q", r.Status, r.Header.Get("Content-Type"))
-	}
-}
-
-// TestFormPostToPostBindingIsCreated: a form POST that a POST binding
-// handles answers 201; the binding decides, not the Content-Type.
-func TestFormPostToPostBindingIsCreated(t *testing.T) {
-	srv := httptest.NewServer(serveOne(t, "POST", &bookshelfv1.Book{Id: "1"}))
-	t.Cleanup(srv.Close)
-	r := doRequest(t, srv.Client(), "POST", srv.URL+"/v1/things", "", "Content-Type", "application/x-www-form-urlencoded")
-	if r.Status != 201 {
-		t.Errorf("form POST to a POST binding: %d; want 201", r.Status)
-	}
-}
-
-// TestDeleteEmptyMessageEveryMarshaler: the same empty response is 204
-// whether the marshaler writes "{}" or, with grpc-gateway's default
-// EmitUnpopulated, {"rating":0,"format":"BOOK_FORMAT_UNSPECIFIED",...}.
-func TestDeleteEmptyMessageEveryMarshaler(t *testing.T) {
-	for _, emit := range []bool{true, false} {
-		marshaler := runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{}})
-		if emit {
-			marshaler = runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{MarshalOptions: jsonEmitUnpopulated()}})
-		}
-		var msg proto.Message = &bookshelfv1.Review{}
-		srv := httptest.NewServer(serveOne(t, "DELETE", msg, marshaler))
-		t.Cleanup(srv.Close)
-		if r := doRequest(t, srv.Client(), "DELETE", srv.URL+"/v1/things", ""); r.Status != 204 || len(r.Body) != 0 {
-			t.Errorf("EmitUnpopulated %v: %d %q; want 204 and no body", emit, r.Status, r.Body)
-		}
-	}
-	full := httptest.NewServer(serveOne(t, "DELETE", &bookshelfv1.Review{Rating: 5}))
-	t.Cleanup(full.Close)
-	if r := doRequest(t, full.Client(), "DELETE", full.URL+"/v1/things", ""); r.Status != 200 || len(r.Body) == 0 {
-		t.Errorf("a message with content: %d %q; want 200 with it", r.Status, r.Body)
-	}
-}
-
-func jsonEmitUnpopulated() protojson.MarshalOptions {
-	return protojson.MarshalOptions{EmitUnpopulated: true}
-}
-
 // TestBinaryTrailersValid: binary trailer metadata on a success, which
 // grpc-gateway writes after the body, goes out in base64 too.
 func TestBinaryTrailersValid(t *testing.T) {
@@ -205,33 +139,43 @@ func TestOwnKeyNeverForwarded(t *testing.T) {
 	}
 }
 
-// TestAllowLearnsCustomMethods: a route with a method outside the ones
-// every 405 probes (a custom HttpRule binding, HandlePath) is listed in
-// Allow once a request has used it.
-func TestAllowLearnsCustomMethods(t *testing.T) {
-	mux := runtime.NewServeMux(gateway.ServeMuxOptions()...)
-	if err := mux.HandlePath("PURGE", "/cache", func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-		w.WriteHeader(http.StatusNoContent)
-	}); err != nil {
-		t.Fatal(err)
+func TestMetadataForwarding(t *testing.T) {
+	g := startGateway(t)
+	r := g.do(t, "GET", "/v1/books/md", "")
+	if got := r.Header.Get("Grpc-Metadata-X-Request-Id"); got != "req-7" {
+		t.Errorf("Grpc-Metadata-X-Request-Id = %q; want req-7", got)
 	}
-	get := func() string {
-		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, httptest.NewRequest("GET", "/cache", nil))
-		if rec.Code != 405 {
-			t.Fatalf("GET /cache: %d; want 405", rec.Code)
+	// Binary metadata goes out in base64 without padding, as gRPC's HTTP/2
+	// mapping writes it.
+	if got := r.Header.Get("Grpc-Metadata-X-Raw-Bin"); got != "DQpJbmplY3RlZDogMQ" {
+		t.Errorf("Grpc-Metadata-X-Raw-Bin = %q", got)
+	}
+	if r.Header.Get("Injected") != "" {
+		t.Error("metadata injected a header")
+	}
+	if len(r.Trailer) != 0 {
+		t.Errorf("trailers without TE: trailers: %v", r.Trailer)
+	}
+	r = g.do(t, "GET", "/v1/books/md", "", "TE", "trailers")
+	if got := r.Trailer.Get("Grpc-Trailer-X-Trailer"); got != "t-1" {
+		t.Errorf("trailer = %q; want t-1 (trailers %v)", got, r.Trailer)
+	}
+
+	// A matcher given to the mux after statusmap's options, the
+	// grpc-gateway way, applies to errors as to successes.
+	custom := startGatewayMux(t, nil, runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
+		if key == "x-request-id" {
+			return "X-Request-Id", true
 		}
-		return rec.Header().Get("Allow")
+		return "", false
+	}))
+	r = custom.do(t, "GET", "/v1/books/md", "")
+	if r.Header.Get("X-Request-Id") != "req-7" || r.Header.Get("Grpc-Metadata-X-Request-Id") != "" || r.Header.Get("Grpc-Metadata-X-Raw-Bin") != "" {
+		t.Errorf("custom matcher not honoured: %v", r.Header)
 	}
-	if allow := get(); allow != "" {
-		t.Errorf("before any PURGE: Allow %q; want empty (the method is not known yet)", allow)
-	}
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest("PURGE", "/cache", nil))
-	if rec.Code != 204 {
-		t.Fatalf("PURGE /cache: %d", rec.Code)
-	}
-	if allow := get(); allow != "PURGE" {
-		t.Errorf("after a PURGE: Allow %q; want PURGE", allow)
+	// The same matcher applies to successes, which the mux forwards.
+	r = custom.do(t, "GET", "/v1/books/ok", "")
+	if r.Status != 200 {
+		t.Errorf("success status %d", r.Status)
 	}
 }

@@ -56,3 +56,37 @@ func TestNotAcceptable(t *testing.T) {
 		t.Errorf("without the option: %d; want 200", r.Status)
 	}
 }
+
+func TestAcceptProblemJSON(t *testing.T) {
+	g := startGateway(t)
+	testCases := []struct {
+		accept  string
+		problem bool
+	}{
+		{"application/problem+json", true},
+		{"application/problem+json, application/json;q=0.9", true},
+		{"application/json;q=0.5, application/problem+json", true},
+		{"application/json", false},
+		{"*/*", false},
+		{"application/problem+json;q=0.5, application/json", false},
+		{"application/problem+json;q=0", false},
+		{"text/html, application/problem+json;q=0.8", true},
+		{"", false},
+	}
+	// Whatever the configured format, Accept can ask for a problem.
+	google := startGateway(t, gateway.WithFormat(gateway.FormatGoogle))
+	if r := google.do(t, "GET", "/v1/books/code-5", "", "Accept", "application/problem+json"); r.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("FormatGoogle default with Accept problem+json: Content-Type %q", r.Header.Get("Content-Type"))
+	}
+	for _, tc := range testCases {
+		r := g.do(t, "GET", "/v1/books/code-5", "", "Accept", tc.accept)
+		isProblem := r.Header.Get("Content-Type") == "application/problem+json"
+		if isProblem != tc.problem {
+			t.Errorf("Accept %q: Content-Type %q; want problem=%v", tc.accept, r.Header.Get("Content-Type"), tc.problem)
+		}
+		if r.Status != 404 {
+			t.Errorf("Accept %q: status %d", tc.accept, r.Status)
+		}
+		jsonOf(t, r.Body)
+	}
+}
