@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // A routing 405 lists in Allow the methods the mux routes for the path:
@@ -161,7 +162,15 @@ type routeSet struct {
 	// (bits, by index in methods) it is routed for; nil when unknown, or
 	// when the mux has more than 64 methods: every 405 probes then.
 	patterns []routePattern
+	// lists holds the Allow lists match has built, by the bits of the
+	// methods found: few sets of methods recur, and a list is built once
+	// per set rather than once per 405. The map is never modified, only
+	// replaced, and holds at most maxAllowLists lists.
+	lists atomic.Pointer[map[uint64][]string]
 }
+
+// maxAllowLists bounds a routeSet's lists.
+const maxAllowLists = 64
 
 // routeSet returns what the binding knows of the mux's routes, read again
 // when the generation changed.
@@ -206,18 +215,48 @@ func (s *routeSet) match(r *http.Request, learned []string) (allowed []string, o
 			}
 		}
 	}
-	allowed = []string{}
-	if found != 0 {
-		allowed = make([]string, 0, bits.OnesCount64(found))
-		for _, methods := range [2][]string{probeMethods[:], learned} {
-			for _, m := range methods {
-				if i := slices.Index(s.methods, m); i >= 0 && found&(1<<i) != 0 && !slices.Contains(allowed, m) {
-					allowed = append(allowed, m)
-				}
+	if found == 0 {
+		return []string{}, true
+	}
+	return s.allowList(found, learned), true
+}
+
+// allowList is the Allow list of the methods whose bits are set in found,
+// in probeMethods' order then the learned methods': built once per set of
+// methods (lists), and shared, so never to be modified.
+func (s *routeSet) allowList(found uint64, learned []string) []string {
+	old := s.lists.Load()
+	if old != nil {
+		if list, ok := (*old)[found]; ok {
+			return list
+		}
+	}
+	list := make([]string, 0, bits.OnesCount64(found))
+	for _, methods := range [2][]string{probeMethods[:], learned} {
+		for _, m := range methods {
+			if i := slices.Index(s.methods, m); i >= 0 && found&(1<<i) != 0 && !slices.Contains(list, m) {
+				list = append(list, m)
 			}
 		}
 	}
-	return allowed, true
+	if old == nil || len(*old) < maxAllowLists {
+		next := make(map[uint64][]string, 1+len(ptrMap(old)))
+		for k, v := range ptrMap(old) {
+			next[k] = v
+		}
+		next[found] = list
+		// A lost race loses only this list's memo: it is built again.
+		s.lists.CompareAndSwap(old, &next)
+	}
+	return list
+}
+
+// ptrMap is *m, or nil.
+func ptrMap(m *map[uint64][]string) map[uint64][]string {
+	if m == nil {
+		return nil
+	}
+	return *m
 }
 
 // shapeHole stands in a path's shape for a segment that is none of the

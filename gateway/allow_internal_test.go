@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"math/bits"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -425,5 +426,31 @@ func TestAllowFewPatternsKeepNothing(t *testing.T) {
 	answer()
 	if n := len(b.allow.entries); n != 1 {
 		t.Errorf("%d patterns: %d lists kept; want 1 (the paths' one shape)", maxUncachedPatterns+1, n)
+	}
+}
+
+// TestAllowListsBuiltOncePerSet: the Allow list of a set of methods is
+// built once per set of routes and shared, and no more than maxAllowLists
+// lists are kept, however many sets a mux's 405s find.
+func TestAllowListsBuiltOncePerSet(t *testing.T) {
+	s := &routeSet{methods: make([]string, 64)}
+	for i := range s.methods {
+		s.methods[i] = fmt.Sprintf("M%02d", i)
+	}
+	learned := s.methods
+	first := s.allowList(0b101, learned)
+	if want := []string{"M00", "M02"}; !slices.Equal(first, want) {
+		t.Fatalf("allowList(0b101) = %q, want %q", first, want)
+	}
+	if again := s.allowList(0b101, learned); &again[0] != &first[0] {
+		t.Error("the same set of methods built its list again")
+	}
+	for found := uint64(1); found <= 4*maxAllowLists; found++ {
+		if got := s.allowList(found, learned); len(got) != bits.OnesCount64(found) {
+			t.Fatalf("allowList(%b) = %q", found, got)
+		}
+	}
+	if n := len(*s.lists.Load()); n > maxAllowLists {
+		t.Errorf("%d lists kept, want at most %d", n, maxAllowLists)
 	}
 }
