@@ -39,7 +39,7 @@ import (
 // Where protojson refuses an input, the writers keep it instead, and the
 // targets hold them to that documented rule:
 //   - a message with invalid UTF-8 is written with each invalid byte as
-//     U+FFFD (body's json.go), so the expectation is protojson's output for that
+//     U+FFFD (internal/jsontext), so the expectation is protojson's output for that
 //     repaired message;
 //   - a detail protojson cannot write (invalid UTF-8 inside, an unknown
 //     type, bytes that do not parse) is written as
@@ -152,7 +152,7 @@ func errorCodeOf(code uint32) codes.Code {
 	return codes.Code(code)
 }
 
-// repairedUTF8 is body's json.go rule for a message with invalid UTF-8: each
+// repairedUTF8 is internal/jsontext's rule for a message with invalid UTF-8: each
 // invalid byte becomes U+FFFD.
 func repairedUTF8(s string) string {
 	var b strings.Builder

@@ -51,7 +51,7 @@ func FuzzParseChallenges(f *testing.F) {
 		if httpwire.FormatChallenges(again) != formatted {
 			t.Fatalf("%q -> %q -> %q", v, formatted, httpwire.FormatChallenges(again))
 		}
-		// Everything formatChallenges kept must survive a second parse.
+		// Everything FormatChallenges kept must survive a second parse.
 		if len(again) > 0 && !proto.Equal(&statusmapv1.HttpStatus{Challenges: again}, &statusmapv1.HttpStatus{Challenges: parseChallenges([]string{httpwire.FormatChallenges(again)})}) {
 			t.Fatalf("unstable: %q", formatted)
 		}

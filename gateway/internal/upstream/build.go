@@ -82,7 +82,7 @@ func (d *decoded) build(httpStatus int, mapper *statusmap.Mapper, host string) *
 // ReasonMethodNotAllowed), counting them as "droppedUpstreamInfo".
 // A fold is always answered with a 502, so a statusmap gateway's own fold
 // reads back as it went in; under any other status the entry is an
-// upstream's claim, and a caller testing HasReason would be steered by it.
+// upstream's claim, and a caller testing reason.Has would be steered by it.
 // ReasonTruncated (which any status may carry, and which only
 // counts) and other reasons are kept.
 func (d *decoded) dropForgedFolds(httpStatus int) {

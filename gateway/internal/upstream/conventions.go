@@ -113,7 +113,7 @@ type dropped struct {
 }
 
 // Bounds on what one body adds to a status, so that a body of
-// DefaultMaxErrorBody bytes cannot make a status of many times that size
+// gateway.defaultMaxErrorBody (1 MiB) bytes cannot make a status of many times that size
 // (the whole status is written again to the gateway's own clients). What
 // they leave out is counted in an ErrorInfo of reason
 // ReasonTruncated.

@@ -7,7 +7,7 @@ import (
 )
 
 // allDocumentedBodies are the documented bodies of every convention, the
-// table of decode_internal_test.go and the ones below.
+// table of conventions_test.go and the ones below.
 func allDocumentedBodies() []documentedBody {
 	all := append([]documentedBody(nil), documentedBodies...)
 	return append(append(all, moreDocumentedBodies...), markupDocumentedBodies...)
