@@ -184,7 +184,7 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 // fixForwardedMetadata repairs what grpc-gateway forwarded from metadata
 // into a success's (or a stream's) headers through the mux's matchers,
 // which may be the user's own: binary ("-bin") values are rewritten in
-// base64, as an error carries them (see fieldValue); statusmap's own key is
+// base64, as an error carries them (see httpwire.FieldValue); statusmap's own key is
 // removed, whatever name a matcher gave it; and the writer is told to check
 // every value when some metadata value could not be a header value.
 // Trailers, which grpc-gateway writes after the body, are repaired by
