@@ -22,6 +22,8 @@ func TestOptionsValidated(t *testing.T) {
 		{"success bad method", gateway.WithSuccessStatus("PO ST", 201)},
 		{"rpc 404", gateway.WithRPCSuccessStatus("/bookshelf.v1.BookshelfService/CreateBook", 404)},
 		{"rpc name", gateway.WithRPCSuccessStatus("CreateBook", 201)},
+		// Accepted by New before, refused by Gateway.OpenAPI: one rule now.
+		{"rpc service without a simple name", gateway.WithRPCSuccessStatus("/bookshelf.v1./CreateBook", 201)},
 		{"problem type nil", gateway.WithProblemType(nil)},
 		{"write error handler nil", gateway.WithWriteErrorHandler(nil)},
 		{"no challenges", gateway.WithAuthChallenges()},

@@ -206,8 +206,8 @@ func splitRPC(rpc string) (service, method string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	service = full[strings.LastIndexByte(full, '.')+1:]
-	return service, method, service != ""
+	// wire.SplitFullMethod holds the simple name non-empty.
+	return full[strings.LastIndexByte(full, '.')+1:], method, true
 }
 
 // reasonName is the name of a shared response: the reason phrase without

@@ -24,6 +24,9 @@ func TestSplitFullMethod(t *testing.T) {
 	for in, want := range map[string]bool{
 		"/pkg.Svc/Rpc": true, "pkg.Svc/Rpc": true, "/Svc/Rpc": true,
 		"/pkg.Svc": false, "/pkg.Svc/": false, "//Rpc": false, "/a/b/c": false, "": false,
+		// A service's full name ends in its simple name, which the OpenAPI
+		// rewrite names operations by.
+		"/pkg./Rpc": false, "/./Rpc": false,
 	} {
 		service, method, ok := wire.SplitFullMethod(in)
 		if ok != want || ok && (service == "" || method == "") {

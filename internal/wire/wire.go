@@ -48,12 +48,13 @@ func IsSuccessStatus(httpStatus int) bool {
 
 // SplitFullMethod splits a gRPC full method name, "/pkg.Service/Method"
 // (the leading slash may be left out), into its service's full name
-// ("pkg.Service") and its method. ok is false unless both are non-empty and
-// the method holds no slash: the one rule the gateway's options, the
+// ("pkg.Service") and its method. ok is false unless both are non-empty,
+// the service's simple name (after its last dot) is too, and the method
+// holds no slash: the one rule the gateway's options, the
 // OpenAPI rewrite and its command hold a full method name to.
 func SplitFullMethod(fullMethod string) (service, method string, ok bool) {
 	service, method, ok = strings.Cut(strings.TrimPrefix(fullMethod, "/"), "/")
-	if !ok || service == "" || method == "" || strings.Contains(method, "/") {
+	if !ok || service == "" || strings.HasSuffix(service, ".") || method == "" || strings.Contains(method, "/") {
 		return "", "", false
 	}
 	return service, method, true
