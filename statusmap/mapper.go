@@ -138,7 +138,7 @@ func checkFromHTTP(row codeRow) error {
 	switch {
 	case row.code > maxCode:
 		return fmt.Errorf("code %d is outside 0 to %d", uint32(row.code), uint32(maxCode))
-	case row.httpStatus < 100 || row.httpStatus > 599:
+	case !wire.IsHTTPStatus(row.httpStatus):
 		return fmt.Errorf("HTTP status %d is outside 100 to 599", row.httpStatus)
 	case wire.IsSuccessStatus(row.httpStatus) != (row.code == codes.OK):
 		return fmt.Errorf("2xx statuses, and only they, map to OK")
@@ -165,7 +165,7 @@ func (m *Mapper) Code(httpStatus int) codes.Code {
 	if m == nil || !m.built {
 		return Code(httpStatus)
 	}
-	if httpStatus < 100 || httpStatus > 599 {
+	if !wire.IsHTTPStatus(httpStatus) {
 		return codes.Unknown
 	}
 	return m.fromHTTP[httpStatus-100]

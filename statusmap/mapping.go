@@ -126,4 +126,4 @@ func Code(httpStatus int) codes.Code {
 }
 
 // maxCode is the highest gRPC code the mapping has a row for.
-const maxCode = codes.Unauthenticated
+const maxCode = codes.Code(wire.MaxCode)

@@ -41,6 +41,12 @@ func IsErrorStatus(httpStatus int) bool {
 	return httpStatus >= 400 && httpStatus <= 599
 }
 
+// IsHTTPStatus reports whether a number is an HTTP status, 100 to 599
+// (RFC 9110, section 15: three digits, the first 1 to 5).
+func IsHTTPStatus(n int) bool {
+	return n >= 100 && n <= 599
+}
+
 // IsSuccessStatus reports whether an HTTP status is a 2xx.
 func IsSuccessStatus(httpStatus int) bool {
 	return httpStatus >= 200 && httpStatus <= 299

@@ -22,6 +22,9 @@ func TestStatusRanges(t *testing.T) {
 		if got, want := wire.IsErrorStatus(s), s >= 400 && s <= 599; got != want {
 			t.Errorf("IsErrorStatus(%d) = %v", s, got)
 		}
+		if got, want := wire.IsHTTPStatus(s), s >= 100 && s <= 599; got != want {
+			t.Errorf("IsHTTPStatus(%d) = %v", s, got)
+		}
 		if got, want := wire.IsSuccessStatus(s), s >= 200 && s <= 299; got != want {
 			t.Errorf("IsSuccessStatus(%d) = %v", s, got)
 		}
