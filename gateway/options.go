@@ -150,10 +150,13 @@ func WithFormat(f Format) Option {
 
 // WithStatusMapper sets the table the gateway reads in the direction
 // gRPC code -> HTTP status (Mapper.HTTPStatus), for statuses without a
-// pinned HTTP status; Gateway.ErrorFromResponse uses it the other way,
-// for the code of a body that states none. The default, and a nil
-// Mapper, is the documented table (statusmap.HTTPStatus). The
-// interceptors' option for the opposite direction is
+// pinned HTTP status. A Mapper is one table read both ways, so the same
+// table also gives the code where the gateway must find one from an HTTP
+// status: Gateway.ErrorFromResponse for a body that states none, and the
+// translation of errors that are not gRPC statuses (WithRules), unless one
+// of those rules is a statusmap.WithCodeMapper of its own, which then wins
+// for the translation. The default, and a nil Mapper, is the documented
+// table (statusmap.HTTPStatus). The interceptors' option is
 // statusmap.WithCodeMapper.
 func WithStatusMapper(m *statusmap.Mapper) Option {
 	return func(c *config) error {
