@@ -153,7 +153,7 @@ func (g *Gateway) withAllowedMethods(pin *statusmapv1.HttpStatus, httpStatus int
 		return pin
 	}
 	complete := &statusmapv1.HttpStatus{Code: int32(httpStatus), Challenges: pin.GetChallenges()}
-	complete.AllowedMethods = g.allowedMethods(mux, r, b)
+	complete.AllowedMethods = g.bindingOrProbeAllowed(mux, r, b)
 	return complete
 }
 
