@@ -48,8 +48,7 @@
 //	upstream_options.go  the options of the way back
 //	response.go          ErrorFromResponse and the UPSTREAM_* reasons
 //	openapi.go           Gateway.OpenAPI and its options
-//	middleware.go        binding: one mux's use of a Gateway; its middleware, error and
-//	                     routing-error handlers, and metadata repair on success
+//	middleware.go        binding, its middleware, error handlers, success metadata repair
 //	exchange.go          exchange: one request's state, exchangeOf, open streams, the pool
 //	writer.go            the exchange as the mux's http.ResponseWriter
 //	status.go            choosing the status of an error, redacting it, writing it
@@ -75,7 +74,7 @@
 //	  retryinfo.go       RetryInfo's delay, for Retry-After
 //	internal/reqerr/     recognising grpc-gateway's own request errors
 //	  doc.go             the sources and versions the texts were read from
-//	  reqerr.go          Recognize, and the statuses it writes
+//	  reqerr.go          Recognize, and the statuses it builds
 //	  evidence.go        what the call's metadata says
 //	  path.go            path parameter errors
 //	  query.go           query parameter errors
