@@ -109,11 +109,11 @@ func (b *binding) generation() uint64 {
 	return b.routes.Load()<<8 | uint64(len(b.g.learnedMethods()))
 }
 
-// allowedMethods is Gateway.allowedMethods for the binding's mux. A path
-// seen before (or its shape) is a look-up; a new one is matched against
-// the mux's patterns, compiled once per set of routes (routeSet.match),
-// and probed only when they could not be read or the path is one they
-// cannot judge alone.
+// allowedMethods answers Gateway.bindingOrProbeAllowed for the binding's
+// mux. A path seen before (or its shape) is a look-up; a new one is
+// matched against the mux's patterns, compiled once per set of routes
+// (routeSet.match), and probed only when they could not be read or the
+// path is one they cannot judge alone.
 func (b *binding) allowedMethods(r *http.Request) []string {
 	gen := b.generation()
 	routes := b.routeSet(gen)

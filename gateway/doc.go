@@ -43,25 +43,25 @@
 // internal/ answers one question and imports nothing from this one. A
 // test (TestFileMapIsTrue) keeps the map true.
 //
-//	gateway.go           Gateway, New, ServeMuxOptions, WriteError
-//	options.go           Option, Format and the options of the writer
+//	gateway.go           Gateway, New, ServeMuxOptions, WriteError, the header matcher
+//	options.go           Option, Format, the options of the writer and of success statuses
 //	upstream_options.go  the options of the way back
 //	response.go          ErrorFromResponse and the UPSTREAM_* reasons
 //	openapi.go           Gateway.OpenAPI and its options
-//	middleware.go        binding: one mux's use of a Gateway, its middleware
-//	exchange.go          exchange: one request's state, and exchangeOf
+//	middleware.go        binding, its middleware, error handlers, success metadata repair
+//	exchange.go          exchange: one request's state, exchangeOf, open streams, the pool
 //	writer.go            the exchange as the mux's http.ResponseWriter
-//	status.go            choosing the status of an error and writing it
+//	status.go            choosing the status of an error, redacting it, writing it
 //	headers.go           the headers of an error: challenges, Allow, Retry-After
 //	stream.go            a server stream's error
-//	success.go           success statuses
+//	success.go           success statuses (the forward-response hook)
 //	validation.go        validation details (WithValidationDetails)
 //	metadata.go          forwarding gRPC metadata to headers and trailers
 //	accept.go            Accept against the mux's marshalers (406)
 //	probe.go             probing the mux for the methods of a path
 //	routes.go            reading and matching the mux's routes
-//	allow.go             a routing 405's Allow, cached per path shape
-//	foreign.go           Verify, and bodies of error handlers not ours
+//	allow.go             a routing 405's Allow from the mux's compiled patterns, cached
+//	foreign.go           Verify, and stripping pins from foreign handlers' JSON bodies
 //	doc.go               this overview
 //	internal/body/       writing an error body
 //	  body.go            the three formats (FormatStatus, FormatGoogle, FormatProblem)
@@ -74,7 +74,7 @@
 //	  retryinfo.go       RetryInfo's delay, for Retry-After
 //	internal/reqerr/     recognising grpc-gateway's own request errors
 //	  doc.go             the sources and versions the texts were read from
-//	  reqerr.go          Recognize
+//	  reqerr.go          Recognize, and the statuses it builds
 //	  evidence.go        what the call's metadata says
 //	  path.go            path parameter errors
 //	  query.go           query parameter errors
@@ -83,10 +83,10 @@
 //	  sentence.go        the sentence a client reads
 //	  fields.go          field paths and descriptors
 //	internal/upstream/   reading other APIs' error responses
-//	  read.go            Read and Config
+//	  read.go            Read and Config; the body read within its bound
 //	  reading.go         one body being read
 //	  content.go         bodies in a Content-Encoding
-//	  conventions.go     the table of conventions, tried in order
+//	  conventions.go     the table of conventions, tried in order; what one decoded
 //	  ours.go            grpc-gateway's and statusmap's status bodies
 //	  google.go          AIP-193 envelopes
 //	  problem.go         RFC 9457 problems
@@ -98,9 +98,9 @@
 //	  message.go         any other JSON object with a message
 //	  xml.go             XML errors and SOAP faults
 //	  html.go            HTML error pages
-//	  members.go         reading JSON members
+//	  members.go         reading JSON members; bounded, codeByName
 //	  scan.go            walking valid JSON
-//	  text.go            the one rule for text an upstream wrote
+//	  text.go            clean: upstream header values, excerpts and titles made fit
 //	  details.go         google.rpc details in a body
 //	  requestid.go       request ids and the headers beside the status
 //	  build.go           the status, within its bounds

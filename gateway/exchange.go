@@ -67,6 +67,12 @@ type exchange struct {
 	ownError  bool
 }
 
+// maxUnwrap is how many Unwrap methods exchangeOf follows to find the
+// exchange under a response writer: user middleware wraps a writer a few
+// times at most, and a bound keeps a writer whose Unwrap returns itself (or
+// a cycle) from looping forever; deeper, exchangeOf finds none (nil).
+const maxUnwrap = 16
+
 // exchangeOf finds the exchange a hook is called for, or nil for a
 // request that statusmap's middleware did not route (a probe, an error
 // grpc-gateway answers before routing, WriteError's). Every hook passes
@@ -83,7 +89,7 @@ func exchangeOf(ctx context.Context, w http.ResponseWriter, b *binding) *exchang
 		}
 		return b.streams.find(ctx)
 	}
-	for range 16 {
+	for range maxUnwrap {
 		switch v := w.(type) {
 		case *exchange:
 			return v

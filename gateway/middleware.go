@@ -184,9 +184,10 @@ func (g *Gateway) reportWriteError(r *http.Request, err error) {
 // fixForwardedMetadata repairs what grpc-gateway forwarded from metadata
 // into a success's (or a stream's) headers through the mux's matchers,
 // which may be the user's own: binary ("-bin") values are rewritten in
-// base64, as an error carries them (see httpwire.FieldValue); statusmap's own key is
-// removed, whatever name a matcher gave it; and the writer is told to check
-// every value when some metadata value could not be a header value.
+// base64, as an error carries them (see httpwire.FieldValue); statusmap's
+// own key is removed, whatever name a matcher gave it; and the writer is
+// told to check every value when some metadata value could not be a header
+// value.
 // Trailers, which grpc-gateway writes after the body, are repaired by
 // fixTrailers when the handler has returned.
 func (b *binding) fixForwardedMetadata(ctx context.Context, md runtime.ServerMetadata, ex *exchange) {
@@ -239,7 +240,8 @@ func rewritten(key string) bool {
 }
 
 // forwardedValues are the values statusmap forwards for a metadata key:
-// none for its own key, each made a field value (fieldValue) otherwise.
+// none for its own key, each made a field value (httpwire.FieldValue)
+// otherwise.
 func forwardedValues(key string, values []string) []string {
 	if key == wire.SuccessStatusKey {
 		return nil

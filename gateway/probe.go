@@ -48,11 +48,13 @@ func isProbeMethod(method string) bool {
 	return slices.Contains(probeMethods[:], method)
 }
 
-// allowedMethods asks the mux which methods it routes for r's path: the
-// probe methods and the other methods learned, in that order. b, when not
-// nil, is mux's binding: its cache answers for a path seen before, and its
-// compiled patterns for a new one (allow.go), sparing the probes.
-func (g *Gateway) allowedMethods(mux *runtime.ServeMux, r *http.Request, b *binding) []string {
+// bindingOrProbeAllowed asks the mux which methods it routes for r's
+// path: the probe methods and the other methods learned, in that order.
+// When b is mux's binding it delegates to b.allowedMethods, whose cache
+// answers for a path seen before and whose compiled patterns for a new one
+// (allow.go), sparing the probes; otherwise (no binding, or another mux's)
+// it probes every method (probeAllowed).
+func (g *Gateway) bindingOrProbeAllowed(mux *runtime.ServeMux, r *http.Request, b *binding) []string {
 	if b == nil || b.mux != mux {
 		return g.probeAllowed(mux, r, nil)
 	}

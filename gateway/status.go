@@ -82,6 +82,15 @@ func (g *Gateway) errorStatus(ctx context.Context, err error) (*spb.Status, int,
 // redactStatus applies WithRedaction to a 5xx status: the message, the
 // DebugInfo, and what an upstream wrote into the ErrorInfo of a status
 // ErrorFromResponse folded (its message, challenges and Allow).
+//
+// It keeps every other detail, unlike the reader's redaction
+// (upstream.redact, which keeps only a bare pin, a RetryInfo and its own
+// ErrorInfos): a status written here comes from the user's own services,
+// whose details are the API's contract with its clients, so what it
+// protects against is only the internals a 5xx may leak (a message from
+// deep in the server, a DebugInfo's stack). The reader's protects the
+// other way round: text a third party wrote, none of which is a contract
+// of this API.
 func (g *Gateway) redactStatus(sp *spb.Status, httpStatus int) {
 	if !g.cfg.redact || httpStatus < 500 {
 		return
@@ -153,7 +162,7 @@ func (g *Gateway) withAllowedMethods(pin *statusmapv1.HttpStatus, httpStatus int
 		return pin
 	}
 	complete := &statusmapv1.HttpStatus{Code: int32(httpStatus), Challenges: pin.GetChallenges()}
-	complete.AllowedMethods = g.allowedMethods(mux, r, b)
+	complete.AllowedMethods = g.bindingOrProbeAllowed(mux, r, b)
 	return complete
 }
 

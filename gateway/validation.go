@@ -29,6 +29,11 @@ import (
 // reason its rule id. See statusmap.ValidationDetails for the details.
 // A status that already carries a BadRequest (statusmap's interceptors with
 // their WithValidationDetails, say) gets none added.
+//
+// statusmap.WithValidationDetails is the same setting for the gRPC
+// interceptors, with the same type but another default: ValidationOff
+// there (a gRPC response is left as the service wrote it unless asked),
+// ValidationKeep here (an HTTP client rarely decodes the Violations).
 func WithValidationDetails(v statusmap.ValidationDetails) Option {
 	return func(c *config) error {
 		if v < statusmap.ValidationOff || v > statusmap.ValidationReplace {

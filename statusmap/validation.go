@@ -68,8 +68,11 @@ func (v ValidationDetails) mode() validation.Mode { return validation.Mode(v) }
 //		protovalidate_middleware.UnaryServerInterceptor(validator),
 //	)
 //
-// The default is ValidationOff. A value that is not one of the three is a
-// bad option.
+// The default is ValidationOff: a gRPC response is left as the service
+// wrote it unless asked. gateway.WithValidationDetails is the same setting
+// for the HTTP side, with the same type but another default,
+// ValidationKeep (an HTTP client rarely decodes the Violations). A value
+// that is not one of the three is a bad option.
 func WithValidationDetails(v ValidationDetails) Option {
 	return func(c *interceptorConfig) {
 		if v < ValidationOff || v > ValidationReplace {

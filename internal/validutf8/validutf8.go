@@ -1,6 +1,12 @@
-// Package validutf8 holds the one rule by which statusmap makes text we did
-// not write valid UTF-8, shared by the gateway's error writer and the
-// protovalidate rewriter (internal/validation).
+// Package validutf8 holds the rule by which statusmap makes valid UTF-8 the
+// text it writes to a client (a stream's error message, a rewritten
+// protovalidate violation): one U+FFFD per bad byte, as encoding/json's
+// writer and statusmap's own JSON writer (internal/jsontext) do, so that
+// one message reads the same in every body. It is shared by the gateway's
+// error writer and the protovalidate rewriter (internal/validation). Text
+// read back from an upstream's response is another matter: the reader
+// (gateway/internal/upstream, text.go) makes it valid with
+// strings.ToValidUTF8, one U+FFFD per run of bad bytes.
 package validutf8
 
 import (

@@ -38,7 +38,7 @@ var conventions = [...]convention{
 	{"RFC 9457 problem", decodeForeignProblem},       // RFC 9457, RFC 7807, ASP.NET Core
 	{"connect", decodeConnect},                       // connectrpc.com/docs/protocol
 	{"twirp", decodeTwirp},                           // twitchtv.github.io/twirp/docs/spec_v7.html
-	{"Huawei Cloud", decodeSeedFamily},               // support.huaweicloud.com; Databricks
+	{"Huawei Cloud", decodeErrorCodeBody},            // support.huaweicloud.com; Databricks
 	{"Kubernetes Status", decodeKubernetes},          // kubernetes.io, API concepts
 	{"AWS JSON", decodeAWS},                          // docs.aws.amazon.com, JSON protocols
 	{"error object", decodeErrorObject},              // docs.stripe.com/api/errors; Microsoft API guidelines

@@ -1,15 +1,11 @@
 // Package upstream reads other APIs' error responses into gRPC statuses:
 // the way back of the gateway (gateway.ErrorFromResponse, whose doc says
 // what is read and how it is bounded). Read is the whole job: read the body
-// within its bound (read.go) and undo a Content-Encoding (content.go),
-// parse it once by its syntax (reading.go), let the table of conventions
-// find the one family that wrote it (conventions.go; one file per family:
-// ours.go, google.go, problem.go, rpc.go, rest.go, frameworks.go,
-// message.go, envelopes.go, fieldmaps.go, xml.go, html.go), build the
-// status (build.go, details.go), add what the headers say (requestid.go,
-// fold.go) and make it agree with the status line (fold.go), redacted on
-// request (redact.go). Upstream text reaches a status only through
-// text.go's rule.
+// within its bound, undo a Content-Encoding, parse it once, let the table
+// of conventions find the one family that wrote it, build the status, add
+// what the headers say, make it agree with the status line, and redact it
+// on request. Which file holds each step is in gateway/doc.go's file map
+// (kept true by a test); this doc does not repeat it.
 package upstream
 
 import (

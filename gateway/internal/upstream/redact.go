@@ -21,6 +21,15 @@ import (
 // phrase, and of its details only a bare pin, a RetryInfo and the
 // ErrorInfos of RedactedInfo stay. A status answered with a 4xx is
 // returned as it is.
+//
+// It keeps far less than the writer's redaction (gateway's redactStatus,
+// which drops only the message and a DebugInfo): every detail here was
+// written by an upstream, a third party whose text the gateway would
+// otherwise pass on as its own, so only what statusmap can vouch for
+// stays: the status (a bare pin), a delay (RetryInfo, for Retry-After)
+// and the ErrorInfos the reader itself built. The writer's redaction
+// handles statuses of the user's own services, whose details are the
+// API's contract.
 func redact(st *status.Status, mapper *statusmap.Mapper) *status.Status {
 	sp := st.Proto()
 	answer := mapper.HTTPStatus(codes.Code(sp.GetCode()))

@@ -11,12 +11,13 @@ import (
 // "code": 404 is the HTTP status again, never a gRPC code), and what the
 // body says is kept as the google.rpc details that say it.
 
-// decodeSeedFamily reads Huawei Cloud's APIs' body,
+// decodeErrorCodeBody reads a body of an "error_code" string and a message
+// member: Huawei Cloud's APIs' body,
 // {"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."},
 // and its sibling with "message" in place of "error_msg" (Databricks:
 // {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "..."}). A string
 // error_code without either message member is not this family's.
-func decodeSeedFamily(r *reading) (decoded, bool) {
+func decodeErrorCodeBody(r *reading) (decoded, bool) {
 	code := text(r.obj, "error_code")
 	if code == "" {
 		return decoded{}, false

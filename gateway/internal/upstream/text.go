@@ -9,8 +9,31 @@ import (
 	"github.com/statusmap/statusmap/internal/httpwire"
 )
 
-// Text an upstream wrote reaches a status only through one rule, clean,
-// whose parameters are the differences between the places it goes:
+// Text an upstream wrote in a header, an excerpt of a body, an HTML page's
+// title and an XML document's ids and codes reach a status through one
+// rule, clean, whose parameters are the differences between the places it
+// goes (below). Two kinds of upstream text do not pass through clean:
+//
+//   - strings of a JSON body (messages, reasons, field paths; members.go):
+//     encoding/json has made them valid UTF-8, one U+FFFD per bad byte,
+//     and they keep the control characters the upstream escaped (a "\n"
+//     in a message stays a newline); they are only trimmed and bounded.
+//   - an XML element's text used as a message (xmlTexts.message): trimmed
+//     and made valid with strings.ToValidUTF8, a guard only, since
+//     encoding/xml refuses a document with invalid UTF-8 or a control
+//     character.
+//
+// Where the reader makes text valid itself (clean's headerRule and
+// excerptRule, html.go, xml.go, details.go's kept JSON), a run of bad bytes becomes one U+FFFD
+// (strings.ToValidUTF8), not one per byte as internal/validutf8 does for
+// text statusmap writes. The writer's rule exists so that a message it
+// writes reads the same in every body it writes (encoding/json and
+// internal/jsontext replace per byte); text read back is not written in
+// those bodies beside a copy of itself, and a run of garbage (binary, a
+// text in another charset) is one unreadable spot, which one U+FFFD (3
+// bytes) says, where one per bad byte would make n bytes 3n within the
+// same bound.
+// The rules:
 //
 //   - headerRule: one header value into an ErrorInfo field or a
 //     RequestInfo (the host, a request id, an AWS error type), then cut
