@@ -65,8 +65,9 @@
 //	doc.go               this overview
 //	internal/body/       writing an error body
 //	  body.go            the three formats (FormatStatus, FormatGoogle, FormatProblem)
-//	  json.go            code names, and a detail as raw bytes when protojson cannot write it
-//	  anyjson.go         a detail as protojson, and a kept JSON detail as itself
+//	  json.go            code names
+//	  anyjson.go         a detail as JSON: protojson, a kept JSON detail, raw bytes, the stream stand-in
+//	  anyjson_read.go    a detail read back from JSON, each form anyjson.go writes
 //	  cache.go           the per-Writer cache of rendered details
 //	  detailjson.go      the ten google.rpc details rendered from wire bytes
 //	  schema.go          their field tables
