@@ -72,7 +72,6 @@
 //	  detailjson.go      the ten google.rpc details rendered from wire bytes
 //	  schema.go          their field tables
 //	  wirescan.go        reading their wire bytes as protobuf would
-//	  retryinfo.go       RetryInfo's delay, for Retry-After
 //	internal/reqerr/     recognising grpc-gateway's own request errors
 //	  doc.go             the sources and versions the texts were read from
 //	  reqerr.go          Recognize
