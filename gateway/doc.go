@@ -101,7 +101,7 @@
 //	  members.go         reading JSON members
 //	  scan.go            walking valid JSON
 //	  text.go            the one rule for text an upstream wrote
-//	  details.go         google.rpc details in a body
+//	  details.go         a body's details, within bounds, each read by body.ReadDetail
 //	  requestid.go       request ids and the headers beside the status
 //	  build.go           the status, within its bounds
 //	  fold.go            agreeing with the response; 401, 405, 407 folded into 502
