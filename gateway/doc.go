@@ -65,13 +65,13 @@
 //	doc.go               this overview
 //	internal/body/       writing an error body
 //	  body.go            the three formats (FormatStatus, FormatGoogle, FormatProblem)
-//	  json.go            code names, and a detail as raw bytes when protojson cannot write it
-//	  anyjson.go         a detail as protojson, and a kept JSON detail as itself
+//	  json.go            code names
+//	  anyjson.go         a detail as JSON: protojson, a kept JSON detail, raw bytes, the stream stand-in
+//	  anyjson_read.go    a detail read back from JSON, each form anyjson.go writes
 //	  cache.go           the per-Writer cache of rendered details
 //	  detailjson.go      the ten google.rpc details rendered from wire bytes
 //	  schema.go          their field tables
 //	  wirescan.go        reading their wire bytes as protobuf would
-//	  retryinfo.go       RetryInfo's delay, for Retry-After
 //	internal/reqerr/     recognising grpc-gateway's own request errors
 //	  doc.go             the sources and versions the texts were read from
 //	  reqerr.go          Recognize, and the statuses it builds
@@ -101,7 +101,7 @@
 //	  members.go         reading JSON members; bounded, codeByName
 //	  scan.go            walking valid JSON
 //	  text.go            clean: upstream header values, excerpts and titles made fit
-//	  details.go         google.rpc details in a body
+//	  details.go         a body's details, within bounds, each read by body.ReadDetail
 //	  requestid.go       request ids and the headers beside the status
 //	  build.go           the status, within its bounds
 //	  fold.go            agreeing with the response; 401, 405, 407 folded into 502

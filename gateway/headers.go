@@ -3,7 +3,6 @@ package gateway
 import (
 	"net/http"
 
-	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	statusmapv1 "github.com/statusmap/statusmap/proto/statusmap/v1"
@@ -47,7 +46,7 @@ func (g *Gateway) setErrorHeaders(h http.Header, sp *spb.Status, httpStatus int,
 		// method the mux routes for the path).
 		h[wire.ChallengeHeader(http.StatusMethodNotAllowed)] = []string{httpwire.FormatAllow(pin.GetAllowedMethods())}
 	}
-	if seconds, ok := body.RetryAfter(sp.GetDetails()); ok {
+	if seconds, ok := httpwire.RetryAfterOf(sp.GetDetails()); ok {
 		h["Retry-After"] = []string{seconds}
 	}
 }

@@ -2,17 +2,13 @@ package gateway
 
 import (
 	"context"
-	"encoding/base64"
 	"github.com/statusmap/statusmap/internal/httpwire"
 	pins "github.com/statusmap/statusmap/internal/pin"
 	"github.com/statusmap/statusmap/internal/validutf8"
 	"unicode/utf8"
 
-	"github.com/statusmap/statusmap/internal/wire"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/types/known/anypb"
 )
 
 // handleStreamError answers a server stream's error. grpc-gateway calls it
@@ -54,36 +50,9 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 	if !g.cfg.pinInBody {
 		sp.Details = pins.Without(sp.Details)
 	}
-	keepMarshalable(sp.GetDetails())
+	body.KeepMarshalable(sp.GetDetails())
 	if !utf8.ValidString(sp.Message) {
 		sp.Message = validutf8.String(sp.Message)
 	}
 	return status.FromProto(sp)
-}
-
-// keepMarshalable replaces, in place, each detail protojson cannot write
-// (an unknown type, invalid UTF-8) with an ErrorInfo holding its type URL
-// and bytes in base64. grpc-gateway marshals a stream's error chunk itself
-// and writes nothing at all when that fails; this way the chunk is written
-// and the detail can still be read back.
-func keepMarshalable(details []*anypb.Any) {
-	for i, detail := range details {
-		if detail == nil {
-			continue
-		}
-		if _, err := protojson.Marshal(detail); err == nil {
-			continue
-		}
-		stand, err := anypb.New(&errdetails.ErrorInfo{
-			Reason: wire.UndecodableReason, // ErrorFromResponse turns it back
-			Domain: wire.Domain,
-			Metadata: map[string]string{
-				"type_url": base64.StdEncoding.EncodeToString([]byte(detail.GetTypeUrl())),
-				"value":    base64.StdEncoding.EncodeToString(detail.GetValue()),
-			},
-		})
-		if err == nil {
-			details[i] = stand
-		}
-	}
 }

@@ -1,7 +1,8 @@
 // Package httpwire holds the HTTP grammar (RFC 9110) that the gateway's
 // writer, its reader of responses and the statusmap-openapi command share:
 // tokens, token68, authentication challenges (read here, written in
-// challenge_format.go), Allow, Retry-After, Accept media ranges and the
+// challenge_format.go), Allow, Retry-After (from a header or a RetryInfo
+// detail, and written), Accept media ranges and the
 // rules that make a value a header field value. One parser reads a
 // challenge wherever one is read, and one formatter writes it.
 package httpwire

@@ -2,8 +2,9 @@
 // grpc-gateway writes it, Google's {"error": {...}} and RFC 9457's problem
 // details, with the error's details rendered as google.protobuf.Any JSON.
 // It is the gateway's one writer of an error body, and holds the one
-// contract both directions share for a detail read from JSON (see
-// wire.KeptJSONTypeURL).
+// Any-as-JSON contract both directions share: how a detail is written into
+// a JSON body (anyjson.go, KeepMarshalable for a stream's error chunk) and
+// read back (ReadDetail, anyjson_read.go).
 //
 // The bodies are written by hand rather than by marshalling a message: it
 // is several times cheaper on the error path, and it lets a body keep what

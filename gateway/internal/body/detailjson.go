@@ -2,6 +2,7 @@ package body
 
 import (
 	"bytes"
+	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/jsontext"
 	"slices"
 	"strconv"
@@ -235,6 +236,10 @@ func appendStringMap(buf []byte, wm wireMessage, num protowire.Number) ([]byte, 
 	return append(buf, '}'), true
 }
 
+// maxDurationSeconds is google.protobuf.Duration's range, which protojson
+// enforces: about 10,000 years.
+const maxDurationSeconds = 315576000000
+
 // appendDuration appends field num of the message in b, a
 // google.protobuf.Duration, as protojson writes one: "1.500s". Its
 // occurrences merge, each of its fields the last one; one that protojson
@@ -243,7 +248,7 @@ func appendDuration(buf []byte, b []byte, num protowire.Number) ([]byte, bool) {
 	var seconds int64
 	var nanos int32
 	ok := eachBytesField(b, num, func(d []byte) bool {
-		return mergeDuration(d, consumeTag, &seconds, &nanos)
+		return httpwire.MergeDuration(d, consumeTag, &seconds, &nanos)
 	})
 	if !ok || seconds < -maxDurationSeconds || seconds > maxDurationSeconds ||
 		nanos <= -1e9 || nanos >= 1e9 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0) {

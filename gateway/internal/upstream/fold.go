@@ -1,7 +1,6 @@
 package upstream
 
 import (
-	"github.com/statusmap/statusmap/gateway/internal/body"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg Config, ma
 		sp.Code = int32(mapper.Code(httpStatus))
 	}
 	// A RetryInfo the writer would turn into Retry-After wins over the header.
-	if _, ok := body.RetryAfter(sp.Details); !ok {
+	if _, ok := httpwire.RetryAfterOf(sp.Details); !ok {
 		if delay, ok := httpwire.ParseRetryAfter(resp.Header, time.Now()); ok {
 			appendDetail(sp, &errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 		}

@@ -1,22 +1,23 @@
-package body
+package httpwire
 
 import (
-	"github.com/statusmap/statusmap/internal/httpwire"
 	"github.com/statusmap/statusmap/internal/wire"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// RetryAfter returns the Retry-After value for the first RetryInfo among
+// RetryAfterOf returns the Retry-After value for the first RetryInfo among
 // the details that holds a delay: the delay in whole seconds, rounded up,
-// from 0 to wire.MaxRetryDelay (httpwire.FormatRetryAfter).
-func RetryAfter(details []*anypb.Any) (string, bool) {
+// from 0 to wire.MaxRetryDelay (FormatRetryAfter). The writer sets the
+// header from it; the reader (gateway/internal/upstream) asks it whether a
+// body's details already say what a Retry-After header would add.
+func RetryAfterOf(details []*anypb.Any) (string, bool) {
 	for _, detail := range details {
 		if !wire.HasFullName(detail.GetTypeUrl(), wire.RetryInfoFullName) {
 			continue
 		}
 		if seconds, nanos, ok := parseRetryDelay(detail.GetValue()); ok {
-			return httpwire.FormatRetryAfter(seconds, nanos), true
+			return FormatRetryAfter(seconds, nanos), true
 		}
 	}
 	return "", false
@@ -47,7 +48,7 @@ func parseRetryDelay(b []byte) (seconds int64, nanos int32, ok bool) {
 		b = b[n:]
 		// The last occurrence of a message field merges into the earlier
 		// ones; fields inside it follow the same last-wins rule.
-		if !mergeDuration(duration, protowire.ConsumeTag, &seconds, &nanos) {
+		if !MergeDuration(duration, protowire.ConsumeTag, &seconds, &nanos) {
 			return 0, 0, false
 		}
 		ok = true
@@ -55,13 +56,15 @@ func parseRetryDelay(b []byte) (seconds int64, nanos int32, ok bool) {
 	return seconds, nanos, ok
 }
 
-// mergeDuration reads a google.protobuf.Duration's seconds (field 1) and
+// MergeDuration reads a google.protobuf.Duration's seconds (field 1) and
 // nanos (field 2) from d into seconds and nanos, last value winning, as
-// protobuf merges a repeated message field, and skips other fields. The
-// tag reader is the caller's: Retry-After follows proto.Unmarshal
-// (protowire.ConsumeTag), the detail renderer refuses what protojson does
-// (consumeTag).
-func mergeDuration(d []byte, consumeTag func([]byte) (protowire.Number, protowire.Type, int), seconds *int64, nanos *int32) bool {
+// protobuf merges a repeated message field, and skips other fields. It is
+// the one reader of a Duration's wire bytes: Retry-After reads RetryInfo's
+// delay with it, and the body writer (gateway/internal/body) renders every
+// Duration field with it. The tag reader is the caller's: Retry-After
+// follows proto.Unmarshal (protowire.ConsumeTag), the detail renderer
+// refuses what protojson does.
+func MergeDuration(d []byte, consumeTag func([]byte) (protowire.Number, protowire.Type, int), seconds *int64, nanos *int32) bool {
 	for len(d) > 0 {
 		num, typ, n := consumeTag(d)
 		if n < 0 {
@@ -88,7 +91,3 @@ func mergeDuration(d []byte, consumeTag func([]byte) (protowire.Number, protowir
 	}
 	return true
 }
-
-// maxDurationSeconds is google.protobuf.Duration's range, which protojson
-// enforces: about 10,000 years.
-const maxDurationSeconds = 315576000000
