@@ -61,7 +61,7 @@
 //	probe.go             probing the mux for the methods of a path
 //	routes.go            reading and matching the mux's routes
 //	allow.go             a routing 405's Allow from the mux's compiled patterns, cached
-//	foreign.go           Verify, and stripping pins from foreign handlers' JSON bodies
+//	foreign.go           Verify: a mux whose error handlers were replaced
 //	doc.go               this overview
 //	internal/body/       writing an error body
 //	  body.go            the three formats (FormatStatus, FormatGoogle, FormatProblem)
@@ -72,6 +72,7 @@
 //	  detailjson.go      the ten google.rpc details rendered from wire bytes
 //	  schema.go          their field tables
 //	  wirescan.go        reading their wire bytes as protobuf would
+//	  strippins.go       a foreign handler's body less the pins
 //	internal/reqerr/     recognising grpc-gateway's own request errors
 //	  doc.go             the sources and versions the texts were read from
 //	  reqerr.go          Recognize, and the statuses it builds

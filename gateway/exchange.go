@@ -60,7 +60,7 @@ type exchange struct {
 	errorContentType string
 	// stripPins is set when the mux's error handlers are not all
 	// statusmap's and the pin is not wanted in bodies: an error body a
-	// foreign handler writes goes out less the pin (stripForeignPins).
+	// foreign handler writes goes out less the pin (body.StripPins).
 	// ownError is set when statusmap's error handler answers, whose body
 	// needs no such care.
 	stripPins bool

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"github.com/statusmap/statusmap/gateway/internal/body"
 	"github.com/statusmap/statusmap/internal/httpwire"
 	"net/http"
 
@@ -73,7 +74,7 @@ func (w *exchange) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	if w.stripPins && !w.ownError {
-		if out, stripped := stripForeignPins(p); stripped {
+		if out, stripped := body.StripPins(p); stripped {
 			if _, err := w.ResponseWriter.Write(out); err != nil {
 				return 0, err
 			}

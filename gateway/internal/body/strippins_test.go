@@ -1,4 +1,4 @@
-package gateway
+package body
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func TestStripForeignPins(t *testing.T) {
 		{"empty", ``, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, stripped := stripForeignPins([]byte(tc.in))
+			out, stripped := StripPins([]byte(tc.in))
 			if tc.want == "" {
 				if stripped || string(out) != tc.in {
 					t.Errorf("got %q (stripped %v); want the body as written", out, stripped)
@@ -57,7 +57,7 @@ func TestStripForeignPinsBinary(t *testing.T) {
 	pin, _ := anypb.New(&statusmapv1.HttpStatus{Code: 418})
 	info, _ := anypb.New(&errdetails.ErrorInfo{Reason: "R"})
 	in, _ := proto.Marshal(&spb.Status{Code: 2, Message: "m", Details: []*anypb.Any{pin, info}})
-	out, stripped := stripForeignPins(in)
+	out, stripped := StripPins(in)
 	var got spb.Status
 	if !stripped || proto.Unmarshal(out, &got) != nil {
 		t.Fatalf("stripped %v, %q", stripped, out)
@@ -67,7 +67,7 @@ func TestStripForeignPinsBinary(t *testing.T) {
 	}
 	// Bytes that are not a status, but name the pin, go out as written.
 	junk := append([]byte{0xff, 0xff}, pinName...)
-	if out, stripped := stripForeignPins(junk); stripped || !bytes.Equal(out, junk) {
+	if out, stripped := StripPins(junk); stripped || !bytes.Equal(out, junk) {
 		t.Errorf("junk: %q, %v", out, stripped)
 	}
 }
@@ -82,7 +82,7 @@ func FuzzStripForeignPins(f *testing.F) {
 	f.Add([]byte("\x12\x01m\x1a\x1b\n\x19statusmap.v1.HttpStatus"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		in := append([]byte(nil), body...)
-		out, stripped := stripForeignPins(body)
+		out, stripped := StripPins(body)
 		if !bytes.Equal(body, in) {
 			t.Fatal("the input was modified")
 		}
