@@ -10,7 +10,7 @@
 // is several times cheaper on the error path, and it lets a body keep what
 // protojson refuses (a message with invalid UTF-8, a detail whose type is not
 // linked into the binary) instead of losing the whole error. The
-// differential fuzz targets in package gateway's status_fuzz_test.go hold
+// differential fuzz targets in package gateway's body_fuzz_test.go hold
 // each writer equal, by meaning, to protojson's output for the same message.
 package body
 
