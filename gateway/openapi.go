@@ -187,18 +187,12 @@ func (g *Gateway) OpenAPI(doc []byte, opts ...OpenAPIOption) ([]byte, error) {
 // openAPIConfig translates the Gateway's configuration for the rewrite.
 func (g *Gateway) openAPIConfig(oc openAPIConfig) (openapi.Config, error) {
 	cfg := openapi.Config{
-		Format:            openapi.FormatStatus,
+		Format:            g.cfg.format.wire(),
 		SuccessDisabled:   g.cfg.success.disabled,
 		SuccessByMethod:   g.cfg.success.byMethod,
 		SuccessByRPC:      g.cfg.success.byRPC,
 		WWWAuthenticate:   g.cfg.wwwAuthenticate,
 		ProxyAuthenticate: g.cfg.proxyAuthenticate,
-	}
-	switch g.cfg.format {
-	case FormatGoogle:
-		cfg.Format = openapi.FormatGoogle
-	case FormatProblem:
-		cfg.Format = openapi.FormatProblem
 	}
 	set := map[int]bool{}
 	statuses := oc.errorStatuses

@@ -133,7 +133,7 @@ func (g *Gateway) writeStatus(ctx context.Context, b *binding, mux *runtime.Serv
 	if r != nil && httpwire.PrefersProblem(r.Header.Values("Accept")) {
 		format = FormatProblem
 	}
-	contentType, body := g.bodies.Render(format.body(), marshaler, sp, httpStatus)
+	contentType, body := g.bodies.Render(format.wire(), marshaler, sp, httpStatus)
 
 	// The header names are written in canonical form, as map keys, which
 	// spares net/http's canonicalisation on every error.
@@ -171,13 +171,14 @@ func (c *config) bodyOptions() body.Options {
 	return body.Options{PinInBody: c.pinInBody, ProblemType: c.problemType}
 }
 
-// body is f as package body names it.
-func (f Format) body() body.Format {
+// wire is f as the internal packages name it (wire.Format), the one
+// conversion for the body writer and the OpenAPI rewrite.
+func (f Format) wire() wire.Format {
 	switch f {
 	case FormatGoogle:
-		return body.FormatGoogle
+		return wire.FormatGoogle
 	case FormatProblem:
-		return body.FormatProblem
+		return wire.FormatProblem
 	}
-	return body.FormatStatus
+	return wire.FormatStatus
 }

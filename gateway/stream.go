@@ -41,7 +41,7 @@ func (b *binding) handleStreamError(ctx context.Context, err error) *status.Stat
 			if httpwire.PrefersProblem(accept) {
 				format = FormatProblem
 			}
-			contentType, body := g.bodies.Render(format.body(), defaultMarshaler, sp, httpStatus)
+			contentType, body := g.bodies.Render(format.wire(), defaultMarshaler, sp, httpStatus)
 			ex.errorBody = append([]byte(nil), *body...)
 			g.bodies.Release(body)
 			ex.errorContentType = contentType

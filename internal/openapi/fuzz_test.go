@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/statusmap/statusmap/internal/wire"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,7 +70,7 @@ func FuzzJSONLikeEncoder(f *testing.F) {
 func FuzzRewrite(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg := testConfig(FormatStatus)
+		cfg := testConfig(wire.FormatStatus)
 		out, err := Rewrite(data, cfg)
 		if err != nil {
 			return

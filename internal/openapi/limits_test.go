@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/statusmap/statusmap/internal/wire"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,11 +50,11 @@ func TestRewriteRefusesAliasBombs(t *testing.T) {
 			if len(tc.doc) < 1000 {
 				t.Logf("%d bytes", len(tc.doc))
 			}
-			_, err := Rewrite([]byte(tc.doc), testConfig(FormatStatus))
+			_, err := Rewrite([]byte(tc.doc), testConfig(wire.FormatStatus))
 			if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want ErrTooLarge naming %q", err, tc.want)
 			}
-			allocs := testing.AllocsPerRun(1, func() { _, _ = Rewrite([]byte(tc.doc), testConfig(FormatStatus)) })
+			allocs := testing.AllocsPerRun(1, func() { _, _ = Rewrite([]byte(tc.doc), testConfig(wire.FormatStatus)) })
 			t.Logf("%v allocations", allocs)
 			if allocs > 20000 {
 				t.Errorf("%v allocations to refuse it; want at most 20000", allocs)
@@ -65,14 +66,14 @@ func TestRewriteRefusesAliasBombs(t *testing.T) {
 // TestRewriteAliasesWithinBounds: aliases are still read, each a copy,
 // and one that contains itself is an error, not a loop.
 func TestRewriteAliasesWithinBounds(t *testing.T) {
-	out, err := Rewrite([]byte("swagger: \"2.0\"\nx-a: &a {k: v}\nx-b: [*a, *a]\n"), testConfig(FormatStatus))
+	out, err := Rewrite([]byte("swagger: \"2.0\"\nx-a: &a {k: v}\nx-b: [*a, *a]\n"), testConfig(wire.FormatStatus))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Count(out, []byte("k: v")) != 3 {
 		t.Errorf("aliases not expanded:\n%s", out)
 	}
-	_, err = Rewrite([]byte("swagger: \"2.0\"\nx-a: &a [1, *a]\n"), testConfig(FormatStatus))
+	_, err = Rewrite([]byte("swagger: \"2.0\"\nx-a: &a [1, *a]\n"), testConfig(wire.FormatStatus))
 	if err == nil || !strings.Contains(err.Error(), "contains it") {
 		t.Errorf("an alias inside its anchor's node: got %v", err)
 	}
@@ -108,7 +109,7 @@ func nestedJSON(depth, width int) []byte {
 // TestRewriteBoundsWideAndDeepDocuments: a document just under each bound
 // is rewritten; just over it, it is refused with ErrTooLarge naming it.
 func TestRewriteBoundsWideAndDeepDocuments(t *testing.T) {
-	cfg := testConfig(FormatStatus)
+	cfg := testConfig(wire.FormatStatus)
 	t.Run("values", func(t *testing.T) {
 		skipUnderRace(t)
 		out, err := Rewrite(wideJSON(MaxValues-3), cfg)
@@ -215,7 +216,7 @@ func skipUnderRace(t *testing.T) {
 // BenchmarkDocumentsAtTheBounds measures the worst documents the bounds
 // let through, and the cost of refusing a billion laughs.
 func BenchmarkDocumentsAtTheBounds(b *testing.B) {
-	cfg := testConfig(FormatStatus)
+	cfg := testConfig(wire.FormatStatus)
 	for _, bc := range []struct {
 		name string
 		doc  []byte

@@ -22,19 +22,6 @@ import (
 	"github.com/statusmap/statusmap/internal/wire"
 )
 
-// Format is the shape of the error bodies.
-type Format int
-
-const (
-	// FormatStatus is google.rpc.Status: {"code", "message", "details"}.
-	FormatStatus Format = iota
-	// FormatGoogle is the AIP-193 envelope, statusmap.v1.GoogleErrorBody.
-	FormatGoogle
-	// FormatProblem is an RFC 9457 problem, statusmap.v1.Problem, as
-	// application/problem+json.
-	FormatProblem
-)
-
 // ErrorStatus is an error status every operation lists.
 type ErrorStatus struct {
 	// Status is the HTTP status, 400 to 599.
@@ -47,7 +34,7 @@ type ErrorStatus struct {
 type Config struct {
 	// Format is the format of the error bodies. Whatever it is, a request
 	// whose Accept header prefers application/problem+json gets a problem.
-	Format Format
+	Format wire.Format
 	// SuccessDisabled answers every success with 200.
 	SuccessDisabled bool
 	// SuccessByMethod is the success status of each HTTP method (upper
@@ -144,7 +131,7 @@ func RPCsOfNoDocument(rpcs []string, docs ...[]byte) []string {
 }
 
 func (cfg Config) validate() error {
-	if cfg.Format < FormatStatus || cfg.Format > FormatProblem {
+	if cfg.Format < wire.FormatStatus || cfg.Format > wire.FormatProblem {
 		return fmt.Errorf("openapi: unknown format %d", cfg.Format)
 	}
 	for m, s := range cfg.SuccessByMethod {

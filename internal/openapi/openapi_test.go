@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"flag"
+	"github.com/statusmap/statusmap/internal/wire"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // testConfig is a gateway's configuration with a few of each kind of
 // error status.
-func testConfig(f Format) Config {
+func testConfig(f wire.Format) Config {
 	return Config{
 		Format:          f,
 		SuccessByMethod: map[string]int{"POST": 201, "DELETE": 204},
@@ -31,7 +32,7 @@ func testConfig(f Format) Config {
 	}
 }
 
-var formatNames = map[Format]string{FormatStatus: "status", FormatGoogle: "google", FormatProblem: "problem"}
+var formatNames = map[wire.Format]string{wire.FormatStatus: "status", wire.FormatGoogle: "google", wire.FormatProblem: "problem"}
 
 // TestGolden rewrites documents as the generators write them and compares
 // the result with the committed golden files (go test -update rewrites
@@ -40,13 +41,13 @@ var formatNames = map[Format]string{FormatStatus: "status", FormatGoogle: "googl
 func TestGolden(t *testing.T) {
 	testCases := []struct {
 		input   string
-		formats []Format
+		formats []wire.Format
 		noRPC   bool // the document lacks testConfig's RPC, not its service
 	}{
-		{"openapiv2.swagger.json", []Format{FormatStatus, FormatGoogle, FormatProblem}, false},
-		{"edge.swagger.json", []Format{FormatStatus}, false},
-		{"nodefaults.swagger.json", []Format{FormatProblem}, true},
-		{"gnostic.openapi.yaml", []Format{FormatStatus, FormatGoogle, FormatProblem}, false},
+		{"openapiv2.swagger.json", []wire.Format{wire.FormatStatus, wire.FormatGoogle, wire.FormatProblem}, false},
+		{"edge.swagger.json", []wire.Format{wire.FormatStatus}, false},
+		{"nodefaults.swagger.json", []wire.Format{wire.FormatProblem}, true},
+		{"gnostic.openapi.yaml", []wire.Format{wire.FormatStatus, wire.FormatGoogle, wire.FormatProblem}, false},
 	}
 	for _, tc := range testCases {
 		input, err := os.ReadFile(filepath.Join("testdata", tc.input))
@@ -150,7 +151,7 @@ func TestSuccessStatuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := testConfig(FormatStatus)
+	cfg := testConfig(wire.FormatStatus)
 	cfg.Errors = nil
 	testCases := []struct {
 		name   string
@@ -195,7 +196,7 @@ func TestErrorResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := rewriteTree(t, string(input), testConfig(FormatProblem))
+	root := rewriteTree(t, string(input), testConfig(wire.FormatProblem))
 	if got, want := responseKeys(root, "/v1/books/{id}", "get"), "200 400 401 404 405 407 503 default"; got != want {
 		t.Errorf("GET responses %q; want %q", got, want)
 	}
@@ -242,7 +243,7 @@ func TestRewriteRefuses(t *testing.T) {
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Rewrite([]byte(tc.doc), testConfig(FormatStatus))
+			_, err := Rewrite([]byte(tc.doc), testConfig(wire.FormatStatus))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got error %v; want one saying %q", err, tc.want)
 			}
@@ -369,7 +370,7 @@ func TestAlreadyRewritten(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := testConfig(FormatStatus)
+		cfg := testConfig(wire.FormatStatus)
 		cfg.SuccessByRPC = nil
 		cfg.SuccessDisabled = true
 		if _, err := Rewrite(doc, cfg); err == nil || !strings.Contains(err.Error(), "already rewritten by statusmap-openapi; rewrite the generated document") {
@@ -386,7 +387,7 @@ func TestByteOrderMark(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := testConfig(FormatStatus)
+		cfg := testConfig(wire.FormatStatus)
 		cfg.SuccessByRPC = nil
 		want, err := Rewrite(doc, cfg)
 		if err != nil {

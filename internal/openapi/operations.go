@@ -27,7 +27,7 @@ func (r *rewriter) operation(op *object, method string) error {
 		}
 	}
 	prefix := responsePrefix
-	if stream && r.cfg.Format == FormatStatus {
+	if stream && r.cfg.Format == wire.FormatStatus {
 		// Before its first message, a failing stream is answered with
 		// grpc-gateway's error chunk, {"error": {...}}.
 		prefix = streamResponsePrefix

@@ -23,7 +23,7 @@ func (r *rewriter) addSchemas(schemas *object) error {
 		setSorted(schemas, statusSchema, statusBodySchema(details))
 	}
 	setSorted(schemas, problemSchema, problemBodySchema(details))
-	if r.cfg.Format == FormatGoogle {
+	if r.cfg.Format == wire.FormatGoogle {
 		setSorted(schemas, googleBodySchema, obj(
 			"type", "object",
 			"description", "The error envelope of Google's API design guide, AIP-193 (statusmap.v1.GoogleErrorBody).",
@@ -105,9 +105,9 @@ func googleErrorBodySchema(details *object) *object {
 // bodyRef returns the schema of the configured format's error body.
 func (r *rewriter) bodyRef(stream bool) string {
 	switch {
-	case r.cfg.Format == FormatGoogle:
+	case r.cfg.Format == wire.FormatGoogle:
 		return r.schemaRef(googleBodySchema)
-	case r.cfg.Format == FormatProblem:
+	case r.cfg.Format == wire.FormatProblem:
 		return r.schemaRef(problemSchema)
 	case stream:
 		return r.schemaRef(streamErrorSchema)
@@ -174,7 +174,7 @@ func (r *rewriter) errorResponse(description string, status int, stream bool) *o
 		resp.set("headers", headers)
 	}
 	content := newObject()
-	if r.cfg.Format != FormatProblem {
+	if r.cfg.Format != wire.FormatProblem {
 		content.set(jsonMediaType, obj("schema", obj("$ref", body)))
 	}
 	content.set(problemMediaType, obj("schema", obj("$ref", r.schemaRef(problemSchema))))

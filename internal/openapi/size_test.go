@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"errors"
+	"github.com/statusmap/statusmap/internal/wire"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -66,7 +67,7 @@ func TestOutputSizeCounted(t *testing.T) {
 				t.Fatal(err)
 			}
 			if v == 2 || v == 3 {
-				_ = (&rewriter{cfg: testConfig(FormatStatus), v: v, root: top}).run()
+				_ = (&rewriter{cfg: testConfig(wire.FormatStatus), v: v, root: top}).run()
 			}
 			if asJSON {
 				out, err := encodeJSON(top)
@@ -119,7 +120,7 @@ func reviewDeepJSON(n int) []byte {
 // that whose rewrite would be over MaxOutputSize is refused before any of
 // it is written: the allocations are the reading's, not the writing's.
 func TestRewriteRefusesDeepNestingBeforeWriting(t *testing.T) {
-	cfg := testConfig(FormatStatus)
+	cfg := testConfig(wire.FormatStatus)
 	var yamlDeep strings.Builder // 40 mappings nested 990 deep
 	yamlDeep.WriteString("swagger: \"2.0\"\nx:\n")
 	for i := 0; i < 40; i++ {

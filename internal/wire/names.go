@@ -70,3 +70,19 @@ const (
 	DefaultWWWAuthenticate   = `Bearer realm="api"`
 	DefaultProxyAuthenticate = `Basic realm="proxy"`
 )
+
+// Format is the shape of an error body, as the body writer and the OpenAPI
+// rewrite both need it; gateway.Format is the public name of the same
+// three shapes.
+type Format uint8
+
+const (
+	// FormatStatus is google.rpc.Status: {"code", "message", "details"}.
+	FormatStatus Format = iota
+	// FormatGoogle is the AIP-193 envelope, statusmap.v1.GoogleErrorBody:
+	// {"error": {...}}.
+	FormatGoogle
+	// FormatProblem is an RFC 9457 problem, statusmap.v1.Problem, as
+	// application/problem+json.
+	FormatProblem
+)

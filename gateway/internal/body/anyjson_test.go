@@ -153,7 +153,7 @@ func TestAnyJSONRoundTrip(t *testing.T) {
 func writtenDetails(t *testing.T, w *Writer, detail *anypb.Any) []json.RawMessage {
 	t.Helper()
 	sp := &spb.Status{Code: int32(codes.Internal), Message: "m", Details: []*anypb.Any{detail}}
-	_, rendered := w.Render(FormatStatus, &runtime.JSONPb{MarshalOptions: DefaultJSONOptions()}, sp, 500)
+	_, rendered := w.Render(wire.FormatStatus, &runtime.JSONPb{MarshalOptions: DefaultJSONOptions()}, sp, 500)
 	defer w.Release(rendered)
 	var parsed struct{ Details []json.RawMessage }
 	if err := json.Unmarshal(*rendered, &parsed); err != nil {

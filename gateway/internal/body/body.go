@@ -29,19 +29,6 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 )
 
-// Format is the shape of an error body.
-type Format uint8
-
-const (
-	// FormatStatus is google.rpc.Status, written with the response's
-	// marshaler when it is not JSON.
-	FormatStatus Format = iota
-	// FormatGoogle is statusmapv1.GoogleErrorBody, {"error": {...}}.
-	FormatGoogle
-	// FormatProblem is statusmapv1.Problem, RFC 9457's problem details.
-	FormatProblem
-)
-
 // Options are what a Writer writes every body with.
 type Options struct {
 	// PinInBody keeps statusmap's own pins among the details written;
@@ -146,7 +133,7 @@ func DefaultJSONOptions() protojson.MarshalOptions {
 // Render returns the Content-Type and body of an error response in format,
 // for a response whose marshaler is marshaler, in a buffer from the pool
 // that the caller gives back with Release.
-func (w *Writer) Render(format Format, marshaler runtime.Marshaler, sp *spb.Status, httpStatus int) (string, *[]byte) {
+func (w *Writer) Render(format wire.Format, marshaler runtime.Marshaler, sp *spb.Status, httpStatus int) (string, *[]byte) {
 	opts, isJSON := JSONOptions(marshaler)
 	if !isJSON {
 		opts = DefaultJSONOptions()
@@ -155,9 +142,9 @@ func (w *Writer) Render(format Format, marshaler runtime.Marshaler, sp *spb.Stat
 	buf := (*body)[:0]
 	contentType := "application/json"
 	switch {
-	case format == FormatGoogle:
+	case format == wire.FormatGoogle:
 		buf = w.appendGoogleBody(buf, sp, httpStatus, opts)
-	case format == FormatProblem:
+	case format == wire.FormatProblem:
 		typeURI := ""
 		if problemType := w.options().ProblemType; problemType != nil {
 			typeURI = problemType(httpStatus, codes.Code(sp.GetCode()))

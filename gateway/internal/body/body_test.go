@@ -16,7 +16,7 @@ func TestNilWriter(t *testing.T) {
 	sp := &spb.Status{Code: int32(codes.NotFound), Message: "no such book",
 		Details: []*anypb.Any{{TypeUrl: "type.googleapis.com/" + wire.RetryInfoFullName, Value: []byte{0x0a, 0x02, 0x08, 0x07}}}}
 	marshaler := &runtime.JSONPb{MarshalOptions: DefaultJSONOptions()}
-	for _, format := range []Format{FormatStatus, FormatGoogle, FormatProblem} {
+	for _, format := range []wire.Format{wire.FormatStatus, wire.FormatGoogle, wire.FormatProblem} {
 		var nilWriter *Writer
 		gotType, got := nilWriter.Render(format, marshaler, sp, 404)
 		wantType, want := NewWriter(Options{NoCache: true}).Render(format, marshaler, sp, 404)
