@@ -115,9 +115,10 @@ func isFoldInfo(a *anypb.Any) bool {
 
 // isFoldReasonName reports whether reason is one a fold writes.
 func isFoldReasonName(reason string) bool {
-	switch reason {
-	case ReasonUnauthenticated, ReasonProxyAuthRequired, ReasonMethodNotAllowed:
-		return true
+	for _, f := range folds {
+		if f.reason == reason {
+			return true
+		}
 	}
 	return false
 }

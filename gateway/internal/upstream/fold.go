@@ -38,8 +38,8 @@ func finishStatus(sp *spb.Status, resp *http.Response, ours bool, cfg Config, ma
 		}
 	}
 	pin := pins.Find(sp.Details)
-	if reason, ok := foldReason(httpStatus); ok && !cfg.PassThrough {
-		return fold(sp, resp.Header, reason, pin, httpStatus)
+	if f, ok := foldOf(httpStatus); ok && !cfg.PassThrough {
+		return fold(sp, resp.Header, f, pin, httpStatus)
 	}
 	allow := resp.Header.Values("Allow")
 	needAllow := httpStatus == http.StatusMethodNotAllowed && len(allow) > 0 && len(pin.GetAllowedMethods()) == 0
@@ -69,8 +69,8 @@ func finishNotError(sp *spb.Status, resp *http.Response, cfg Config) *status.Sta
 	sp.Code = int32(codes.Unknown)
 	pin := pins.Find(sp.Details)
 	sp.Details = pins.Without(sp.Details)
-	if reason, ok := foldReason(int(pin.GetCode())); ok && !cfg.PassThrough {
-		return fold(sp, resp.Header, reason, pin, resp.StatusCode)
+	if f, ok := foldOf(int(pin.GetCode())); ok && !cfg.PassThrough {
+		return fold(sp, resp.Header, f, pin, resp.StatusCode)
 	}
 	return status.FromProto(sp)
 }
@@ -166,18 +166,30 @@ func challengeValues(h http.Header, httpStatus int) []string {
 	return h.Values(wire.ChallengeHeader(httpStatus))
 }
 
-// foldReason is the ErrorInfo reason of an upstream status that is not the
-// client's to act on.
-func foldReason(httpStatus int) (string, bool) {
-	switch httpStatus {
-	case http.StatusUnauthorized:
-		return ReasonUnauthenticated, true
-	case http.StatusProxyAuthRequired:
-		return ReasonProxyAuthRequired, true
-	case http.StatusMethodNotAllowed:
-		return ReasonMethodNotAllowed, true
+// A folded status: an upstream status that is not the client's to act on,
+// the ErrorInfo reason it is folded under, and the metadata key that keeps
+// its challenge or Allow.
+type folded struct {
+	status int
+	reason string
+	key    string
+}
+
+// folds are the statuses ErrorFromResponse folds into a 502, one row each.
+var folds = [...]folded{
+	{http.StatusUnauthorized, ReasonUnauthenticated, "wwwAuthenticate"},
+	{http.StatusProxyAuthRequired, ReasonProxyAuthRequired, "proxyAuthenticate"},
+	{http.StatusMethodNotAllowed, ReasonMethodNotAllowed, "allow"},
+}
+
+// foldOf is the fold of an upstream status, if it has one.
+func foldOf(httpStatus int) (folded, bool) {
+	for _, f := range folds {
+		if f.status == httpStatus {
+			return f, true
+		}
 	}
-	return "", false
+	return folded{}, false
 }
 
 // fold turns an upstream's 401, 405 or 407 into a 502 that keeps, in an
@@ -187,17 +199,12 @@ func foldReason(httpStatus int) (string, bool) {
 // writes a challenge or an Allow for it. line is the response's status,
 // kept as "responseStatus" when it is not the folded one (a pin in the
 // body of a response whose status is not an error).
-func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpStatus, line int) *status.Status {
-	httpStatus := 0
+func fold(sp *spb.Status, h http.Header, f folded, pin *statusmapv1.HttpStatus, line int) *status.Status {
+	httpStatus, key := f.status, f.key
 	meta := map[string]string{"grpcCode": wire.CodeNames[sp.Code]}
-	key, fromPin := "", ""
-	switch reason {
-	case ReasonUnauthenticated:
-		httpStatus, key, fromPin = http.StatusUnauthorized, "wwwAuthenticate", httpwire.FormatChallenges(pin.GetChallenges())
-	case ReasonProxyAuthRequired:
-		httpStatus, key, fromPin = http.StatusProxyAuthRequired, "proxyAuthenticate", httpwire.FormatChallenges(pin.GetChallenges())
-	default:
-		httpStatus, key, fromPin = http.StatusMethodNotAllowed, "allow", httpwire.FormatAllow(pin.GetAllowedMethods())
+	fromPin := httpwire.FormatAllow(pin.GetAllowedMethods())
+	if httpStatus != http.StatusMethodNotAllowed {
+		fromPin = httpwire.FormatChallenges(pin.GetChallenges())
 	}
 	header := wire.ChallengeHeader(httpStatus)
 	meta["httpStatus"] = strconv.Itoa(httpStatus)
@@ -221,7 +228,7 @@ func fold(sp *spb.Status, h http.Header, reason string, pin *statusmapv1.HttpSta
 	sp.Message = msg
 	sp.Code = int32(codes.Unavailable)
 	sp.Details = pins.Without(sp.Details)
-	appendDetail(sp, &errdetails.ErrorInfo{Reason: reason, Domain: wire.Domain, Metadata: meta})
+	appendDetail(sp, &errdetails.ErrorInfo{Reason: f.reason, Domain: wire.Domain, Metadata: meta})
 	appendDetail(sp, &statusmapv1.HttpStatus{Code: http.StatusBadGateway})
 	return status.FromProto(sp)
 }

@@ -107,9 +107,5 @@ func redactionKeeps(key, value string) bool {
 // isUpstreamReason reports whether reason is one of the ErrorInfo reasons
 // Read writes.
 func isUpstreamReason(reason string) bool {
-	switch reason {
-	case ReasonUnauthenticated, ReasonProxyAuthRequired, ReasonMethodNotAllowed, ReasonTruncated:
-		return true
-	}
-	return false
+	return isFoldReasonName(reason) || reason == ReasonTruncated
 }
