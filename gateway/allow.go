@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"maps"
 	"math/bits"
 	"net/http"
 	"net/url"
@@ -240,23 +241,15 @@ func (s *routeSet) allowList(found uint64, learned []string) []string {
 		}
 	}
 	if old == nil || len(*old) < maxAllowLists {
-		next := make(map[uint64][]string, 1+len(ptrMap(old)))
-		for k, v := range ptrMap(old) {
-			next[k] = v
+		next := map[uint64][]string{}
+		if old != nil {
+			next = maps.Clone(*old)
 		}
 		next[found] = list
 		// A lost race loses only this list's memo: it is built again.
 		s.lists.CompareAndSwap(old, &next)
 	}
 	return list
-}
-
-// ptrMap is *m, or nil.
-func ptrMap(m *map[uint64][]string) map[uint64][]string {
-	if m == nil {
-		return nil
-	}
-	return *m
 }
 
 // shapeHole stands in a path's shape for a segment that is none of the

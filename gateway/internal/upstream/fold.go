@@ -202,8 +202,10 @@ func foldOf(httpStatus int) (folded, bool) {
 func fold(sp *spb.Status, h http.Header, f folded, pin *statusmapv1.HttpStatus, line int) *status.Status {
 	httpStatus, key := f.status, f.key
 	meta := map[string]string{"grpcCode": wire.CodeNames[sp.Code]}
-	fromPin := httpwire.FormatAllow(pin.GetAllowedMethods())
-	if httpStatus != http.StatusMethodNotAllowed {
+	var fromPin string
+	if httpStatus == http.StatusMethodNotAllowed {
+		fromPin = httpwire.FormatAllow(pin.GetAllowedMethods())
+	} else {
 		fromPin = httpwire.FormatChallenges(pin.GetChallenges())
 	}
 	header := wire.ChallengeHeader(httpStatus)
