@@ -3,12 +3,14 @@ package gateway_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -165,6 +167,21 @@ func TestGoClientReadsOddStatusLines(t *testing.T) {
 	}
 }
 
+// firstRead closes got once a Read has returned bytes.
+type firstRead struct {
+	io.ReadCloser
+	got  chan struct{}
+	once sync.Once
+}
+
+func (r *firstRead) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if n > 0 {
+		r.once.Do(func() { close(r.got) })
+	}
+	return n, err
+}
+
 // TestSlowBodyEndsWithTheRequestContext reads a body that never ends: the
 // read returns once the request's context is cancelled, with what was read
 // quoted as a body cut short.
@@ -187,8 +204,17 @@ func TestSlowBodyEndsWithTheRequestContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	// Cancel only once the reader has the first bytes: cancelling earlier
+	// could leave it nothing to quote, on a slow machine.
+	read := &firstRead{ReadCloser: resp.Body, got: make(chan struct{})}
+	resp.Body = read
 	done := make(chan error, 1)
 	go func() { done <- gateway.ErrorFromResponse(resp) }()
+	select {
+	case <-read.got:
+	case err := <-done:
+		t.Fatalf("the read ended before the body did: %v", err)
+	}
 	select {
 	case err := <-done:
 		t.Fatalf("the read ended before the body did: %v", err)
