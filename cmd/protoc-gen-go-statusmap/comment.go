@@ -100,11 +100,14 @@ func commentLines(text string) []string {
 // character is printable (strconv.IsPrint, spaces included), and quoted by
 // strconv.Quote otherwise, so that no line break, control or hidden
 // character can start a line of its own. A text that starts with a quote is
-// quoted too, so that the quoted form is never ambiguous. go vet reports a
+// quoted too, so that the quoted form is never ambiguous, and so is one that
+// is empty or starts or ends with a space, which gofmt would trim from the
+// line (a path of " " would leave "// source:" naming nothing). go vet reports a
 // header line holding "+build" anywhere as a malformed constraint: such a
 // text is quoted, with the '+' escaped (\x2bbuild).
 func headerText(text string) string {
-	quote := strings.HasPrefix(text, `"`) || strings.Contains(text, "+build") || !utf8.ValidString(text)
+	quote := text == "" || strings.HasPrefix(text, `"`) || strings.HasPrefix(text, " ") || strings.HasSuffix(text, " ") ||
+		strings.Contains(text, "+build") || !utf8.ValidString(text)
 	for _, r := range text {
 		quote = quote || !strconv.IsPrint(r)
 	}

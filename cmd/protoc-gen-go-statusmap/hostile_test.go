@@ -564,6 +564,10 @@ func TestHeaderText(t *testing.T) {
 		{"x\u2028go:build ignore.proto", `"x\u2028go:build ignore.proto"`},
 		{"x\u0085\u2029\r\t\x00\u202e\xff.proto", `"x\u0085\u2029\r\t\x00\u202e\xff.proto"`},
 		{`"quoted".proto`, `"\"quoted\".proto"`},
+		{" ", `" "`},
+		{" a.proto", `" a.proto"`},
+		{"a.proto ", `"a.proto "`},
+		{"", `""`},
 	} {
 		got := headerText(tc.path)
 		if got != tc.want {
