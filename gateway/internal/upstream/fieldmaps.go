@@ -56,7 +56,7 @@ func decodeBareErrors(r *reading) (decoded, bool) {
 	switch raw[0] {
 	case '"', '{':
 	case '[':
-		if first := skipSpace(raw, 1); first >= len(raw) || raw[first] != '"' {
+		if !isMessages(raw) {
 			return decoded{}, false
 		}
 	default:
