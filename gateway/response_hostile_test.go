@@ -400,3 +400,28 @@ func TestRedactionOfFoldedUpstreamInWriter(t *testing.T) {
 		t.Fatalf("%d %s", rec.Code, body)
 	}
 }
+
+// TestHostileContentTypeCostsLittle: an upstream's Content-Type of a
+// megabyte of invalid bytes is no media type; reading the response costs
+// what a one-byte body costs, not about 20 bytes for each of the header's
+// (mime.ParseMediaType lower-cases a value before it reads it). The status
+// and its HTTP status are kept.
+func TestHostileContentTypeCostsLittle(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's allocations are not the reader's")
+	}
+	for _, ct := range []string{
+		strings.Repeat("\x8d", 1<<20),
+		"application/problem+json; a=\"" + strings.Repeat("\x8d", 1<<20) + "\"",
+		"text/html; a=\"" + strings.Repeat("\x8d", 1<<20) + "\"",
+	} {
+		var err error
+		allocated := allocatedOnce(func() { err = gateway.ErrorFromResponse(fakeResponse(503, ct, "[")) })
+		if allocated > 64<<10 {
+			t.Errorf("%d bytes allocated for a Content-Type of %d bytes", allocated, len(ct))
+		}
+		if status.Code(err) != codes.Unavailable || statusmap.HTTPStatusOf(err) != 503 {
+			t.Errorf("%v, HTTP %d; want Unavailable, 503", err, statusmap.HTTPStatusOf(err))
+		}
+	}
+}

@@ -3,7 +3,6 @@ package upstream
 import (
 	"bytes"
 	"html"
-	"mime"
 	"strings"
 )
 
@@ -15,10 +14,10 @@ import (
 // stylesheet. The message is the page's <title>, as text, or else the
 // status; never markup, never an excerpt of a stylesheet or a script.
 
-// isHTML tells an HTML page: by how it starts, or by its Content-Type and
-// a first tag (text sent as text/html is quoted as text).
-func isHTML(contentType string, body []byte) bool {
-	if mediaType, _, err := mime.ParseMediaType(contentType); err == nil && (mediaType == "text/html" || mediaType == "application/xhtml+xml") && body[0] == '<' {
+// isHTML tells an HTML page: by how it starts, or by its media type (the
+// Content-Type's, httpwire.MediaType) and a first tag (text sent as text/html is quoted as text).
+func isHTML(mediaType string, body []byte) bool {
+	if (mediaType == "text/html" || mediaType == "application/xhtml+xml") && body[0] == '<' {
 		return true
 	}
 	for _, prefix := range []string{"<!doctype html", "<html", "<head", "<body", "<title"} {

@@ -2,11 +2,8 @@ package upstream
 
 import (
 	"encoding/json"
-	"mime"
 	"slices"
 	"strings"
-
-	"github.com/statusmap/statusmap/internal/httpwire"
 )
 
 // RFC 9457 problem documents (application/problem+json): statusmap's own
@@ -78,12 +75,6 @@ func problemMessage(obj map[string]json.RawMessage) string {
 	}
 	msg, _ := str(obj, "title")
 	return msg
-}
-
-// isProblemType reports whether a Content-Type is application/problem+json.
-func isProblemType(contentType string) bool {
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mediaType == httpwire.ProblemMediaType
 }
 
 // mapViolations reads ASP.NET Core's errors map, {"Field": ["message",

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+
+	"github.com/statusmap/statusmap/internal/httpwire"
 )
 
 // reading is one response body being read.
@@ -47,12 +49,12 @@ func (r *reading) object(key string) (map[string]json.RawMessage, bool) {
 // JSON object or array, or an XML document. A body cut short is otherwise
 // not parsed.
 func newReading(httpStatus int, header http.Header, body []byte, truncated bool) *reading {
-	contentType := header.Get("Content-Type")
-	r := &reading{httpStatus: httpStatus, header: header, problem: isProblemType(contentType)}
+	mediaType := httpwire.MediaType(header.Get("Content-Type"))
+	r := &reading{httpStatus: httpStatus, header: header, problem: mediaType == httpwire.ProblemMediaType}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\ufeff")))
 	switch {
 	case len(trimmed) == 0:
-	case isHTML(contentType, trimmed):
+	case isHTML(mediaType, trimmed):
 		r.html = trimmed
 	case truncated:
 	case trimmed[0] == '{':
