@@ -39,3 +39,30 @@ func TestPrefersProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestMediaRangesOfAHostileAcceptCostLittle: a client's Accept header of a
+// megabyte of invalid bytes is not rewritten (strings.ToLower would
+// allocate about 20 bytes for each); one with upper-case letters is copied
+// once.
+func TestMediaRangesOfAHostileAcceptCostLittle(t *testing.T) {
+	for _, tc := range []struct {
+		accept string
+		allocs float64
+	}{
+		{"application/problem+json; q=0.5, " + strings.Repeat("\x8d", 1<<20), 0},
+		{"Application/" + strings.Repeat("\x8d", 1<<20), 1},
+	} {
+		n := testing.AllocsPerRun(5, func() {
+			for range httpwire.MediaRanges([]string{tc.accept}) {
+			}
+		})
+		if n != tc.allocs {
+			t.Errorf("%v allocations for %.20q...; want %v", n, tc.accept, tc.allocs)
+		}
+	}
+	for mediaType := range httpwire.MediaRanges([]string{"Application/X\x8d"}) {
+		if mediaType != "application/x\x8d" {
+			t.Errorf("%q; want the ASCII letters lower-cased and the rest kept", mediaType)
+		}
+	}
+}
