@@ -30,7 +30,7 @@ func TestIsFormPost(t *testing.T) {
 
 // TestIsFormPostCostsNothingForAHostileType: every POST through the
 // middleware asks isFormPost. A client's Content-Type of a megabyte of
-// invalid bytes behind the form's media type is not lower-cased (about 20
+// invalid bytes behind the form's media type is not lower-cased (about 11
 // bytes allocated for each of its bytes): it is no form, for nothing.
 func TestIsFormPostCostsNothingForAHostileType(t *testing.T) {
 	r := httptest.NewRequest("POST", "/v1/x", nil)

@@ -403,7 +403,7 @@ func TestRedactionOfFoldedUpstreamInWriter(t *testing.T) {
 
 // TestHostileContentTypeCostsLittle: an upstream's Content-Type of a
 // megabyte of invalid bytes is no media type; reading the response costs
-// what a one-byte body costs, not about 20 bytes for each of the header's
+// what a one-byte body costs, not about 11 bytes for each of the header's
 // (mime.ParseMediaType lower-cases a value before it reads it). The status
 // and its HTTP status are kept.
 func TestHostileContentTypeCostsLittle(t *testing.T) {

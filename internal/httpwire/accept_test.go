@@ -42,7 +42,7 @@ func TestPrefersProblem(t *testing.T) {
 
 // TestMediaRangesOfAHostileAcceptCostLittle: a client's Accept header of a
 // megabyte of invalid bytes is not rewritten (strings.ToLower would
-// allocate about 20 bytes for each); one with upper-case letters is copied
+// allocate about 11 bytes for each); one with upper-case letters is copied
 // once.
 func TestMediaRangesOfAHostileAcceptCostLittle(t *testing.T) {
 	for _, tc := range []struct {

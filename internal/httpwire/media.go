@@ -9,7 +9,7 @@ const ProblemMediaType = "application/problem+json"
 // type comes near it (RFC 6838 caps a type and a subtype at 127 characters
 // each), and mime.ParseMediaType lower-cases the whole value before it
 // reads it, writing three bytes for each invalid one and growing its
-// buffer as it goes: about 20 bytes allocated for each byte of a hostile
+// buffer as it goes: about 11 bytes allocated for each byte of a hostile
 // header, whose size only the peer's header limit bounds (1 MB in
 // net/http).
 const maxContentType = 1024
