@@ -401,11 +401,11 @@ func TestRedactionOfFoldedUpstreamInWriter(t *testing.T) {
 	}
 }
 
-// TestHostileContentTypeCostsLittle: an upstream's Content-Type of a
-// megabyte of invalid bytes is no media type; reading the response costs
-// what a one-byte body costs, not about 11 bytes for each of the header's
-// (mime.ParseMediaType lower-cases a value before it reads it). The status
-// and its HTTP status are kept.
+// TestHostileContentTypeCostsLittle: an upstream's Content-Type or
+// Content-Encoding of a megabyte of invalid bytes names nothing; reading the
+// response costs what a one-byte body costs, not about 11 bytes for each of
+// the header's (mime.ParseMediaType and strings.ToLower lower-case a whole
+// value). The status and its HTTP status are kept.
 func TestHostileContentTypeCostsLittle(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector's allocations are not the reader's")
@@ -416,7 +416,8 @@ func TestHostileContentTypeCostsLittle(t *testing.T) {
 		"text/html; a=\"" + strings.Repeat("\x8d", 1<<20) + "\"",
 	} {
 		var err error
-		allocated := allocatedOnce(func() { err = gateway.ErrorFromResponse(fakeResponse(503, ct, "[")) })
+		resp := fakeResponse(503, ct, "[", "Content-Encoding", "gzip"+ct)
+		allocated := allocatedOnce(func() { err = gateway.ErrorFromResponse(resp) })
 		if allocated > 64<<10 {
 			t.Errorf("%d bytes allocated for a Content-Type of %d bytes", allocated, len(ct))
 		}
