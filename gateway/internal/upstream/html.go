@@ -15,7 +15,8 @@ import (
 // status; never markup, never an excerpt of a stylesheet or a script.
 
 // isHTML tells an HTML page: by how it starts, or by its media type (the
-// Content-Type's, httpwire.MediaType) and a first tag (text sent as text/html is quoted as text).
+// Content-Type's, httpwire.MediaType) and a first tag (text sent as
+// text/html is quoted as text).
 func isHTML(mediaType string, body []byte) bool {
 	if (mediaType == "text/html" || mediaType == "application/xhtml+xml") && body[0] == '<' {
 		return true
